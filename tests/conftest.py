@@ -1,0 +1,33 @@
+"""Test-wide setup: make the checkout importable as ``ansible_collections.tlsops.schannel``.
+
+Ansible imports collection code only through the ``ansible_collections`` namespace, so the checkout is linked
+into ``.cache/collections/ansible_collections/tlsops/schannel`` (outside any folder that tools walk) and that
+root is put first on ``sys.path`` and on ``ANSIBLE_COLLECTIONS_PATH`` for the plays the tests run.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+COLLECTIONS_ROOT = Path(os.environ.get("TLSOPS_COLLECTIONS_ROOT", REPO_ROOT / ".cache" / "collections"))
+
+
+def _link_collection() -> None:
+    link = COLLECTIONS_ROOT / "ansible_collections" / "tlsops" / "schannel"
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            link.symlink_to(REPO_ROOT, target_is_directory=True)
+        except FileExistsError:  # another xdist worker won the race
+            pass
+    root = str(COLLECTIONS_ROOT)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    paths = os.environ.get("ANSIBLE_COLLECTIONS_PATH", "")
+    if root not in paths.split(os.pathsep):
+        os.environ["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join(p for p in (root, paths) if p)
+
+
+_link_collection()
