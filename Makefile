@@ -1,15 +1,25 @@
-# The README's two commands: `make demo` (set up + run the main job) and `make test` (set up + every test layer).
-# VENV and PYTHON can be overridden: `make test VENV=/tmp/v PYTHON=python3.11`.
+# The README's two commands:
+#   make demo   set everything up and run the main job (a 2008 R2 twin iPhones cannot reach, fixed and proven)
+#   make test   set everything up and run every test layer; the last line is pytest's summary
+# Override the interpreter or the venv location:  make test PYTHON=python3.11 VENV=/tmp/tlsops-venv
 SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3.11
 VENV ?= .venv
+# ansible-core 2.21 needs Python 3.12; its sanity run is skipped (and says so) when no 3.12 exists.
+PY312 ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do $$p -V >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV221 ?= $(VENV)-core221
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 COLLECTIONS := $(CURDIR)/.cache/collections
+PYTEST_ARGS ?=
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export TLSOPS_COLLECTIONS_ROOT := $(COLLECTIONS)
+export ANSIBLE_NOCOLOR := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv demo test pytest bench clean
+.PHONY: venv system-deps demo test pytest sanity sanity-221 units lint docs-lint changelog-lint molecule bench \
+        bench-short build clean
 
 venv: $(STAMP)
 
@@ -21,8 +31,63 @@ $(STAMP): requirements.txt requirements-dev.txt
 	ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/tlsops/schannel
 	touch $@
 
+# Debian packages the tests and the demo use (system-packages.txt); installs only what is missing.
+system-deps:
+	@missing=$$(sed -e 's/#.*//' system-packages.txt | xargs -n1 | while read -r p; do \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "install ok installed" || echo "$$p"; done); \
+	if [ -n "$$missing" ]; then echo "installing: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
+
+demo: venv system-deps
+	VENV=$(VENV) bash scripts/demo.sh
+
+# Every layer; pytest runs last so its summary line closes the output.
+test: venv system-deps changelog-lint lint docs-lint sanity sanity-221 units molecule bench-short pytest
+
 pytest: venv
-	$(BIN)/python -m pytest -n 2 tests
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS) tests
+
+sanity: venv
+	scripts/ansible-test.sh $(VENV) sanity --venv --python 3.11 --color no
+
+$(VENV221)/.installed:
+	$(PY312) -m venv $(VENV221)
+	$(VENV221)/bin/python -m pip install -q --upgrade pip
+	$(VENV221)/bin/python -m pip install -q 'ansible-core>=2.21,<2.22'
+	touch $@
+
+ifeq ($(PY312),)
+sanity-221:
+	@echo "sanity-221: SKIPPED, no python3.12 on this machine (ansible-core 2.21 needs it)"
+else
+sanity-221: $(VENV221)/.installed
+	scripts/ansible-test.sh $(VENV221) sanity --venv --python 3.12 --color no
+endif
+
+units: venv
+	scripts/ansible-test.sh $(VENV) units --venv --python 3.11 --color no
+
+lint: venv
+	$(BIN)/ansible-lint --profile production --offline roles playbooks
+
+docs-lint: venv
+	cd $(COLLECTIONS)/ansible_collections/tlsops/schannel && $(CURDIR)/$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+molecule: venv system-deps
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test -s default
+
+bench: venv system-deps
+	$(BIN)/python benchmarks/run.py
+
+bench-short: venv system-deps
+	$(BIN)/python benchmarks/run.py --short
+
+build: venv
+	mkdir -p .cache/dist
+	$(BIN)/ansible-galaxy collection build --force --output-path .cache/dist .
 
 clean:
-	rm -rf $(VENV) .cache tests/output
+	rm -rf $(VENV) $(VENV221) .cache tests/output

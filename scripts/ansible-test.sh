@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Run ansible-test on a copy of the checkout laid out as ansible_collections/tlsops/schannel.
+#
+# ansible-test insists on running from inside an `ansible_collections/<ns>/<name>` folder and resolves symlinks,
+# so the tracked (and new, not ignored) files are copied into .cache/ansible-test/<venv>/... first.
+# HOME points into .cache so that ansible-test's own cache stays inside the project; its pip bootstrap script is
+# seeded there with one that installs pip from the package index (no download from ansible's CI file host).
+#
+# Usage: scripts/ansible-test.sh VENV ARGS...   e.g. scripts/ansible-test.sh .venv sanity --venv --python 3.11
+set -euo pipefail
+venv=$(cd "$1" && pwd); shift
+root=$(cd "$(dirname "$0")/.." && pwd)
+work="$root/.cache/ansible-test/$(basename "$venv")/ansible_collections/tlsops/schannel"
+rm -rf "$work"
+mkdir -p "$work"
+(cd "$root" && git ls-files -co --exclude-standard | while IFS= read -r f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+  | tar --null -T - -cf -) | tar -xf - -C "$work"
+
+export HOME="$root/.cache/home"
+pip_version=$("$venv/bin/python" - <<'PY'
+import inspect, re
+from ansible_test._internal import python_requirements as pr
+print(re.search(r"pip='([0-9.]+)'", inspect.getsource(pr.get_venv_packages)).group(1))
+PY
+)
+cache="$HOME/.ansible/test/cache"
+mkdir -p "$cache"
+cat > "$cache/get_pip_${pip_version//./_}.py" <<'PY'
+"""Stand-in for get-pip.py: install pip from the package index, offline-safe (ensurepip's bundled wheel first)."""
+import subprocess
+import sys
+
+args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel")]
+subprocess.check_call([sys.executable, "-m", "ensurepip", "--default-pip"])
+subprocess.check_call([sys.executable, "-m", "pip", "install"] + args)
+PY
+cd "$work"
+exec "$venv/bin/ansible-test" "$@"

@@ -1,0 +1,93 @@
+"""The collection as users get it: the Galaxy tarball builds, installs without network, and documents itself.
+
+These tests run the real `ansible-galaxy`, `ansible-doc` and `ansible-builder` from the venv that runs pytest.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def _run(args, **kwargs):
+    return subprocess.run(args, check=False, capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def _documented_plugins() -> dict[str, list[str]]:
+    """Plugin names per ansible-doc type, found from the files a user would look for."""
+    found: dict[str, list[str]] = {"module": [], "filter": []}
+    for doc in sorted((REPO / "plugins" / "modules").glob("*.py")):
+        found["module"].append(doc.stem)
+    for path in sorted((REPO / "plugins" / "filter").glob("*.py")):
+        if path.stem != "__init__":
+            found["filter"].append(path.stem)
+    return found
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """Build the tarball and install it into a private collections path (no dependencies, no network)."""
+    work = tmp_path_factory.mktemp("galaxy")
+    build = _run([str(BIN / "ansible-galaxy"), "collection", "build", "--output-path", str(work), str(REPO)])
+    assert build.returncode == 0, build.stderr
+    tarballs = list(work.glob("tlsops-schannel-*.tar.gz"))
+    assert len(tarballs) == 1, tarballs
+    dest = work / "collections"
+    install = _run([str(BIN / "ansible-galaxy"), "collection", "install", "--no-deps", "-p", str(dest), str(tarballs[0])])
+    assert install.returncode == 0, install.stderr
+    return tarballs[0], dest
+
+
+def test_tarball_ships_the_collection_and_nothing_local(installed):
+    tarball, _ = installed
+    with tarfile.open(tarball) as tar:
+        names = tar.getnames()
+    assert "galaxy.yml" not in names  # Galaxy turns it into MANIFEST.json
+    assert "MANIFEST.json" in names and "meta/runtime.yml" in names
+    assert not [n for n in names if n.startswith((".venv", ".cache", ".git/", "tests/output"))]
+
+
+def test_ansible_doc_works_for_every_plugin(installed):
+    _, dest = installed
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(dest))
+    plugins = _documented_plugins()
+    assert plugins["module"], "no module documentation found under plugins/modules"
+    for plugin_type, names in plugins.items():
+        if not names:
+            continue
+        fqcns = [f"tlsops.schannel.{name}" for name in names]
+        result = _run([str(BIN / "ansible-doc"), "--json", "-t", plugin_type, *fqcns], env=env)
+        assert result.returncode == 0, result.stderr
+        docs = json.loads(result.stdout)
+        for fqcn in fqcns:
+            assert fqcn in docs, f"ansible-doc has no documentation for {fqcn}"
+            assert docs[fqcn]["doc"].get("short_description"), fqcn
+
+
+def test_roles_have_documented_entry_points(installed):
+    _, dest = installed
+    roles = sorted(p.name for p in (REPO / "roles").iterdir() if (p / "meta" / "argument_specs.yml").exists())
+    if not roles:
+        pytest.fail("no role with meta/argument_specs.yml yet")
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(dest))
+    result = _run([str(BIN / "ansible-doc"), "--json", "-t", "role", *[f"tlsops.schannel.{r}" for r in roles]], env=env)
+    assert result.returncode == 0, result.stderr
+    assert set(json.loads(result.stdout)) == {f"tlsops.schannel.{r}" for r in roles}
+
+
+def test_execution_environment_build_context(tmp_path):
+    context = tmp_path / "context"
+    result = _run([str(BIN / "ansible-builder"), "create", "-f", str(REPO / "execution-environment.yml"),
+                   "-c", str(context)], cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    reqs = (context / "_build" / "requirements.txt").read_text()
+    assert "pywinrm" in reqs and "jsonschema" in reqs
+    assert "ansible.windows" in (context / "_build" / "requirements.yml").read_text()
