@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tlsops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Options shared by the Windows modules that change a host (win_schannel, win_tls_cipher_suites)."""
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r'''
+options:
+  facts:
+    description:
+      - The registered result of M(tlsops.schannel.win_schannel_info) for this host.
+      - When given, the module does not read the host again, so a whole run (info, M(tlsops.schannel.win_schannel),
+        M(tlsops.schannel.win_tls_cipher_suites)) costs three WinRM module executions.
+      - When omitted, the action plugin runs M(tlsops.schannel.win_schannel_info) once itself.
+    type: dict
+  guard:
+    description:
+      - Refuse the change when it would cut the management connection.
+      - With C(ansible_winrm_scheme=https) the action plugin predicts whether the controller's WinRM client still
+        negotiates a protocol and cipher suite with the host after the change and the reboot (and probes the live
+        listener from the controller when it can); WinRM over HTTP with message encryption is not affected by Schannel.
+      - With O(rdp=true) it also refuses to leave Windows Server 2008 R2 without TLS 1.0 for RDP.
+      - Set to V(false) to apply anyway; a warning says what would break.
+    type: bool
+    default: true
+  rdp:
+    description:
+      - Include Remote Desktop in the lockout guard (Windows Server 2008 R2 RDP speaks only TLS 1.0 unless
+        KB3080079 is installed).
+    type: bool
+    default: false
+  rdp_kb3080079:
+    description:
+      - Whether KB3080079 (TLS 1.1/1.2 for RDP on Windows Server 2008 R2) is installed. Only read with O(rdp=true)
+        on 2008 R2.
+    type: bool
+    default: false
+  backup:
+    description:
+      - Also write the previous values of everything the run changed as a C(.reg) file on the controller.
+      - The previous values are always returned as RV(backup); this only adds the file. Its path is RV(backup_file).
+    type: bool
+    default: false
+  backup_dir:
+    description:
+      - Directory on the controller for O(backup) files, created with mode C(0700); files are written with mode
+        C(0600) and named from the sanitised inventory hostname and a UTC timestamp.
+      - Defaults to C(backups/) next to the playbook.
+    type: path
+  reboot:
+    description:
+      - Reboot the host through the ansible.windows reboot helper when the change needs one, then read the state
+        again and return it as RV(state_after_reboot).
+      - In check mode no reboot happens.
+    type: bool
+    default: false
+  reboot_timeout:
+    description:
+      - Seconds to wait for the host to come back after O(reboot).
+    type: int
+    default: 600
+notes:
+  - The PowerShell module receives only concrete registry operations; profile resolution, Windows-version gating,
+    name validation and the lockout guard run in Python on the controller before anything is written.
+'''
+
+    ATTRIBUTES = r'''
+attributes:
+  check_mode:
+    support: full
+    description: Reports the same changes, backup and reboot reasons without writing.
+  diff_mode:
+    support: full
+    description: Shows each changed value before and after, DWORDs as C(0x%08x), with the layer (policy or local).
+  platform:
+    platforms: windows
+  action:
+    support: full
+'''

@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tlsops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# This file holds only the documentation; the module is win_schannel_info.ps1, driven by the action plugin
+# plugins/action/win_schannel_info.py.
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: win_schannel_info
+short_description: Read the Schannel TLS state of a Windows host, as set and as in effect
+version_added: 0.1.0
+description:
+  - Reads, in one WinRM module execution, the Windows version and build, every managed Schannel, .NET and WinHTTP
+    registry value, the cipher-suite and curve order in both layers (Group Policy and local CNG), the HTTP.sys TLS
+    bindings with their certificates, and whether and why a reboot is pending.
+  - The action plugin then works out, in Python, the value in effect once Windows defaults apply for that version,
+    which layer decides the cipher-suite order (C(policy), C(local) or C(default)), the suites the host supports
+    (C(Get-TlsCipherSuite) on 2016 and later, the catalogue elsewhere), and stray look-alike keys such as
+    C(AES 128\128) (a C(AES 128/128) split by an old tool) or C(Triple DES 168/168).
+  - The whole result can be passed as O(tlsops.schannel.win_schannel#module:facts) to the modules that change the
+    host, so they do not read it again.
+options:
+  bindings:
+    description:
+      - Read the HTTP.sys TLS bindings (IIS, WinRM HTTPS) and their certificates.
+    type: bool
+    default: true
+  cipher_suites:
+    description:
+      - Read the local cipher-suite and curve lists with the TLS cmdlets where they exist (2016 and later).
+    type: bool
+    default: true
+attributes:
+  check_mode:
+    support: full
+    description: Read only; runs the same in check mode.
+  diff_mode:
+    support: none
+  platform:
+    platforms: windows
+  action:
+    support: full
+seealso:
+  - module: tlsops.schannel.win_schannel
+  - module: tlsops.schannel.win_tls_cipher_suites
+author:
+  - tlsops maintainers
+'''
+
+EXAMPLES = r'''
+- name: Read the Schannel state
+  tlsops.schannel.win_schannel_info:
+  register: schannel_info
+
+- name: Show which layer decides the cipher-suite order
+  ansible.builtin.debug:
+    msg: "{{ schannel_info.cipher_suites.source }}: {{ schannel_info.cipher_suites.order | join(', ') }}"
+
+- name: Fail on look-alike keys left by other tools
+  ansible.builtin.assert:
+    that: schannel_info.stray_keys | length == 0
+'''
+
+RETURN = r'''
+windows_version:
+  description: The version key the knowledge engine uses (C(2008r2) ... C(2025)).
+  returned: always
+  type: str
+  sample: '2019'
+os:
+  description: C(version), C(build), C(caption) and C(installation_type) as Windows reports them.
+  returned: always
+  type: dict
+registry:
+  description: Raw dump of the managed keys (see docs/dev/contracts.md "The registry dump").
+  returned: always
+  type: dict
+values:
+  description:
+    - Every managed value, with what is set (C(set), null when absent), what is in effect once defaults apply
+      (C(effective)), its C(layer) (C(policy) or C(local)) and the C(setting) that owns it.
+  returned: always
+  type: list
+  elements: dict
+protocols:
+  description: Protocols in effect, C(server) and C(client) lists.
+  returned: always
+  type: dict
+cipher_suites:
+  description:
+    - C(order) in effect, its C(source) (C(policy), C(local) or C(default)), the C(policy) and C(local) lists
+      (null when not set or not readable) and C(supported) (every suite this host's version knows).
+  returned: always
+  type: dict
+ecc_curves:
+  description: C(order) in effect, C(source), C(policy) and C(local) curve lists.
+  returned: always
+  type: dict
+bindings:
+  description:
+    - HTTP.sys TLS bindings, each C(ip), C(port), C(hostname), C(thumbprint), C(subject), C(key_type), C(key_size),
+      C(signature_hash), C(not_after).
+  returned: always
+  type: list
+  elements: dict
+reboot_pending:
+  description: Whether Windows waits for a reboot.
+  returned: always
+  type: bool
+reboot_pending_reasons:
+  description: Why.
+  returned: always
+  type: list
+  elements: str
+last_boot_time:
+  description: Last boot, ISO 8601 UTC.
+  returned: always
+  type: str
+stray_keys:
+  description: Look-alike keys Schannel does not read, each C(path), C(looks_like) and C(fix).
+  returned: always
+  type: list
+  elements: dict
+tls_cipher_suites:
+  description: Raw local CNG list C([{name, code}]) from C(Get-TlsCipherSuite), null before 2016.
+  returned: always
+  type: list
+  elements: dict
+tls_ecc_curves:
+  description: Raw local curve list from C(Get-TlsEccCurve), null before 2016.
+  returned: always
+  type: list
+  elements: str
+'''
+
+# Options of win_schannel_info.ps1 itself, i.e. what the action plugin sends; not user-facing. The PowerShell gate
+# compares this with the literal $spec of the .ps1.
+INTERNAL_OPTIONS = r'''
+options:
+  keys:
+    description: Key paths to dump recursively, taken from the registry model.
+    type: list
+    elements: str
+    default: []
+  cipher_suites:
+    description: Call Get-TlsCipherSuite/Get-TlsEccCurve when they exist.
+    type: bool
+    default: true
+  bindings:
+    description: Read HTTP.sys bindings and certificates.
+    type: bool
+    default: true
+'''
