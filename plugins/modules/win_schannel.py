@@ -83,7 +83,7 @@ options:
     elements: str
   restore:
     description:
-      - Apply a backup instead of settings: either the RV(backup) list a previous run returned, or the path of a
+      - Apply a backup instead of settings, either the RV(backup) list a previous run returned or the path of a
         C(.reg) file this collection wrote with O(backup=true).
       - Mutually exclusive with O(profile) and the explicit settings.
     type: raw
