@@ -2,7 +2,7 @@
 # Run ansible-test on a copy of the checkout laid out as ansible_collections/tlsops/schannel.
 #
 # ansible-test insists on running from inside an `ansible_collections/<ns>/<name>` folder and resolves symlinks,
-# so the tracked (and new, not ignored) files are copied into .cache/ansible-test/<venv>/... first.
+# so the tracked (and new, not ignored) files are copied into build/ansible-test/<venv>/... first.
 # HOME points into .cache so that ansible-test's own cache stays inside the project; its pip bootstrap script is
 # seeded there with one that installs pip from the package index (no download from ansible's CI file host).
 #
@@ -10,11 +10,15 @@
 set -euo pipefail
 venv=$(cd "$1" && pwd); shift
 root=$(cd "$(dirname "$0")/.." && pwd)
-work="$root/.cache/ansible-test/$(basename "$venv")/ansible_collections/tlsops/schannel"
+# ansible-test skips every file when a folder above the collection starts with a dot, hence build/ and no dots.
+work="$root/build/ansible-test/$(basename "$venv" | tr -d .)/ansible_collections/tlsops/schannel"
 rm -rf "$work"
 mkdir -p "$work"
 (cd "$root" && git ls-files -co --exclude-standard | while IFS= read -r f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
   | tar --null -T - -cf -) | tar -xf - -C "$work"
+# The copy lives inside this checkout's git work tree, where it is ignored: give it a git index of its own, or
+# ansible-test asks the outer repository for the file list and skips everything.
+git -C "$work" init -q && git -C "$work" add -A
 
 export HOME="$root/.cache/home"
 pip_version=$("$venv/bin/python" - <<'PY'

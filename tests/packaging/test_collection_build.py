@@ -47,7 +47,7 @@ def installed(tmp_path_factory):
 
 
 def test_tarball_ships_the_collection_and_nothing_local(installed):
-    tarball, _ = installed
+    tarball = installed[0]
     with tarfile.open(tarball) as tar:
         names = tar.getnames()
     assert "galaxy.yml" not in names  # Galaxy turns it into MANIFEST.json
@@ -56,7 +56,7 @@ def test_tarball_ships_the_collection_and_nothing_local(installed):
 
 
 def test_ansible_doc_works_for_every_plugin(installed):
-    _, dest = installed
+    dest = installed[1]
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(dest))
     plugins = _documented_plugins()
     assert plugins["module"], "no module documentation found under plugins/modules"
@@ -73,7 +73,7 @@ def test_ansible_doc_works_for_every_plugin(installed):
 
 
 def test_roles_have_documented_entry_points(installed):
-    _, dest = installed
+    dest = installed[1]
     roles = sorted(p.name for p in (REPO / "roles").iterdir() if (p / "meta" / "argument_specs.yml").exists())
     if not roles:
         pytest.fail("no role with meta/argument_specs.yml yet")
