@@ -9,13 +9,15 @@ VENV ?= .venv
 # ansible-core 2.21 needs Python 3.12; its sanity run is skipped (and says so) when no 3.12 exists.
 PY312 ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do $$p -V >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV221 ?= $(VENV)-core221
-BIN := $(VENV)/bin
+BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 COLLECTIONS := $(CURDIR)/.cache/collections
 PYTEST_ARGS ?=
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export TLSOPS_COLLECTIONS_ROOT := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
+# Tools call each other by name (antsibull-docs runs ansible-galaxy, molecule runs ansible-playbook).
+export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: venv system-deps demo test pytest sanity sanity-221 units lint docs-lint changelog-lint molecule bench \
@@ -71,13 +73,13 @@ lint: venv
 	$(BIN)/ansible-lint --profile production --offline roles playbooks
 
 docs-lint: venv
-	cd $(COLLECTIONS)/ansible_collections/tlsops/schannel && $(CURDIR)/$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	cd $(COLLECTIONS)/ansible_collections/tlsops/schannel && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 
 molecule: venv system-deps
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test -s default
+	$(BIN)/molecule test -s default
 
 bench: venv system-deps
 	$(BIN)/python benchmarks/run.py
