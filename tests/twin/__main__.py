@@ -1,0 +1,79 @@
+"""Command line: ``python -m tests.twin start|stop|status|fault|serve`` (run from the repository root)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.twin", description=__doc__)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+
+    start = sub.add_parser("start", help="start twins in the background and write inventory.yml + twins.json")
+    start.add_argument("--spec", action="append", required=True, metavar="NAME:VERSION[:CERT[:SCENARIO]]")
+    start.add_argument("--state-dir", required=True)
+    start.add_argument("--lifetime", type=float, default=600.0, help="seconds until each twin exits by itself")
+    start.add_argument("--address", default="127.0.0.1", help="a 127.0.0.0/8 address to bind")
+    start.add_argument("--scheme", choices=("http", "https"), default="http", help="WinRM scheme in the inventory")
+    start.add_argument("--reboot-downtime", type=float, default=3.0)
+
+    stop = sub.add_parser("stop", help="stop the twins recorded in DIR/twins.json, by PID")
+    stop.add_argument("--state-dir", required=True)
+    stop.add_argument("--name", action="append")
+
+    status = sub.add_parser("status", help="print each twin's status.json")
+    status.add_argument("--state-dir", required=True)
+
+    fault = sub.add_parser("fault", help="arm or clear faults on a running twin")
+    fault.add_argument("--state-dir", required=True)
+    fault.add_argument("--name", required=True)
+    fault.add_argument("--drop-connection", type=int, metavar="N", help="cut the next N module answers")
+    fault.add_argument("--fail-write", action="append", metavar="PATH[@VALUE]", help="fail writes to this value/key")
+    fault.add_argument("--refuse-after-reboot", type=float, metavar="SECONDS")
+    fault.add_argument("--clear", action="store_true")
+
+    serve = sub.add_parser("serve", help="(internal) run one twin in the foreground")
+    serve.add_argument("--config", required=True)
+
+    args = parser.parse_args(argv)
+    if args.cmd == "serve":
+        from .server import config_from_json, serve as run
+        run(config_from_json(args.config))
+        return 0
+    from . import api
+    if args.cmd == "start":
+        doc = api.start_twins(args.spec, args.state_dir, lifetime=args.lifetime, address=args.address,
+                              scheme=args.scheme, reboot_downtime=args.reboot_downtime)
+        for name, twin in doc["twins"].items():
+            print(f"{name}: pid {twin['pid']} {twin['address']} {twin['ports']}")
+        print(f"inventory: {Path(args.state_dir).resolve() / 'inventory.yml'}")
+        return 0
+    if args.cmd == "stop":
+        stopped = api.stop_twins(args.state_dir, names=args.name)
+        print("stopped: " + (", ".join(stopped) or "none"))
+        return 0
+    if args.cmd == "status":
+        doc = json.loads((Path(args.state_dir) / "twins.json").read_text())
+        print(json.dumps({n: api.status(args.state_dir, n) for n in doc.get("twins", {})}, indent=1))
+        return 0
+    if args.cmd == "fault":
+        from .faults import Faults
+        faults = Faults(Path(args.state_dir) / args.name / "faults.json")
+        if args.clear:
+            faults.update(drop_connection=None, fail_writes=None, refuse_after_reboot=None)
+        changes = {}
+        if args.drop_connection is not None:
+            changes["drop_connection"] = args.drop_connection
+        if args.fail_write:
+            changes["fail_writes"] = [dict(zip(("path", "name"), (w.split("@", 1) + [None])[:2])) for w in args.fail_write]
+        if args.refuse_after_reboot is not None:
+            changes["refuse_after_reboot"] = args.refuse_after_reboot
+        print(json.dumps(faults.update(**changes) if changes else faults.read(), indent=1))
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The twin's server certificate: key type/size and signature hash chosen per twin.
+
+Spec strings: ``rsa:2048`` (default, SHA-256), ``rsa:1024``, ``rsa:4096``, ``ecdsa:p256``, ``ecdsa:p384``, and a
+hash as ``sha1``/``sha256``/``sha384`` on its own (RSA 2048) or joined with ``+`` (``ecdsa:p256+sha1``).
+Private keys are cached per key type in ``DIR/_keys`` so a fleet of twins does not spend its CPU on RSA key
+generation; each twin still gets its own certificate (its name as CN and SAN, plus 127.0.0.x).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import ipaddress
+import os
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+
+_CURVES = {"p256": (ec.SECP256R1, 256), "p384": (ec.SECP384R1, 384), "p521": (ec.SECP521R1, 521)}
+_HASHES = {"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+
+
+@dataclasses.dataclass(frozen=True)
+class CertSpec:
+    key_type: str  # "rsa" | "ecdsa"
+    key_size: int
+    curve: str | None
+    signature_hash: str
+
+    @property
+    def key_label(self) -> str:
+        return f"rsa{self.key_size}" if self.key_type == "rsa" else f"ecdsa-{self.curve}"
+
+
+def parse_spec(text: str | None) -> CertSpec:
+    key_type, size, curve, sig = "rsa", 2048, None, "sha256"
+    for token in (text or "rsa:2048").lower().replace("/", "+").split("+"):
+        token = token.strip().replace("-", ":")
+        if not token:
+            continue
+        if token in _HASHES:
+            sig = token
+        elif token.startswith("rsa"):
+            key_type, curve = "rsa", None
+            size = int(token.split(":", 1)[1]) if ":" in token else int(token[3:] or 2048)
+        elif token.startswith(("ecdsa", "ec")):
+            name = token.split(":", 1)[1] if ":" in token else "p256"
+            if name not in _CURVES:
+                raise ValueError(f"unknown ECDSA curve {name!r}; use one of {', '.join(_CURVES)}")
+            key_type, curve, size = "ecdsa", name, _CURVES[name][1]
+        else:
+            raise ValueError(f"unknown certificate spec {text!r}; e.g. rsa:2048, rsa:1024, ecdsa:p256, sha1")
+    return CertSpec(key_type, size, curve, sig)
+
+
+@dataclasses.dataclass
+class Certificate:
+    spec: CertSpec
+    cert_path: Path
+    key_path: Path
+    subject: str
+    not_after: datetime.datetime
+    thumbprint: str
+
+    def facts(self) -> dict:
+        """The certificate as ``win_schannel_info`` reports a binding's certificate."""
+        return {
+            "thumbprint": self.thumbprint,
+            "subject": self.subject,
+            "key_type": self.spec.key_type,
+            "key_size": self.spec.key_size,
+            "signature_hash": self.spec.signature_hash,
+            "not_after": self.not_after.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+
+
+def _private_key(spec: CertSpec, cache: Path):
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"{spec.key_label}.pem"
+    if path.exists():
+        return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if spec.key_type == "rsa":
+        key = rsa.generate_private_key(public_exponent=65537, key_size=spec.key_size)
+    else:
+        key = ec.generate_private_key(_CURVES[spec.curve][0]())
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
+    os.replace(tmp, path)  # a racing twin may win; either key is as good
+    return key
+
+
+def load_or_create(twin_dir: Path, text: str | None, name: str, key_cache: Path) -> Certificate:
+    spec = parse_spec(text)
+    cert_path, key_path = twin_dir / "cert.pem", twin_dir / "key.pem"
+    if cert_path.exists() and key_path.exists():
+        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    else:
+        key = _private_key(spec, Path(key_cache))
+        now = datetime.datetime.now(datetime.timezone.utc)
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        sans = [x509.DNSName(name), x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(subject).issuer_name(subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=365))
+            .add_extension(x509.SubjectAlternativeName(sans), critical=False)
+            .sign(key, _HASHES[spec.signature_hash]())
+        )
+        key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    der = cert.public_bytes(serialization.Encoding.DER)
+    return Certificate(
+        spec=spec, cert_path=cert_path, key_path=key_path,
+        subject="CN=" + cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value,
+        not_after=cert.not_valid_after_utc,
+        thumbprint=hashlib.sha1(der).hexdigest().upper(),
+    )

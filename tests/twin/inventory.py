@@ -1,0 +1,43 @@
+"""``DIR/inventory.yml``: an Ansible inventory for the running twins, with the variables the contracts name.
+
+Hosts sit in ``twins`` and in one group per Windows version (``windows_2019``); ``ansible_winrm_scheme`` is
+``http`` unless the twins were started with ``--scheme https`` (the HTTPS listener obeys the twin's own
+Schannel configuration, so a scenario without TLS 1.2 locks a modern controller out there, as on Windows).
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+
+def host_vars(twin: dict) -> dict:
+    scheme = twin.get("scheme", "http")
+    ports = twin["ports"]
+    return {
+        "ansible_host": twin["address"],
+        "ansible_connection": "winrm",
+        "ansible_port": ports["winrm_https"] if scheme == "https" else ports["winrm_http"],
+        "ansible_winrm_scheme": scheme,
+        "ansible_winrm_transport": "basic",
+        "ansible_winrm_server_cert_validation": "ignore",
+        "ansible_user": twin["user"],
+        "ansible_password": twin["password"],
+        "tlsops_twin_https_port": ports["https"],
+        "tlsops_twin_winrm_https_port": ports["winrm_https"],
+        "tlsops_twin_winrm_http_port": ports["winrm_http"],
+        "tlsops_twin_version": twin["version"],
+        "tlsops_twin_status_file": twin.get("status_file"),
+        "tlsops_twin_registry_file": twin.get("registry_file"),
+    }
+
+
+def write_inventory(path: Path, twins: dict) -> None:
+    hosts = {name: host_vars(twin) for name, twin in sorted(twins.items())}
+    groups = {}
+    for name, twin in sorted(twins.items()):
+        groups.setdefault(f"windows_{twin['version']}", {"hosts": {}})["hosts"][name] = {}
+    doc = {"all": {"children": {"twins": {"hosts": hosts}, **groups}}}
+    tmp = Path(path).with_name(f".{Path(path).name}.{os.getpid()}.tmp")
+    tmp.write_text("# written by python -m tests.twin; JSON is valid YAML\n" + json.dumps(doc, indent=1) + "\n")
+    os.replace(tmp, path)

@@ -1,0 +1,108 @@
+"""Schannel's handshake gate: look at the ClientHello before OpenSSL does, and reset when nothing is shared.
+
+Schannel answers a ClientHello that shares no protocol version or no cipher suite with the server's effective
+configuration with a TCP RST, not a TLS alert (facts §9). OpenSSL would send an alert, so the twin peeks at the
+hello (``MSG_PEEK`` leaves it in the socket for OpenSSL), decides, and on "nothing shared" closes the socket with
+``SO_LINGER`` 0, which makes the kernel send RST.
+"""
+from __future__ import annotations
+
+import dataclasses
+import socket
+import struct
+import time
+
+GREASE = {0x0A0A + 0x1010 * i for i in range(16)}
+
+
+@dataclasses.dataclass
+class ClientHello:
+    legacy_version: int
+    cipher_suites: list
+    supported_versions: list | None  # from the supported_versions extension, GREASE removed
+    sslv2: bool = False
+
+    @property
+    def versions(self) -> set:
+        if self.supported_versions:
+            return set(self.supported_versions)
+        return set(range(0x0300, min(self.legacy_version, 0x0303) + 1))
+
+
+def peek_hello(sock: socket.socket, timeout: float = 10.0) -> bytes:
+    """The first TLS record as far as it has arrived, without consuming it."""
+    deadline = time.monotonic() + timeout
+    sock.settimeout(timeout)
+    need, data = 5, b""
+    while time.monotonic() < deadline:
+        data = sock.recv(max(need, 5), socket.MSG_PEEK)
+        if not data:
+            return data
+        if len(data) >= 5 and data[0] == 0x16:
+            need = 5 + struct.unpack("!H", data[3:5])[0]
+        elif data[0] & 0x80:
+            return data  # SSLv2-format hello
+        if len(data) >= need:
+            return data[:need]
+        time.sleep(0.005)
+    return data
+
+
+def parse_hello(record: bytes) -> ClientHello | None:
+    if not record:
+        return None
+    if record[0] & 0x80 and record[0] != 0x16:
+        return ClientHello(0x0002, [], None, sslv2=True)
+    if len(record) < 5 + 4 + 2 + 32 + 1 or record[0] != 0x16 or record[5] != 0x01:
+        return None
+    body = record[9:]
+    legacy = struct.unpack("!H", body[0:2])[0]
+    pos = 2 + 32
+    sid_len = body[pos]
+    pos += 1 + sid_len
+    (suites_len,) = struct.unpack("!H", body[pos:pos + 2])
+    pos += 2
+    suites = [struct.unpack("!H", body[i:i + 2])[0] for i in range(pos, min(pos + suites_len, len(body) - 1), 2)]
+    pos += suites_len
+    if pos >= len(body):
+        return ClientHello(legacy, [s for s in suites if s not in GREASE], None)
+    pos += 1 + body[pos]  # compression methods
+    supported = None
+    if pos + 2 <= len(body):
+        (ext_total,) = struct.unpack("!H", body[pos:pos + 2])
+        pos += 2
+        end = min(pos + ext_total, len(body))
+        while pos + 4 <= end:
+            ext_type, ext_len = struct.unpack("!HH", body[pos:pos + 4])
+            data = body[pos + 4:pos + 4 + ext_len]
+            if ext_type == 43 and data:
+                supported = [struct.unpack("!H", data[i:i + 2])[0] for i in range(1, 1 + data[0], 2)]
+                supported = [v for v in supported if v not in GREASE]
+            pos += 4 + ext_len
+    return ClientHello(legacy, [s for s in suites if s not in GREASE], supported)
+
+
+def shares_something(served, hello: ClientHello) -> tuple[bool, str]:
+    """(handshake may proceed, why not) for a ``boot.ServedConfig``."""
+    from .boot import WIRE_VERSIONS
+    if served is None:
+        return False, "nothing is served (no effective configuration)"
+    if hello.sslv2:
+        return False, "SSLv2-format hello"
+    server_versions = {WIRE_VERSIONS[p] for p in served.protocols}
+    mutual = hello.versions & server_versions
+    if not mutual:
+        return False, "no shared protocol version"
+    version = max(mutual)
+    if not set(hello.cipher_suites) & served.codes_for(version):
+        return False, "no shared cipher suite for 0x%04x" % version
+    return True, ""
+
+
+def reset(sock: socket.socket) -> None:
+    """Close with RST, as Schannel does."""
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except OSError:
+        pass
+    sock.close()
