@@ -5,20 +5,12 @@ Each double is ``run(host, args) -> result`` and follows the same contract as it
 """
 from __future__ import annotations
 
-from . import win_ping, win_regedit
+from . import win_ping, win_regedit, win_schannel, win_schannel_info, win_tls_cipher_suites
 
 MODULES = {
     "ansible.windows.win_ping": win_ping.run,
-    "ansible.builtin.win_ping": win_ping.run,
     "ansible.windows.win_regedit": win_regedit.run,
+    "tlsops.schannel.win_schannel_info": win_schannel_info.run,
+    "tlsops.schannel.win_schannel": win_schannel.run,
+    "tlsops.schannel.win_tls_cipher_suites": win_tls_cipher_suites.run,
 }
-
-try:  # the collection's own modules; kept separate so a slip in one does not take the transport down
-    from . import win_schannel, win_schannel_info, win_tls_cipher_suites
-    MODULES.update({
-        "tlsops.schannel.win_schannel_info": win_schannel_info.run,
-        "tlsops.schannel.win_schannel": win_schannel.run,
-        "tlsops.schannel.win_tls_cipher_suites": win_tls_cipher_suites.run,
-    })
-except ImportError:  # pragma: no cover - only while a double is being written
-    pass
