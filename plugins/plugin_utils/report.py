@@ -418,6 +418,8 @@ def render_junit(report: FleetReport) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+# The matrix colours (#2da44e green, #cf222e red) are used nowhere else on the page, so a screenshot test can find
+# the cells by exact pixel colour.
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.5em;color:#1b1f23;background:#fff}
 h1{font-size:1.4em;margin:0 0 .2em}h2{font-size:1.15em;margin:1.6em 0 .5em;border-bottom:1px solid #d0d7de}
@@ -426,6 +428,7 @@ h3{font-size:1em;margin:1.2em 0 .4em}
 table{border-collapse:collapse;margin:.4em 0 1em}
 th,td{border:1px solid #d0d7de;padding:.35em .55em;vertical-align:top;font-size:.85em;text-align:left}
 th{background:#f6f8fa}
+caption{text-align:left;font-weight:600;padding:.2em 0}
 td.cell-ok{background:#2da44e;color:#fff}
 td.cell-fail{background:#cf222e;color:#fff}
 td.cell-na{background:#eaeef2;color:#57606a}
@@ -434,8 +437,8 @@ td.mismatch{outline:3px dashed #9a6700;outline-offset:-3px}
 .suite{display:block;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;word-break:break-all}
 .why{display:block;font-size:.85em}
 .badge{display:inline-block;padding:.05em .5em;border-radius:1em;font-size:.8em;font-weight:600;color:#fff}
-.st-ok{background:#2da44e}.st-changed{background:#0969da}.st-drift{background:#9a6700}
-.st-failed{background:#cf222e}.st-rolled_back{background:#8250df}
+.st-ok{background:#1a7f37}.st-changed{background:#0969da}.st-drift{background:#9a6700}
+.st-failed{background:#a40e26}.st-rolled_back{background:#8250df}
 .sev-error{color:#cf222e;font-weight:600}.sev-warning{color:#9a6700;font-weight:600}.sev-info{color:#57606a}
 code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em}
 ul.summary{list-style:none;padding:0;display:flex;gap:1.2em;flex-wrap:wrap}
