@@ -261,6 +261,32 @@ def normalise_change(raw) -> dict:
     }
 
 
+def state_findings(state) -> list:
+    """Findings read from the host's effective state (``win_schannel_info``'s ``effective``), without a plan.
+
+    They let a probe-only run say *why* a client fails: a policy cipher list with names this Windows version does
+    not know (Schannel silently drops them) and TLS 1.2 switched off on the server side.
+    """
+    if not isinstance(state, dict):
+        return []
+    found = []
+    for dropped in state.get("dropped_cipher_suites") or []:
+        name = dropped.get("name") if isinstance(dropped, dict) else dropped
+        reason = dropped.get("reason") if isinstance(dropped, dict) else None
+        found.append({"code": "suite-name-invalid", "severity": "error", "item": name,
+                      "message": "Schannel ignores this name in the %s cipher list: %s" % (
+                          state.get("cipher_suites_source") or "configured", reason or "unknown on this version"),
+                      "fix": "use the name this Windows version knows (the plan compiles a profile into them)"})
+    protocols = state.get("server_protocols")
+    if isinstance(protocols, list) and "TLS 1.2" not in protocols:
+        why = (state.get("protocol_reasons") or {}).get("TLS 1.2 Server")
+        found.append({"code": "tls12-disabled", "severity": "error", "item": "TLS 1.2 Server",
+                      "message": "TLS 1.2 is not enabled on the server side%s; clients that require it (iOS ATS, "
+                                 "modern browsers) cannot connect" % (" (%s)" % why if why else ""),
+                      "fix": "enable TLS 1.2 for Server and Client (Enabled=1, DisabledByDefault=0) and reboot"})
+    return found
+
+
 def host_status(host: dict) -> str:
     """One word per host: ``failed`` beats ``rolled_back`` beats ``drift`` (check mode) / ``changed`` beats ``ok``."""
     if host["unreachable"] or host["failed"] or any(e["failed"] for e in host["endpoints"]) \
@@ -274,6 +300,10 @@ def host_status(host: dict) -> str:
 def normalise_host(name, raw) -> dict:
     """The role's ``schannel_run`` for one host (or nothing, when the host never got that far)."""
     raw = raw if isinstance(raw, dict) else {}
+    state = _first(raw, "state")
+    findings = [normalise_finding(f) for f in _first(raw, "findings", default=[]) or []]
+    seen = {(f["code"], f["item"]) for f in findings}
+    findings += [normalise_finding(f) for f in state_findings(state) if (f["code"], f["item"]) not in seen]
     verify = _first(raw, "verify", "endpoints", default=[])
     if isinstance(verify, dict):
         verify = [verify]
@@ -288,8 +318,12 @@ def normalise_host(name, raw) -> dict:
         "failed_step": _first(raw, "failed_step"),
         "msg": _first(raw, "msg"),
         "changes": [normalise_change(c) for c in _first(raw, "changes", default=[]) or []],
-        "findings": sorted((normalise_finding(f) for f in _first(raw, "findings", default=[]) or []),
-                           key=lambda f: SEVERITY_ORDER[f["severity"]]),
+        "findings": sorted(findings, key=lambda f: SEVERITY_ORDER[f["severity"]]),
+        "state": {
+            "server_protocols": [str(p) for p in (state.get("server_protocols") or [])],
+            "cipher_suites": [str(p) for p in (state.get("cipher_suites") or [])],
+            "cipher_suites_source": state.get("cipher_suites_source"),
+        } if isinstance(state, dict) else None,
         "reboot_required": bool(_first(raw, "reboot_required", default=False)),
         "reboot_reasons": [str(r) for r in _first(raw, "reboot_reasons", default=[]) or []],
         "rebooted": bool(_first(raw, "rebooted", default=False)),
@@ -509,6 +543,11 @@ def _hosts_table(report: FleetReport) -> list:
 
 def _host_details(host) -> list:
     out = ['<h3 id="host-%s">%s</h3>' % (esc(safe_file_stem(host["host"], "host")), esc(host["host"]))]
+    if host["state"]:
+        out.append("<p>In effect on the host: protocols %s; cipher suites (%s): %s</p>" % (
+            esc(", ".join(host["state"]["server_protocols"]) or "none"),
+            esc(host["state"]["cipher_suites_source"] or "?"),
+            esc(", ".join(host["state"]["cipher_suites"]) or "none")))
     if host["reboot_reasons"]:
         out.append("<p>Reboot %s: %s</p>" % ("done" if host["rebooted"] else "required",
                                              esc("; ".join(host["reboot_reasons"]))))
@@ -604,6 +643,10 @@ def render_text(report: FleetReport) -> str:
                                                                    else "")))
         if h["msg"]:
             lines.append("  note: %s" % one_line(h["msg"]))
+        if h["state"]:
+            lines.append("  in effect: %s; suites from %s: %d" % (
+                one_line(", ".join(h["state"]["server_protocols"]) or "no protocol"),
+                one_line(h["state"]["cipher_suites_source"] or "?"), len(h["state"]["cipher_suites"])))
         for f in h["findings"]:
             if f["severity"] != "info":
                 lines.append("  %s %s: %s -> fix: %s" % (f["severity"], one_line(f["code"]), one_line(f["message"]),

@@ -304,3 +304,27 @@ def test_write_report_tightens_existing_dir(report, tmp_path):
     out.mkdir(mode=0o755)
     rep.write_report(report, str(out), formats=("text",))
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o700
+
+
+# --- host state --------------------------------------------------------------------------------------------
+
+def test_state_findings_name_dropped_suites_and_tls12():
+    state = {"server_protocols": ["SSL 3.0", "TLS 1.0"], "cipher_suites_source": "policy",
+             "cipher_suites": ["TLS_RSA_WITH_AES_128_CBC_SHA"],
+             "protocol_reasons": {"TLS 1.2 Server": "Windows Server 2008 R2 default: disabled"},
+             "dropped_cipher_suites": [{"name": "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                                        "reason": "does not exist before Windows Server 2016"}]}
+    host = rep.FleetReport.from_results({"h": {"state": state}}).hosts[0]
+    codes = [(f["code"], f["item"]) for f in host["findings"]]
+    assert codes == [("suite-name-invalid", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+                     ("tls12-disabled", "TLS 1.2 Server")]
+    assert "2008 R2 default: disabled" in host["findings"][1]["message"]
+    text = rep.render_text(rep.FleetReport.from_results({"h": {"state": state}}))
+    assert "in effect: SSL 3.0, TLS 1.0; suites from policy: 1" in text
+    assert "suite-name-invalid" in text
+
+
+def test_state_findings_do_not_duplicate_plan_findings():
+    state = {"server_protocols": ["TLS 1.2"], "dropped_cipher_suites": ["X"]}
+    raw = {"state": state, "findings": [{"code": "suite-name-invalid", "item": "X", "severity": "error"}]}
+    assert len(rep.FleetReport.from_results({"h": raw}).hosts[0]["findings"]) == 1
