@@ -668,6 +668,53 @@ def render_text(report: FleetReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _cell_text(cell) -> str:
+    if cell is None:
+        return "-"
+    if cell["connects"]:
+        return "%s %s" % (cell["protocol"] or "", cell["cipher_suite"] or "")
+    return "fails (%s)" % (cell["symptom"] or cell["reason"] or "no handshake")
+
+
+def render_comparison(before: dict, after: dict) -> str:
+    """Before/after text for two reports (their JSON form, e.g. a verify run and the harden run that followed).
+
+    One block per host present in either: protocols, policy verdicts and each client's result, side by side.
+    Terminal escapes are stripped from everything.
+    """
+    def index(doc):
+        return {h["host"]: h for h in (doc or {}).get("hosts", [])}
+
+    def flat(host):
+        protocols, policies, clients = [], {}, {}
+        for e in (host or {}).get("endpoints", []):
+            protocols.extend(p for p in e.get("protocols", []) if p not in protocols)
+            for p in e.get("policies", []):
+                policies[p["policy"]] = policies.get(p["policy"], True) and p["passed"]
+            for c in e.get("clients", []):
+                clients.setdefault(c["client"], c)
+        return protocols, policies, clients
+
+    labels = _client_labels()
+    old, new = index(before), index(after)
+    lines = []
+    for name in sorted(set(old) | set(new)):
+        (p0, pol0, c0), (p1, pol1, c1) = flat(old.get(name)), flat(new.get(name))
+        status0 = (old.get(name) or {}).get("status", "-")
+        status1 = (new.get(name) or {}).get("status", "-")
+        lines.append("%s: %s -> %s%s" % (one_line(name), one_line(status0), one_line(status1),
+                                         ", rebooted" if (new.get(name) or {}).get("rebooted") else ""))
+        lines.append("  %-20s %-44s %s" % ("protocols", one_line(", ".join(p0) or "-"), one_line(", ".join(p1) or "-")))
+        for policy in sorted(set(pol0) | set(pol1)):
+            verdict = {True: "pass", False: "FAIL", None: "-"}
+            lines.append("  %-20s %-44s %s" % ("policy " + one_line(policy)[:13], verdict[pol0.get(policy)],
+                                               verdict[pol1.get(policy)]))
+        for key in [k for k in labels if k in c0 or k in c1] + sorted(k for k in set(c0) | set(c1) if k not in labels):
+            lines.append("  %-20s %-44s %s" % (one_line(labels.get(key, key))[:20], one_line(_cell_text(c0.get(key)))[:44],
+                                               one_line(_cell_text(c1.get(key)))))
+    return "\n".join(lines) + "\n"
+
+
 RENDERERS = {
     "json": ("json", render_json),
     "junit": ("xml", render_junit),

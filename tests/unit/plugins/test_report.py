@@ -328,3 +328,22 @@ def test_state_findings_do_not_duplicate_plan_findings():
     state = {"server_protocols": ["TLS 1.2"], "dropped_cipher_suites": ["X"]}
     raw = {"state": state, "findings": [{"code": "suite-name-invalid", "item": "X", "severity": "error"}]}
     assert len(rep.FleetReport.from_results({"h": raw}).hosts[0]["findings"]) == 1
+
+
+# --- before/after ------------------------------------------------------------------------------------------
+
+def test_comparison_shows_each_client_before_and_after():
+    before = json.loads(rep.render_json(rep.FleetReport.from_results({"web2008": ios_ats_failure()})))
+    fixed = ios_ats_failure()
+    fixed["verify"][0]["clients"]["ios9_ats"] = {"connects": True, "protocol": "TLS 1.2",
+                                                 "cipher_suite": "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384"}
+    fixed["verify"][0]["policies"]["ats"] = {"passed": True}
+    fixed["verify"][0]["protocols"] = ["TLS 1.2"]
+    fixed["rebooted"] = True
+    after = json.loads(rep.render_json(rep.FleetReport.from_results({"web2008": fixed, "new\x1b[2J": {}})))
+    text = rep.render_comparison(before, after)
+    assert "web2008: failed -> ok, rebooted" in text
+    assert re.search(r"policy ats +FAIL +pass", text)
+    assert re.search(r"fails \(tcp_reset\) +TLS 1.2 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384", text)
+    assert re.search(r"protocols +TLS 1.0 +TLS 1.2", text)
+    assert "\x1b" not in text and "new: - -> failed" in text
