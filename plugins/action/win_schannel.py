@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tlsops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin of tlsops.schannel.win_schannel.
+
+read (win_schannel_info, or ``facts``) -> compile (profile through the knowledge engine, explicit settings through
+the registry model) -> refuse on error findings / bad input / lockout -> win_schannel.ps1 once -> .reg backup ->
+optional reboot + re-read. The ``.ps1`` receives only concrete registry operations.
+"""
+from __future__ import annotations
+
+import os
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regfile, _regops, _settings
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import (APPLY_OPTIONS, Refused,
+                                                                                   SchannelAction, text_diff)
+
+def _order_value(op):
+    """Values win_tls_cipher_suites owns: a profile's suite/curve order is applied there, not here."""
+    if op.get("name") is None:
+        return False
+    value = rm.find(op["path"], op["name"])
+    return value is not None and value.setting in ("cipher_suites.policy", "ecc_curves.policy", "cipher_suites.local")
+
+
+def compile_profile(profile, facts, version, field="profile"):
+    """(operations, findings) of a profile for this host, through the knowledge engine (loader + compiler)."""
+    try:
+        from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import compiler
+        from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
+    except ImportError as exc:
+        raise SchannelInputError(field, "profiles need the knowledge engine's compiler and profile loader, which "
+                                 "this installation lacks (%s); use explicit settings" % exc)
+    loaded = profiles.load_profile(profile) if hasattr(profiles, "load_profile") else profiles.load(profile)
+    plan = compiler.compile_plan(loaded, facts)
+    plan_ops = getattr(plan, "operations", None)
+    if plan_ops is None and isinstance(plan, dict):
+        plan_ops = plan.get("operations")
+    findings = getattr(plan, "findings", None)
+    if findings is None and isinstance(plan, dict):
+        findings = plan.get("findings")
+    out = []
+    for f in findings or []:
+        if hasattr(f, "as_dict"):
+            f = f.as_dict()
+        elif not isinstance(f, dict):
+            f = dict((k, getattr(f, k, None)) for k in ("code", "severity", "item", "message", "fix"))
+        out.append(f)
+    return [dict(op) for op in plan_ops or []], out
+
+
+class ActionModule(SchannelAction):
+
+    ARGUMENT_SPEC = dict(APPLY_OPTIONS, **{
+        "profile": {"type": "str"},
+        "protocols": {"type": "dict"},
+        "server_protocols": {"type": "dict"},
+        "client_protocols": {"type": "dict"},
+        "ciphers": {"type": "dict"},
+        "hashes": {"type": "dict"},
+        "key_exchanges": {"type": "dict"},
+        "key_sizes": {"type": "dict"},
+        "schannel_values": {"type": "dict"},
+        "dotnet_strong_crypto": {"type": "str", "choices": ["enabled", "disabled", "default"]},
+        "winhttp_protocols": {"type": "list", "elements": "str"},
+        "restore": {"type": "raw"},
+    })
+
+    def schannel_run(self, args, task_vars):
+        explicit = [o for o in _settings.SETTING_OPTIONS if args.get(o) is not None]
+        if args.get("restore") is not None and (explicit or args.get("profile")):
+            raise SchannelInputError("restore", "cannot be combined with profile or settings (%s)"
+                                     % ", ".join(explicit + (["profile"] if args.get("profile") else [])))
+        if args.get("restore") is None and not explicit and not args.get("profile"):
+            raise SchannelInputError("profile", "give a profile, explicit settings (protocols, ciphers, ...) or "
+                                     "restore")
+        # Validate the input that needs no host before the first WinRM round trip.
+        restore_ops = self._restore_ops(args["restore"]) if args.get("restore") is not None else None
+
+        facts = self.facts_for(args, task_vars)
+        version = facts["windows_version"]
+        dump = facts["registry"] or {}
+        findings = []
+        if restore_ops is not None:
+            ops = restore_ops
+        else:
+            wanted, origin = _settings.resolve(args, version)
+            ops = _settings.operations(wanted, dump)
+            if args.get("profile"):
+                profile_ops, findings = compile_profile(args["profile"], facts, version)
+                profile_ops = [op for op in profile_ops if not _order_value(op)]
+                ops = self._merge(profile_ops, ops, origin)
+            errors = [f for f in findings if f.get("severity") == "error"]
+            if errors:
+                raise Refused({"failed": True, "changed": False, "findings": findings,
+                               "msg": "the plan has error findings, nothing was written: %s" % "; ".join(
+                                   "%s (%s)%s" % (f.get("message"), f.get("item"),
+                                                  (": " + f["fix"]) if f.get("fix") else "") for f in errors)})
+        ops = _regops.validate_operations(ops)
+        after_dump = _regops.apply_operations(dump, ops)
+        verdict = self.guard(args, task_vars, version, facts, after_dump)
+
+        result = {"changed": False, "operations": ops, "findings": findings, "guard": verdict, "changes": [],
+                  "backup": [], "reboot_required": False, "reboot_reasons": [], "windows_version": version}
+        if ops:
+            module = self.run_module("win_schannel", {"operations": ops}, task_vars)
+            result["changed"] = bool(module.get("changed"))
+            result["changes"] = [dict(c, layer=_regops.layer(c["path"])) for c in module.get("changes") or []]
+            result["backup"] = module.get("backup") or []
+            result["reboot_required"] = bool(module.get("reboot_required"))
+            result["reboot_reasons"] = list(module.get("reboot_reasons") or [])
+            diff = module.get("diff") or {}
+            result["diff"] = text_diff(diff.get("before"), diff.get("after"), header=task_vars.get("inventory_hostname"))
+        path = self.write_backup(args, task_vars, result["backup"])
+        if path:
+            result["backup_file"] = path
+        return self.maybe_reboot(args, task_vars, result)
+
+    def _restore_ops(self, restore):
+        if isinstance(restore, str):
+            path = os.path.expanduser(restore)
+            if not os.path.isfile(path):
+                raise SchannelInputError("restore", "%s is not a file; give the backup list a previous run returned "
+                                         "or the path of a .reg file written with backup: true" % restore)
+            return _regfile.read_reg(path)
+        if isinstance(restore, dict) and "backup" in restore:  # a whole registered result
+            restore = restore["backup"]
+        return _regops.validate_operations(restore, field="restore")
+
+    @staticmethod
+    def _merge(profile_ops, explicit_ops, origin):
+        """Profile operations plus explicit ones; an explicit value that differs from the profile's fails."""
+        by_key = {}
+        for op in profile_ops:
+            by_key[(op["path"].lower(), (op.get("name") or "").lower())] = op
+        for op in explicit_ops:
+            key = (op["path"].lower(), (op.get("name") or "").lower())
+            other = by_key.get(key)
+            if other is not None and (other.get("state"), other.get("data")) != (op.get("state"), op.get("data")):
+                value = rm.find(op["path"], op.get("name") or "")
+                field = origin.get(value.setting) if value is not None else None
+                raise SchannelInputError(field or "profile", "contradicts the profile, which sets %s\\%s to %s; "
+                                         "remove the setting or choose another profile"
+                                         % (op["path"], op.get("name"), _regops.display(other)
+                                            if other.get("state") == "present" else "absent"))
+        seen = set(by_key)
+        return profile_ops + [op for op in explicit_ops
+                              if (op["path"].lower(), (op.get("name") or "").lower()) not in seen]

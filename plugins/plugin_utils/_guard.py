@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tlsops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The lockout guard: will the management connection (and, on request, RDP) still work after this change + reboot?
+
+Inputs are the host's effective Schannel state after the change (``effective.effective_state`` of the predicted
+registry) and how Ansible reaches the host. Rules:
+
+* Only WinRM over HTTPS rides on Schannel. WinRM over HTTP (with or without message encryption) and non-WinRM
+  connections are not affected; the guard says so and lets the change pass.
+* For WinRM over HTTPS the controller's client is the ``pywinrm`` client profile (``clients.local_pywinrm_profile()``,
+  i.e. this Python's ``ssl`` defaults). The knowledge engine's predictor decides when it is importable; otherwise a
+  plain intersection of the client's versions/suites with the server's effective protocols/suites decides.
+  When the controller can reach the listener, a real handshake records what the connection negotiates today.
+* With ``rdp=True`` on Windows Server 2008 R2 without KB3080079, RDP needs server TLS 1.0.
+
+Warnings (never refusals): TLS 1.0/1.1 turned off while .NET strong crypto is not enabled; today's negotiated suite
+disappears although another one still works.
+"""
+from __future__ import annotations
+
+import socket
+import ssl
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
+
+try:
+    from ansible_collections.tlsops.schannel.plugins.module_utils.tls import clients as tls_clients
+    from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
+except ImportError:  # pragma: no cover - the prober part is optional for the guard
+    tls_clients = None
+    iana = None
+
+_PROTOCOL_ORDER = ("SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3")
+_SSL_VERSION_NAMES = {"TLSv1": "TLS 1.0", "TLSv1.1": "TLS 1.1", "TLSv1.2": "TLS 1.2", "TLSv1.3": "TLS 1.3",
+                      "SSLv3": "SSL 3.0"}
+
+
+def connection_info(task_vars, play_context_connection=None):
+    """How Ansible reaches the host, from the task's variables."""
+    tv = task_vars or {}
+    conn = tv.get("ansible_connection") or play_context_connection or "ssh"
+    conn = str(conn).rsplit(".", 1)[-1]
+    scheme = str(tv.get("ansible_winrm_scheme") or "").lower()
+    port = tv.get("ansible_port") or tv.get("ansible_winrm_port")
+    try:
+        port = int(port) if port is not None else None
+    except (TypeError, ValueError):
+        port = None
+    if conn == "winrm" and not scheme:
+        scheme = "http" if port == 5985 else "https"
+    if conn == "psrp":
+        scheme = "https" if str(tv.get("ansible_psrp_protocol") or "").lower() == "https" or port == 5986 else "http"
+    if port is None:
+        port = 5986 if scheme == "https" else 5985
+    return {
+        "connection": conn,
+        "scheme": scheme or None,
+        "host": tv.get("ansible_host") or tv.get("inventory_hostname"),
+        "port": port,
+        "transport": tv.get("ansible_winrm_transport"),
+        "message_encryption": tv.get("ansible_winrm_message_encryption"),
+    }
+
+
+def probe(host, port, timeout=5.0):
+    """Handshake once with the controller's default client context; (protocol, IANA suite name) or an error."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            with context.wrap_socket(sock, server_hostname=str(host)) as tls:
+                version = _SSL_VERSION_NAMES.get(tls.version(), tls.version())
+                name = tls.cipher()[0]
+    except (OSError, ssl.SSLError) as exc:
+        return {"connects": False, "protocol": None, "cipher_suite": None, "error": str(exc)}
+    suite = None
+    if iana is not None:
+        found = iana.SUITES_BY_NAME.get(name) or iana.SUITES_BY_OPENSSL_NAME.get(name)
+        suite = found.name if found is not None else name
+    return {"connects": True, "protocol": version, "cipher_suite": suite or name, "error": None}
+
+
+def _client():
+    if tls_clients is None:
+        return None
+    try:
+        return tls_clients.local_pywinrm_profile()
+    except Exception:  # pragma: no cover - fall back to the recorded profile
+        return tls_clients.CLIENTS.get("pywinrm")
+
+
+def _predict_with_engine(state, certificate, client):
+    try:
+        from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import predictor
+    except ImportError:
+        return None
+    try:
+        result = predictor.predict(state, certificate, {"pywinrm": client})
+    except TypeError:
+        result = predictor.predict(state, certificate, ["pywinrm"])
+    prediction = result.get("pywinrm") if isinstance(result, dict) else None
+    if prediction is None:
+        return None
+    if hasattr(prediction, "as_dict"):
+        prediction = prediction.as_dict()
+    elif not isinstance(prediction, dict):
+        prediction = dict((k, getattr(prediction, k, None)) for k in
+                          ("connects", "protocol", "cipher_suite", "reason", "symptom"))
+    prediction = dict(prediction)
+    prediction["predictor"] = "knowledge engine"
+    return prediction
+
+
+def _predict_by_intersection(state, client):
+    """What a client with ``client``'s versions and suites negotiates with ``state`` (server order wins)."""
+    lo = _PROTOCOL_ORDER.index(client.min_version)
+    hi = _PROTOCOL_ORDER.index(client.max_version)
+    versions = [p for p in _PROTOCOL_ORDER[lo:hi + 1] if p in state.server_protocols]
+    if not versions:
+        return {"connects": False, "protocol": None, "cipher_suite": None, "symptom": "alert:protocol_version",
+                "reason": "the client offers %s-%s, the server enables only %s" % (
+                    client.min_version, client.max_version, ", ".join(sorted(state.server_protocols)) or "nothing"),
+                "predictor": "intersection"}
+    offered = set(client.cipher_suites)
+    for protocol in reversed(versions):
+        for suite in state.suites(protocol):
+            if suite.iana_code in offered:
+                iana_name = iana.SUITES_BY_CODE[suite.iana_code].name if iana and suite.iana_code in \
+                    iana.SUITES_BY_CODE else suite.base_name
+                return {"connects": True, "protocol": protocol, "cipher_suite": iana_name, "symptom": None,
+                        "reason": None, "predictor": "intersection"}
+    return {"connects": False, "protocol": None, "cipher_suite": None, "symptom": "tcp_reset",
+            "reason": "no cipher suite in common under %s (Schannel resets the TCP connection)" % ", ".join(versions),
+            "predictor": "intersection"}
+
+
+def check(connection, after_state, version, certificate=None, rdp=False, rdp_kb3080079=False, live_probe=None,
+          after_dump=None):
+    """Decide; returns ``{checked, blocked, reasons, warnings, connection, prediction, probe}``."""
+    result = {"checked": [], "blocked": False, "reasons": [], "warnings": [], "connection": connection,
+              "prediction": None, "probe": live_probe}
+    if connection.get("connection") in ("winrm", "psrp") and connection.get("scheme") == "https":
+        result["checked"].append("winrm_https")
+        client = _client()
+        prediction = None
+        if client is not None:
+            prediction = _predict_with_engine(after_state, certificate, client)
+            if prediction is None:
+                prediction = _predict_by_intersection(after_state, client)
+        result["prediction"] = prediction
+        if prediction is not None and not prediction.get("connects"):
+            result["blocked"] = True
+            result["reasons"].append(
+                "WinRM over HTTPS (%s:%s) would no longer connect after the change and the reboot: %s"
+                % (connection.get("host"), connection.get("port"), prediction.get("reason") or prediction.get("symptom")))
+        elif live_probe and live_probe.get("connects") and prediction:
+            if live_probe.get("cipher_suite") and prediction.get("cipher_suite") and \
+                    live_probe["cipher_suite"] != prediction["cipher_suite"]:
+                result["warnings"].append("WinRM over HTTPS negotiates %s/%s today and will move to %s/%s"
+                                          % (live_probe["protocol"], live_probe["cipher_suite"],
+                                             prediction.get("protocol"), prediction.get("cipher_suite")))
+    elif connection.get("connection") in ("winrm", "psrp"):
+        result["checked"].append("winrm_http")
+    if rdp:
+        result["checked"].append("rdp")
+        if version == "2008r2" and not rdp_kb3080079 and "TLS 1.0" not in after_state.server_protocols:
+            result["blocked"] = True
+            result["reasons"].append("RDP on Windows Server 2008 R2 without KB3080079 speaks only TLS 1.0, which "
+                                     "the change disables; install KB3080079 (and set rdp_kb3080079: true) first")
+    legacy_off = [p for p in ("TLS 1.0", "TLS 1.1") if p not in after_state.client_protocols
+                  and rm.protocol_supported(p, version)]
+    if legacy_off and not _strong_crypto_on(after_dump):
+        result["warnings"].append(
+            "%s disabled while .NET strong crypto (SchUseStrongCrypto/SystemDefaultTlsVersions) is not enabled: "
+            ".NET clients on this host may fail with 'Could not create SSL/TLS secure channel'; set "
+            "dotnet_strong_crypto: enabled" % " and ".join(legacy_off))
+    return result
+
+
+def _strong_crypto_on(dump):
+    """Whether SchUseStrongCrypto=1 for .NET 4 (64-bit) in ``dump``."""
+    if not dump:
+        return False
+    path = rm.NETFX_KEYS[0][2].lower()
+    for key, values in dump.items():
+        if key.lower() == path:
+            for name, value in values.items():
+                if name.lower() == "schusestrongcrypto" and int(value.get("data") or 0) != 0:
+                    return True
+    return False
+

@@ -1,0 +1,199 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tlsops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turn the raw result of win_schannel_info.ps1 into the facts users and the other action plugins read.
+
+The ``.ps1`` returns only what it saw (contracts "win_schannel_info.ps1"); everything derived -- the Windows version
+key, set vs effective per managed value, which layer decides the suite order, supported suites, look-alike keys --
+is computed here from the knowledge engine (registry model, effective state, catalogue).
+"""
+from __future__ import annotations
+
+import difflib
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import catalogue
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import effective
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import resolve_windows_version
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regops
+
+RAW_KEYS = ("os", "registry", "tls_cipher_suites", "tls_ecc_curves", "bindings", "reboot_pending",
+            "reboot_pending_reasons", "last_boot_time")
+
+
+def info_module_args(bindings=True, cipher_suites=True):
+    """What the action plugins send to win_schannel_info.ps1."""
+    return {"keys": list(rm.MANAGED_KEYS), "cipher_suites": bool(cipher_suites), "bindings": bool(bindings)}
+
+
+def windows_version(raw):
+    """Version key from the ``os`` block (version string first, then build, then caption)."""
+    os_info = (raw or {}).get("os") or {}
+    for candidate, field in ((os_info.get("version"), "facts.os.version"), (os_info.get("build"), "facts.os.build"),
+                             (os_info.get("caption"), "facts.os.caption")):
+        if candidate:
+            try:
+                return resolve_windows_version(candidate, field=field)
+            except SchannelInputError:
+                continue
+    raise SchannelInputError("facts.os", "cannot tell the Windows Server version from %r; pass the registered "
+                             "result of tlsops.schannel.win_schannel_info" % (os_info,))
+
+
+def local_suite_names(raw):
+    suites = raw.get("tls_cipher_suites")
+    if suites is None:
+        return None
+    return [s["name"] if isinstance(s, dict) else str(s) for s in suites]
+
+
+def _meaning(value, data):
+    if data is None:
+        return None
+    if value.values:
+        if value.name == "Enabled" and value.values.get("enabled") not in (None, 0):
+            return "enabled" if int(data) != 0 else "disabled"  # any non-zero Enabled reads as enabled
+        for meaning, canonical in value.values.items():
+            if canonical == data:
+                return meaning
+        return "unknown"
+    return data
+
+
+def managed_values(version, dump):
+    """Every managed value: set (raw), effective (meaning once defaults apply), default, layer, owner setting."""
+    view = effective.RegistryView(dump)
+    rows = []
+    for value in rm.MANAGED_VALUES:
+        raw = None
+        found = view._keys.get(value.path.lower(), {}).get(value.name.lower()) if hasattr(view, "_keys") else None
+        if found is not None:
+            raw = {"type": found[0], "data": found[1]}
+        default = value.defaults.get(version)
+        rows.append({
+            "setting": value.setting,
+            "path": value.path,
+            "name": value.name,
+            "layer": _regops.layer(value.path),
+            "set": raw,
+            "display": _regops.display(raw) if raw else None,
+            "default": default,
+            "effective": _meaning(value, raw["data"]) if raw else default,
+            "source": "set" if raw else "default",
+        })
+    return rows
+
+
+def stray_keys(dump):
+    """Keys under Ciphers/Hashes/KeyExchangeAlgorithms/Protocols that Schannel does not read, with the fix."""
+    found = []
+    groups = (("Ciphers", rm.CIPHERS), ("Hashes", rm.HASHES), ("KeyExchangeAlgorithms", rm.KEY_EXCHANGES),
+              ("Protocols", rm.PROTOCOLS))
+    for key in sorted(dump or {}):
+        low = key.lower()
+        for group, names in groups:
+            root = ("%s\\%s\\" % (rm.SCHANNEL, group)).lower()
+            if not low.startswith(root):
+                continue
+            rest = key[len(root):]
+            parts = rest.split("\\")
+            top = parts[0]
+            lower_names = dict((n.lower(), n) for n in names)
+            if group == "Protocols":
+                if top.lower() not in lower_names:
+                    close = difflib.get_close_matches(top, names, n=1, cutoff=0.6)
+                    found.append({"path": key, "looks_like": close[0] if close else None,
+                                  "fix": "Schannel reads only %s\\Protocols\\<name>\\Client|Server; remove this key"
+                                  % rm.SCHANNEL})
+                elif len(parts) == 2 and parts[1].lower() not in ("client", "server"):
+                    found.append({"path": key, "looks_like": None,
+                                  "fix": "protocol sub-keys are Client and Server only; remove this key"})
+                break
+            if len(parts) == 1:
+                if top.lower() not in lower_names:
+                    close = difflib.get_close_matches(top, names, n=1, cutoff=0.6)
+                    found.append({"path": key, "looks_like": close[0] if close else None,
+                                  "fix": "not a key Schannel reads%s; remove it"
+                                  % ((" (did you mean '%s'?)" % close[0]) if close else "")})
+            else:
+                joined = "/".join(parts[:2])
+                if joined.lower() in lower_names:
+                    name = lower_names[joined.lower()]
+                    found.append({"path": key, "looks_like": name,
+                                  "fix": "'%s' was split on '/' by a tool that used New-Item or an old win_regedit; "
+                                  "remove '%s\\%s\\%s' and set '%s' with tlsops.schannel.win_schannel"
+                                  % (name, rm.SCHANNEL, group, parts[0], name)})
+                else:
+                    found.append({"path": key, "looks_like": None,
+                                  "fix": "Schannel reads no sub-keys below %s\\%s; remove it" % (group, parts[0])})
+            break
+    # A parent left behind by a split ('Ciphers\AES 128' holding '128') is reported once, through its child.
+    children = set(s["path"].lower() for s in found)
+    return [s for s in found if not any(c != s["path"].lower() and c.startswith(s["path"].lower() + "\\")
+                                        for c in children)]
+
+
+def enrich(raw, bindings=True):
+    """Facts for users and action plugins from a raw win_schannel_info.ps1 result (or such facts again)."""
+    if not isinstance(raw, dict) or "registry" not in raw or "os" not in raw:
+        raise SchannelInputError("facts", "must be the registered result of tlsops.schannel.win_schannel_info "
+                                 "(with 'os' and 'registry')")
+    version = windows_version(raw)
+    dump = raw.get("registry") or {}
+    local_suites = local_suite_names(raw)
+    state = effective.effective_state(version, dump, local_cipher_suites=local_suites,
+                                      local_ecc_curves=raw.get("tls_ecc_curves"))
+    state_dict = state.as_dict()
+    facts = dict((k, raw.get(k)) for k in RAW_KEYS)
+    facts["reboot_pending_reasons"] = list(raw.get("reboot_pending_reasons") or [])
+    facts["windows_version"] = version
+    facts["values"] = managed_values(version, dump)
+    facts["protocols"] = {"server": state_dict["server_protocols"], "client": state_dict["client_protocols"],
+                          "server_dtls": state_dict["server_dtls"], "client_dtls": state_dict["client_dtls"]}
+    facts["cipher_suites"] = {
+        "order": state_dict["cipher_suites"],
+        "source": state_dict["cipher_suites_source"],
+        "configured": state_dict["configured_cipher_suites"],
+        "policy": state_dict["policy_cipher_suites"],
+        "local": state_dict["local_cipher_suites"],
+        "dropped": state_dict["dropped_cipher_suites"],
+        "supported": [s.name for s in catalogue.suites_for(version)],
+        "supported_source": "Get-TlsCipherSuite" if local_suites is not None else "catalogue",
+    }
+    facts["ecc_curves"] = {"order": state_dict["ecc_curves"], "source": state_dict["ecc_curves_source"],
+                           "policy": _policy_curves(dump), "local": raw.get("tls_ecc_curves")}
+    facts["effective"] = state_dict
+    facts["stray_keys"] = stray_keys(dump)
+    return facts
+
+
+def _policy_curves(dump):
+    view = effective.RegistryView(dump)
+    value = view.get(rm.POLICY_SSL, "EccCurves")
+    return list(value) if isinstance(value, list) else value
+
+
+def effective_of(version, dump, facts, local_suites=None, local_curves=None):
+    """EffectiveState of ``dump`` with the host's local lists unless others are given."""
+    if local_suites is None:
+        local_suites = local_suite_names(facts)
+    if local_curves is None:
+        local_curves = facts.get("tls_ecc_curves")
+    return effective.effective_state(version, dump, local_cipher_suites=local_suites, local_ecc_curves=local_curves)
+
+
+def winrm_certificate(facts, port):
+    """The binding certificate of the WinRM HTTPS port (or the first binding), in the predictor's terms."""
+    bindings = facts.get("bindings") or []
+    chosen = None
+    for b in bindings:
+        if b.get("port") == port:
+            chosen = b
+            break
+    if chosen is None and bindings:
+        chosen = bindings[0]
+    if chosen is None:
+        return None
+    return {"key_type": chosen.get("key_type"), "key_size": chosen.get("key_size"),
+            "signature_hash": chosen.get("signature_hash")}

@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tlsops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Registry operations and dumps on the controller (contracts: "The registry dump", "Registry operations").
+
+Pure data handling, no Windows knowledge: validate operations before they travel, apply them to a dump (to predict
+the state after a change or a restore), and show values the way the ``.ps1`` shows them in a diff.
+"""
+from __future__ import annotations
+
+import copy
+
+TYPES = ("dword", "qword", "string", "expandstring", "multistring", "binary")
+_POLICY_MARK = "\\software\\policies\\"
+
+
+class OperationError(ValueError):
+    """An operation that must not reach the host; ``field`` names it."""
+
+    def __init__(self, field, message):
+        self.field = field
+        super(OperationError, self).__init__("%s: %s" % (field, message))
+
+
+def layer(path):
+    """``policy`` for values under HKLM\\SOFTWARE\\Policies, ``local`` for everything else."""
+    return "policy" if _POLICY_MARK in path.lower() else "local"
+
+
+def display(value):
+    """Diff display of ``{type, data}`` exactly as win_schannel.ps1 renders it."""
+    if value is None:
+        return None
+    kind, data = value.get("type"), value.get("data")
+    if kind == "key":
+        return "(key)"
+    if kind == "dword":
+        return "0x%08x (dword)" % (int(data) & 0xFFFFFFFF)
+    if kind == "qword":
+        return "0x%016x (qword)" % (int(data) & 0xFFFFFFFFFFFFFFFF)
+    if kind == "multistring":
+        return "%s (multistring)" % ", ".join(str(d) for d in (data or []))
+    if kind == "binary":
+        return "%s (binary)" % " ".join("%02x" % int(b) for b in (data or []))
+    return "" if data is None else str(data)
+
+
+def validate_operation(op, field="operations"):
+    """Raise :class:`OperationError` unless ``op`` is a well-formed contract operation; returns a clean copy."""
+    if not isinstance(op, dict):
+        raise OperationError(field, "each operation must be a mapping with path, name, state, type, data")
+    path = op.get("path")
+    if not isinstance(path, str) or not path.upper().startswith("HKLM\\") or "/" in path.split("\\")[0]:
+        raise OperationError(field + ".path", "must be a full key path starting with 'HKLM\\' (got %r)" % (path,))
+    if "\x00" in path or "\\\\" in path.rstrip("\\"):
+        raise OperationError(field + ".path", "must not contain NUL or empty key names (got %r)" % (path,))
+    state = op.get("state", "present")
+    if state not in ("present", "absent"):
+        raise OperationError(field + ".state", "must be present or absent (got %r)" % (state,))
+    name = op.get("name")
+    if name is not None and not isinstance(name, str):
+        raise OperationError(field + ".name", "must be a string or null (got %r)" % (name,))
+    clean = {"path": path.rstrip("\\"), "name": name, "state": state, "type": None, "data": None,
+             "reboot_reason": op.get("reboot_reason")}
+    if state == "present" and name is not None:
+        kind = op.get("type")
+        if kind not in TYPES:
+            raise OperationError(field + ".type", "must be one of %s (got %r)" % (", ".join(TYPES), kind))
+        data = op.get("data")
+        if kind in ("dword", "qword"):
+            limit = 0xFFFFFFFF if kind == "dword" else 0xFFFFFFFFFFFFFFFF
+            if isinstance(data, bool) or not isinstance(data, int) or not 0 <= data <= limit:
+                raise OperationError(field + ".data", "a %s must be an integer from 0 to %d (got %r)"
+                                     % (kind, limit, data))
+        elif kind in ("string", "expandstring"):
+            if not isinstance(data, str):
+                raise OperationError(field + ".data", "a %s must be a string (got %r)" % (kind, data))
+        elif kind == "multistring":
+            if not isinstance(data, list) or not all(isinstance(d, str) for d in data):
+                raise OperationError(field + ".data", "a multistring must be a list of strings (got %r)" % (data,))
+        elif not isinstance(data, list) or not all(isinstance(d, int) and 0 <= d <= 255 for d in data):
+            raise OperationError(field + ".data", "binary data must be a list of byte values (got %r)" % (data,))
+        clean["type"], clean["data"] = kind, data
+    return clean
+
+
+def validate_operations(ops, field="operations"):
+    if not isinstance(ops, list):
+        raise OperationError(field, "must be a list of registry operations")
+    return [validate_operation(op, "%s[%d]" % (field, i)) for i, op in enumerate(ops)]
+
+
+def _find_key(dump, path):
+    low = path.lower()
+    for key in dump:
+        if key.lower() == low:
+            return key
+    return None
+
+
+def apply_operations(dump, ops):
+    """A new dump: ``dump`` after ``ops`` (same semantics as win_schannel.ps1, parents created as needed)."""
+    result = copy.deepcopy(dump or {})
+    for op in ops:
+        path = op["path"].rstrip("\\")
+        existing = _find_key(result, path)
+        if op.get("name") is None:
+            if op.get("state") == "absent":
+                low = path.lower()
+                for key in [k for k in result if k.lower() == low or k.lower().startswith(low + "\\")]:
+                    del result[key]
+            elif existing is None:
+                _create(result, path)
+            continue
+        if op.get("state") == "absent":
+            if existing is not None:
+                for value_name in [n for n in result[existing] if n.lower() == op["name"].lower()]:
+                    del result[existing][value_name]
+            continue
+        if existing is None:
+            _create(result, path)
+            existing = path
+        for value_name in [n for n in result[existing] if n.lower() == op["name"].lower()]:
+            del result[existing][value_name]
+        result[existing][op["name"]] = {"type": op["type"], "data": copy.deepcopy(op["data"])}
+    return result
+
+
+def _create(dump, path):
+    parts = path.split("\\")
+    for i in range(2, len(parts) + 1):
+        sub = "\\".join(parts[:i])
+        if _find_key(dump, sub) is None:
+            dump[sub] = {}
+
+
+def changed_operations(dump, ops):
+    """The subset of ``ops`` that would change ``dump`` (what the .ps1 would write), in order."""
+    changed, current = [], copy.deepcopy(dump or {})
+    for op in ops:
+        after = apply_operations(current, [op])
+        if _normalised(after) != _normalised(current):
+            changed.append(op)
+        current = after
+    return changed
+
+
+def _normalised(dump):
+    out = {}
+    for key, values in dump.items():
+        norm = {}
+        for name, value in values.items():
+            data = value.get("data")
+            if value.get("type") in ("dword", "qword") and data is not None:
+                data = int(data)
+            norm[name.lower()] = (value.get("type"), data if not isinstance(data, list) else tuple(data))
+        out[key.lower()] = norm
+    return out
+
+
+def same_state(dump_a, dump_b, roots=None):
+    """Whether two dumps hold the same keys and values (under ``roots`` when given), case-insensitively."""
+    a, b = _normalised(dump_a or {}), _normalised(dump_b or {})
+    if roots:
+        lows = [r.lower() for r in roots]
+
+        def keep(d):
+            return dict((k, v) for k, v in d.items() if any(k == r or k.startswith(r + "\\") for r in lows))
+        a, b = keep(a), keep(b)
+    return a == b

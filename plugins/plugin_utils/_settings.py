@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tlsops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Explicit win_schannel settings -> registry operations, through the knowledge engine's registry model.
+
+Every item name is checked against the model's tables (``registry_model.PROTOCOLS``, ``CIPHERS``, ...) with the
+closest valid name in the error; every state/value is type-checked; the data written is the model's canonical data
+for the meaning (protocols 1/0 + DisabledByDefault 0/1, algorithms 0xffffffff/0). ``default`` removes the values the
+setting owns, and the key itself when nothing else is left in it. Errors are ``SchannelInputError`` naming the
+field (``protocols.TLS 1.3``), raised before anything is sent to the host.
+"""
+from __future__ import annotations
+
+import difflib
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import WINDOWS_VERSIONS
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regops
+
+STATES = ("enabled", "disabled", "default")
+SETTING_OPTIONS = ("protocols", "server_protocols", "client_protocols", "ciphers", "hashes", "key_exchanges",
+                   "key_sizes", "schannel_values", "dotnet_strong_crypto", "winhttp_protocols")
+
+# WINHTTP_OPTION_SECURE_PROTOCOLS flags (facts §6, W32-WINHTTP). The registry model owns the value
+# (winhttp.default_secure_protocols) but not the bit meanings; kept here until the knowledge engine carries them.
+WINHTTP_FLAGS = {"SSL 2.0": 0x8, "SSL 3.0": 0x20, "TLS 1.0": 0x80, "TLS 1.1": 0x200, "TLS 1.2": 0x800,
+                 "TLS 1.3": 0x2000}
+
+
+def _closest(name, names):
+    found = difflib.get_close_matches(str(name), list(names), n=1, cutoff=0.5)
+    if not found:
+        lower = dict((n.lower(), n) for n in names)
+        found = [lower[str(name).lower()]] if str(name).lower() in lower else []
+    return found[0] if found else None
+
+
+def _check_name(field, name, names, hint=""):
+    if name in names:
+        return name
+    close = _closest(name, names)
+    raise SchannelInputError("%s.%s" % (field, name), "unknown name%s%s; valid names: %s" % (
+        (", did you mean '%s'?" % close) if close else "", hint, ", ".join(names)))
+
+
+def _check_state(field, value):
+    if isinstance(value, bool) or value not in STATES:
+        raise SchannelInputError(field, "must be one of enabled, disabled, default (got %r%s)" % (
+            value, "; quote YAML booleans or write enabled/disabled" if isinstance(value, bool) else ""))
+    return value
+
+
+def _check_mapping(field, value):
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SchannelInputError(field, "must be a mapping of name -> state (got %s)" % type(value).__name__)
+    return value
+
+
+def resolve(args, version):
+    """``{setting: meaning-or-number}`` from the explicit options; contradictions between options fail."""
+    wanted = {}
+    origin = {}
+
+    def put(setting, value, field):
+        if setting in wanted and wanted[setting] != value:
+            raise SchannelInputError(field, "contradicts %s (%r vs %r)" % (origin[setting], value, wanted[setting]))
+        wanted[setting] = value
+        origin[setting] = field
+
+    label = WINDOWS_VERSIONS[version].label
+    for option, sides in (("protocols", rm.SIDES), ("server_protocols", ("Server",)), ("client_protocols", ("Client",))):
+        for name, state in _check_mapping(option, args.get(option)).items():
+            field = "%s.%s" % (option, name)
+            _check_name(option, name, rm.PROTOCOLS)
+            _check_state(field, state)
+            for side in sides:
+                if state == "enabled" and rm.protocol_default(name, side, version) == "not_supported":
+                    raise SchannelInputError(field, "%s %s does not exist on %s; remove it or use disabled/default"
+                                             % (name, side.lower(), label))
+                put(rm.protocol_setting(name, side), state, field)
+    for option, names, hint in (("ciphers", rm.CIPHERS, " (Windows Vista and later name it 'Triple DES 168')"),
+                                ("hashes", rm.HASHES, ""), ("key_exchanges", rm.KEY_EXCHANGES, "")):
+        for name, state in _check_mapping(option, args.get(option)).items():
+            field = "%s.%s" % (option, name)
+            _check_name(option, name, names, hint if "168" in str(name) else "")
+            put("%s.%s" % (option, name), _check_state(field, state), field)
+    size_names = [s.split(".", 1)[1] for s in rm.settings() if s.startswith("key_sizes.")]
+    for name, value in _check_mapping("key_sizes", args.get("key_sizes")).items():
+        _check_name("key_sizes", name, size_names)
+        put("key_sizes.%s" % name, _check_number("key_sizes.%s" % name, value, rm.by_setting("key_sizes.%s" % name)[0]),
+            "key_sizes.%s" % name)
+    root_names = dict((s.split(".", 1)[1], s) for s in rm.settings() if s.startswith(("schannel.", "messaging.")))
+    for name, value in _check_mapping("schannel_values", args.get("schannel_values")).items():
+        _check_name("schannel_values", name, sorted(root_names))
+        setting = root_names[name]
+        put(setting, _check_number("schannel_values.%s" % name, value, rm.by_setting(setting)[0]),
+            "schannel_values.%s" % name)
+    strong = args.get("dotnet_strong_crypto")
+    if strong is not None:
+        _check_state("dotnet_strong_crypto", strong)
+        put("dotnet.strong_crypto", strong, "dotnet_strong_crypto")
+        put("dotnet.system_default_tls_versions", strong, "dotnet_strong_crypto")
+    winhttp = args.get("winhttp_protocols")
+    if winhttp is not None:
+        if not isinstance(winhttp, list):
+            raise SchannelInputError("winhttp_protocols", "must be a list of protocol names")
+        mask = 0
+        for i, name in enumerate(winhttp):
+            _check_name("winhttp_protocols[%d]" % i, name, list(WINHTTP_FLAGS))
+            mask |= WINHTTP_FLAGS[name]
+        put("winhttp.default_secure_protocols", mask if winhttp else "default", "winhttp_protocols")
+    return wanted, origin
+
+
+def _check_number(field, value, managed):
+    if value == "default":
+        return "default"
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        else:
+            raise SchannelInputError(field, "must be an integer or 'default' (got %r)" % (value,))
+    if managed.allowed and value not in managed.allowed:
+        raise SchannelInputError(field, "must be one of %s or 'default' (got %r)" % (
+            ", ".join(str(a) for a in managed.allowed), value))
+    if not 0 <= value <= 0xFFFFFFFF:
+        raise SchannelInputError(field, "must fit a DWORD (0 to 4294967295), got %r" % value)
+    return value
+
+
+def operations(wanted, dump):
+    """Registry operations for ``wanted`` settings against ``dump`` (the current registry)."""
+    ops = []
+    emptied = []
+    for setting, meaning in wanted.items():
+        for value in rm.by_setting(setting):
+            if meaning == "default":
+                ops.append({"path": value.path, "name": value.name, "state": "absent", "type": None, "data": None,
+                            "reboot_reason": value.reboot_reason})
+                if value.path not in emptied:
+                    emptied.append(value.path)
+                continue
+            data = value.values[meaning] if isinstance(meaning, str) else meaning
+            ops.append({"path": value.path, "name": value.name, "state": "present", "type": value.type,
+                        "data": data, "reboot_reason": value.reboot_reason})
+    # 'default' removes the key too when nothing else (values or sub-keys) would be left in it.
+    after = _regops.apply_operations(dump, ops)
+    for path in emptied:
+        low = path.lower()
+        keys = [k for k in after if k.lower() == low or k.lower().startswith(low + "\\")]
+        own = [k for k in keys if k.lower() == low]
+        if own and len(keys) == 1 and not after[own[0]] and not _is_root(path):
+            ops.append({"path": path, "name": None, "state": "absent", "type": None, "data": None,
+                        "reboot_reason": rm.reboot_reason(path, None)})
+    return ops
+
+
+def _is_root(path):
+    """Keys that must stay even when empty (the roots Windows ships)."""
+    low = path.lower()
+    return any(low == k.lower() for k in rm.MANAGED_KEYS)

@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tlsops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Base class of the Windows action plugins (win_schannel, win_tls_cipher_suites, win_schannel_info).
+
+One shape for all: validate the task's options, read the host once with win_schannel_info (or take ``facts``),
+compute in Python, refuse before touching the host on bad input or when the lockout guard says no, run the
+``.ps1`` once, write the ``.reg`` backup on the controller, reboot through ansible.windows' reboot helper when asked,
+and read the host again after the reboot. Modelled on microsoft.ad's ``_module_with_reboot.py`` (run module ->
+reboot if ``reboot_required`` -> continue), with this collection's pre-flight steps in front.
+"""
+from __future__ import annotations
+
+import os
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _guard, _info, _regfile, _regops
+
+display = Display()
+
+COLLECTION = "tlsops.schannel"
+
+# Options shared by the modules that change a host (doc fragment tlsops.schannel.win_apply).
+APPLY_OPTIONS = {
+    "facts": {"type": "dict"},
+    "guard": {"type": "bool", "default": True},
+    "rdp": {"type": "bool", "default": False},
+    "rdp_kb3080079": {"type": "bool", "default": False},
+    "backup": {"type": "bool", "default": False},
+    "backup_dir": {"type": "path"},
+    "reboot": {"type": "bool", "default": False},
+    "reboot_timeout": {"type": "int", "default": 600},
+}
+
+
+class ModuleFailed(Exception):
+    """A module run on the host failed; ``result`` is what to return."""
+
+    def __init__(self, result):
+        self.result = result
+        super(ModuleFailed, self).__init__(result.get("msg"))
+
+
+class Refused(Exception):
+    """The action plugin refuses before writing; ``result`` is what to return."""
+
+    def __init__(self, result):
+        self.result = result
+        super(Refused, self).__init__(result.get("msg"))
+
+
+def text_diff(before, after, header=None):
+    """Ansible diff with one ``<path>\\<name> [layer] = value`` line per value, sorted."""
+    def render(values):
+        lines = []
+        for key in sorted(values or {}):
+            lines.append("%s [%s] = %s" % (key, _regops.layer(key), values[key]))
+        return "\n".join(lines) + ("\n" if lines else "")
+    diff = {"before": render(before), "after": render(after)}
+    if header:
+        diff["before_header"] = "%s (before)" % header
+        diff["after_header"] = "%s (after)" % header
+    return diff
+
+
+class SchannelAction(ActionBase):
+    """Common machinery; subclasses define ``ARGUMENT_SPEC`` and ``schannel_run(args, task_vars)``."""
+
+    ARGUMENT_SPEC = {}
+    MUTUALLY_EXCLUSIVE = ()
+    _requires_connection = True
+
+    def run(self, tmp=None, task_vars=None):
+        self._supports_check_mode = True
+        self._supports_async = False
+        result = super(SchannelAction, self).run(tmp, task_vars)
+        del tmp
+        task_vars = task_vars or {}
+        _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC,
+                                                        mutually_exclusive=list(self.MUTUALLY_EXCLUSIVE))
+        self._warnings = []
+        try:
+            out = self.schannel_run(args, task_vars)
+        except (SchannelInputError, _regops.OperationError, _regfile.RegFileError) as exc:
+            out = {"failed": True, "changed": False, "msg": str(exc), "field": getattr(exc, "field", None)}
+        except (ModuleFailed, Refused) as exc:
+            out = exc.result
+        if self._warnings:
+            out.setdefault("warnings", [])
+            out["warnings"] = list(out["warnings"]) + self._warnings
+        result.update(out)
+        return result
+
+    def warn(self, message):
+        self._warnings.append(message)
+
+    # -- talking to the host ---------------------------------------------------------------------------------
+    def run_module(self, name, module_args, task_vars):
+        res = self._execute_module(module_name="%s.%s" % (COLLECTION, name), module_args=module_args,
+                                   task_vars=task_vars)
+        res.pop("invocation", None)
+        if res.get("failed"):
+            res.setdefault("msg", "%s failed" % name)
+            res["changed"] = bool(res.get("changed", False))
+            raise ModuleFailed(res)
+        return res
+
+    def read_host(self, task_vars, bindings=True, cipher_suites=True):
+        raw = self.run_module("win_schannel_info", _info.info_module_args(bindings, cipher_suites), task_vars)
+        return _info.enrich(raw)
+
+    def facts_for(self, args, task_vars):
+        """Enriched facts from the ``facts`` option (no WinRM round trip) or one win_schannel_info run."""
+        given = args.get("facts")
+        if given:
+            return _info.enrich(given)
+        return self.read_host(task_vars)
+
+    # -- lockout guard ---------------------------------------------------------------------------------------
+    def guard(self, args, task_vars, version, facts, after_dump, local_suites=None, local_curves=None):
+        connection = _guard.connection_info(task_vars, getattr(self._play_context, "connection", None))
+        after_state = _info.effective_of(version, after_dump, facts, local_suites, local_curves)
+        live = None
+        if connection.get("scheme") == "https" and connection.get("connection") in ("winrm", "psrp") \
+                and connection.get("host"):
+            live = _guard.probe(connection["host"], connection["port"])
+        certificate = _info.winrm_certificate(facts, connection.get("port"))
+        verdict = _guard.check(connection, after_state, version, certificate, rdp=args.get("rdp", False),
+                               rdp_kb3080079=args.get("rdp_kb3080079", False), live_probe=live,
+                               after_dump=after_dump)
+        for message in verdict["warnings"]:
+            self.warn(message)
+        if verdict["blocked"]:
+            if args.get("guard", True):
+                raise Refused({"failed": True, "changed": False, "guard": verdict,
+                               "msg": "lockout guard refused the change (nothing was written): %s; set guard: false "
+                                      "to apply anyway" % "; ".join(verdict["reasons"])})
+            for reason in verdict["reasons"]:
+                self.warn("guard: false, applying although %s" % reason)
+        return verdict
+
+    # -- backup and reboot -----------------------------------------------------------------------------------
+    def write_backup(self, args, task_vars, backup_ops):
+        if not args.get("backup") or not backup_ops or self._task.check_mode:
+            return None
+        directory = args.get("backup_dir")
+        if not directory:
+            base = self._loader.get_basedir() if self._loader else os.getcwd()
+            directory = os.path.join(base, "backups")
+        hostname = task_vars.get("inventory_hostname") or "host"
+        return _regfile.write_backup(backup_ops, directory, hostname)
+
+    def maybe_reboot(self, args, task_vars, result):
+        result["rebooted"] = False
+        if not (args.get("reboot") and result.get("reboot_required")) or self._task.check_mode:
+            return result
+        from ansible_collections.ansible.windows.plugins.plugin_utils._reboot import reboot_host
+
+        reboot_res = reboot_host(self._task.action, self._connection, reboot_timeout=args.get("reboot_timeout", 600))
+        if reboot_res.get("failed"):
+            result.update({"failed": True, "reboot_result": reboot_res,
+                           "msg": "the change was applied but the reboot failed: %s" % reboot_res.get("msg")})
+            return result
+        result["rebooted"] = True
+        result["reboot_required"] = False
+        result["state_after_reboot"] = self.read_host(task_vars)
+        return result
+
+    def schannel_run(self, args, task_vars):  # pragma: no cover - abstract
+        raise AnsibleActionFail("not implemented")
