@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import ssl
+import warnings
 
 from .knowledge import catalogue, effective, iana
 
@@ -56,10 +57,12 @@ class ServedConfig:
             return None
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         versions = [_SSL_VERSIONS[p] for p in self.protocols]
-        ctx.minimum_version, ctx.maximum_version = min(versions), max(versions)
-        for name, flag in _NO_FLAGS.items():
-            if name not in self.protocols:
-                ctx.options |= flag
+        with warnings.catch_warnings():  # OP_NO_* and TLS 1.0/1.1 are deprecated in ssl; Schannel has them
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx.minimum_version, ctx.maximum_version = min(versions), max(versions)
+            for name, flag in _NO_FLAGS.items():
+                if name not in self.protocols:
+                    ctx.options |= flag
         ctx.options |= ssl.OP_CIPHER_SERVER_PREFERENCE
         if self.openssl_ciphers:
             ctx.set_ciphers(":".join(self.openssl_ciphers) + ":@SECLEVEL=0")
@@ -85,8 +88,10 @@ def _openssl_supports(version_name: str) -> bool:
     if not flag or not getattr(ssl, flag, False):
         return False
     try:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.minimum_version = ctx.maximum_version = _SSL_VERSIONS[version_name]
+        with warnings.catch_warnings():  # TLS 1.0/1.1 are deprecated in ssl, but Schannel still serves them
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.minimum_version = ctx.maximum_version = _SSL_VERSIONS[version_name]
         return True
     except (ValueError, ssl.SSLError, KeyError):
         return False

@@ -1,0 +1,135 @@
+"""WinRM and TLS against running twins: pywinrm, ansible ad-hoc, the Schannel gate (RST), faults, lifetime."""
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+import subprocess
+import sys
+import time
+
+import pytest
+import winrm
+
+from tests.twin import api
+
+from tests.twin.testing import REPO_ROOT, ansible, client_hello, status
+
+pytestmark = pytest.mark.integration
+
+SCHANNEL = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
+
+
+@pytest.fixture(scope="module")
+def pair(start):
+    return start("web:2019", "old:2008r2::ios_ats_failure", "ec:2022:ecdsa:p256")
+
+
+def session(doc, name, scheme="http"):
+    twin = doc["twins"][name]
+    port = twin["ports"]["winrm_https" if scheme == "https" else "winrm_http"]
+    return winrm.Session(f"{scheme}://{twin['address']}:{port}/wsman", auth=(twin["user"], twin["password"]),
+                         transport="basic", server_cert_validation="ignore", operation_timeout_sec=5,
+                         read_timeout_sec=10)
+
+
+def test_pywinrm_runs_commands(pair):
+    _state, doc = pair
+    result = session(doc, "web").run_cmd("hostname")
+    assert (result.status_code, result.std_out.strip()) == (0, b"web")
+    assert session(doc, "web").run_ps("whoami").std_out.strip() == b"web\\ansible"
+    unknown = session(doc, "web").run_cmd("format", ["c:"])
+    assert unknown.status_code == 1 and b"not modelled" in unknown.std_err
+
+
+def test_ansible_win_ping_and_module_counter(pair):
+    state, _doc = pair
+    before = status(state, "web")["module_executions"]
+    out = ansible(state, "all", "-m", "ansible.windows.win_ping").stdout
+    assert out.count("SUCCESS") == 3
+    assert status(state, "web")["module_executions"] == before + 1
+
+
+def test_unknown_module_fails_with_its_name(pair):
+    state, _doc = pair
+    proc = ansible(state, "web", "-m", "ansible.windows.win_service", "-a", "name=spooler", check=False)
+    assert proc.returncode != 0 and "ansible.windows.win_service" in proc.stdout
+
+
+def test_https_winrm_follows_the_twins_own_schannel(pair):
+    _state, doc = pair
+    assert session(doc, "web", "https").run_cmd("hostname").std_out.strip() == b"web"
+    with pytest.raises(Exception) as err:  # 2008 R2 with TLS 1.0 only: a modern controller is locked out
+        session(doc, "old", "https").run_cmd("hostname")
+    assert "reset" in str(err.value).lower()
+
+
+def _tls(doc, name, ctx):
+    twin = doc["twins"][name]
+    with socket.create_connection((twin["address"], twin["ports"]["https"]), timeout=5) as sock:
+        with ctx.wrap_socket(sock, server_hostname=name) as tls:
+            return tls.version(), tls.cipher()[0]
+
+
+def _client(**settings):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+    for key, value in settings.items():
+        ctx.set_ciphers(value) if key == "ciphers" else setattr(ctx, key, value)
+    return ctx
+
+
+def test_server_order_is_enforced(pair):
+    _state, doc = pair
+    served = status(pair[0], "web")["served"]["openssl_ciphers"]
+    reversed_client = _client(maximum_version=ssl.TLSVersion.TLSv1_2, ciphers=":".join(reversed(served)))
+    assert _tls(doc, "web", reversed_client) == ("TLSv1.2", served[0])
+    assert _tls(doc, "ec", _client())[0] == "TLSv1.3"
+
+
+def test_no_shared_suite_is_a_tcp_reset_seen_by_a_raw_client(pair):
+    _state, doc = pair
+    twin = doc["twins"]["web"]
+    hello = client_hello(ciphers="ECDHE-ECDSA-AES128-GCM-SHA256", maximum_version=ssl.TLSVersion.TLSv1_2)
+    with socket.create_connection((twin["address"], twin["ports"]["https"]), timeout=5) as sock:
+        sock.sendall(hello)
+        with pytest.raises(ConnectionResetError):
+            sock.recv(4096)
+    # ... while a shared suite gets a ServerHello
+    ok_hello = client_hello(ciphers="ECDHE-RSA-AES128-GCM-SHA256", maximum_version=ssl.TLSVersion.TLSv1_2)
+    with socket.create_connection((twin["address"], twin["ports"]["https"]), timeout=5) as sock:
+        sock.sendall(ok_hello)
+        assert sock.recv(5)[:1] == b"\x16"
+
+
+def test_fault_drop_connection_then_recovery(pair):
+    state, _doc = pair
+    subprocess.run([sys.executable, "-m", "tests.twin", "fault", "--state-dir", str(state), "--name", "web",
+                    "--drop-connection", "1"], check=True, capture_output=True, cwd=REPO_ROOT)
+    failed = ansible(state, "web", "-m", "ansible.windows.win_ping", check=False)
+    assert failed.returncode != 0 and "SUCCESS" not in failed.stdout
+    assert "SUCCESS" in ansible(state, "web", "-m", "ansible.windows.win_ping").stdout
+
+
+def test_fault_failed_registry_write_rolls_back(pair):
+    state, _doc = pair
+    key = SCHANNEL + "\\Ciphers\\RC4 128/128"
+    (state / "web" / "faults.json").write_text(json.dumps({"fail_writes": [{"path": key, "name": "Enabled"}]}))
+    try:
+        registry = json.loads((state / "web" / "registry.json").read_text())
+        proc = ansible(state, "web", "-m", "ansible.windows.win_regedit", "-a",
+                       json.dumps({"path": "HKLM:\\" + key[5:], "name": "Enabled", "data": 0, "type": "dword"}), check=False)
+        assert proc.returncode != 0 and "RC4 128/128\\Enabled" in proc.stdout
+        assert json.loads((state / "web" / "registry.json").read_text()) == registry
+    finally:
+        (state / "web" / "faults.json").write_text("{}")
+
+
+def test_twins_exit_by_themselves_after_their_lifetime(start):
+    state, doc = start("brief:2016", lifetime=1.5)
+    pid = doc["twins"]["brief"]["pid"]
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and api._alive(pid):
+        time.sleep(0.2)
+    assert not api._alive(pid)
+    assert status(state, "brief")["state"] == "stopped"

@@ -1,0 +1,103 @@
+"""The twin's parts without processes: registry file, registry operations, ClientHello gate, boot derivation."""
+from __future__ import annotations
+
+import json
+import ssl
+
+import pytest
+
+from tests.twin import boot, scenarios, tlsgate
+from tests.twin.api import parse_spec
+from tests.twin.certs import parse_spec as parse_cert
+from tests.twin.doubles.regops import apply_operations
+from tests.twin.faults import Faults
+from tests.twin.registry import RegistryStore
+from tests.twin.testing import client_hello
+
+SCHANNEL = scenarios.SCHANNEL
+TLS10 = SCHANNEL + "\\Protocols\\TLS 1.0\\Server"
+RC4 = SCHANNEL + "\\Ciphers\\RC4 128/128"
+REASON = "Schannel reads protocol settings at boot"
+
+
+@pytest.fixture
+def store(tmp_path):
+    return RegistryStore(tmp_path / "registry.json", initial=scenarios.stock("2019"))
+
+
+def ops():
+    return [
+        {"path": TLS10, "name": "Enabled", "state": "present", "type": "dword", "data": 0, "reboot_reason": REASON},
+        {"path": TLS10, "name": "DisabledByDefault", "state": "present", "type": "dword", "data": 1, "reboot_reason": REASON},
+        {"path": RC4, "name": "Enabled", "state": "present", "type": "dword", "data": 0},
+    ]
+
+
+def test_slash_is_part_of_a_key_name_and_file_is_the_dump_format(store):
+    apply_operations(store, ops(), check_mode=False)
+    dump = json.loads(store.path.read_text())
+    assert dump[RC4] == {"Enabled": {"type": "dword", "data": 0}}
+    assert SCHANNEL + "\\Ciphers\\RC4 128" not in dump
+    assert dump[SCHANNEL + "\\Protocols\\TLS 1.0"] == {}  # parents exist as (empty) keys
+    assert store.get_value(TLS10.lower(), "enabled") == {"type": "dword", "data": 0}  # case-insensitive
+
+
+def test_check_mode_apply_idempotence_and_backup(store):
+    before = store.path.read_text()
+    check = apply_operations(store, ops(), check_mode=True)
+    assert check["changed"] and store.path.read_text() == before
+    applied = apply_operations(store, ops(), check_mode=False)
+    assert applied["changes"] == check["changes"] and applied["backup"] == check["backup"]
+    assert applied["reboot_required"] and applied["reboot_reasons"] == [REASON]
+    assert applied["diff"]["after"][TLS10 + "\\Enabled"] == "0x00000000 (dword)"
+    assert [b["name"] for b in applied["backup"]] == ["Enabled", "DisabledByDefault", "Enabled"]  # newest first
+    assert not apply_operations(store, ops(), check_mode=False)["changed"]
+    restored = apply_operations(store, applied["backup"], check_mode=False)
+    assert restored["changed"] and store.get_value(TLS10, "Enabled") is None
+
+
+def test_key_removal_backup_recreates_the_subtree(store):
+    apply_operations(store, ops(), check_mode=False)
+    removed = apply_operations(store, [{"path": SCHANNEL + "\\Protocols\\TLS 1.0", "name": None, "state": "absent"}], False)
+    assert not store.key_exists(TLS10)
+    assert removed["changes"][-1] == {"path": SCHANNEL + "\\Protocols\\TLS 1.0", "name": None,
+                                      "before": {"type": "key", "data": None}, "after": None}
+    apply_operations(store, removed["backup"], False)
+    assert store.get_value(TLS10, "DisabledByDefault") == {"type": "dword", "data": 1}
+
+
+def test_failed_write_rolls_back_and_names_the_value(store, tmp_path):
+    faults = Faults(tmp_path / "faults.json")
+    faults.update(fail_writes=[{"path": RC4, "name": "Enabled"}])
+    store.write_guard = faults.check_write
+    result = apply_operations(store, ops(), check_mode=False)
+    assert result["failed"] and "RC4 128/128\\Enabled" in result["msg"]
+    assert store.get_value(TLS10, "Enabled") is None  # the first two writes were undone
+    assert json.loads(store.path.read_text()).get(TLS10, {}) == {}
+
+
+def test_client_hello_parser_reads_suites_and_versions():
+    hello = tlsgate.parse_hello(client_hello(ciphers="ECDHE-ECDSA-AES128-GCM-SHA256", maximum_version=ssl.TLSVersion.TLSv1_2))
+    assert 0xC02B in hello.cipher_suites and 0x0303 in hello.versions and 0x0304 not in hello.versions
+    modern = tlsgate.parse_hello(client_hello())
+    assert 0x0304 in modern.versions and 0x1302 in modern.cipher_suites
+
+
+def test_boot_derives_the_ios_ats_failure_and_the_gate_resets_modern_clients(tmp_path):
+    from tests.twin.certs import load_or_create
+    cert = load_or_create(tmp_path, "rsa:2048", "old", tmp_path / "keys")
+    registry = scenarios.build("ios_ats_failure", "2008r2")
+    served = boot.derive("2008r2", registry, registry, cert)
+    assert served.protocols == ["TLS 1.0"]  # TLS 1.2 off by default on 2008 R2; SSL 3.0 not in OpenSSL 3
+    assert served.openssl_ciphers == ["AES256-SHA", "AES128-SHA"]  # the un-suffixed ECDHE names do not exist there
+    ok, why = tlsgate.shares_something(served, tlsgate.parse_hello(client_hello()))
+    assert not ok and "protocol" in why
+
+
+def test_specs_and_certificates_parse():
+    assert parse_spec("web1:2019") == {"name": "web1", "version": "2019", "cert": "rsa:2048", "scenario": "stock"}
+    assert parse_spec("a:2008 R2:ecdsa:p256:ios_ats_failure")["cert"] == "ecdsa:p256"
+    assert parse_spec("b:17763:iis_crypto_best_practices") == {"name": "b", "version": "2019", "cert": "rsa:2048",
+                                                               "scenario": "iis_crypto_best_practices"}
+    assert parse_cert("sha1").signature_hash == "sha1" and parse_cert("rsa:1024").key_size == 1024
+    assert parse_cert("ecdsa:p384+sha384").curve == "p384"
