@@ -1,0 +1,151 @@
+"""End to end: the playbooks and the role against Windows host twins on 127.0.0.1, through real ansible-playbook.
+
+What each test proves:
+
+* a canary wave that fails verification stops the rollout (later waves are never touched);
+* automatic rollback puts back the exact registry the host had before;
+* audit.yml (check mode + diff) reports drift and changes nothing, and no host reboots;
+* a host that needs no change does not reboot (the second harden run is a no-op);
+* verify.yml on the field-report host: iOS 9 ATS fails, and the report names TLS 1.2 and the invalid suite names;
+* the report files are private and the JUnit file has one case per host x policy.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from .conftest import load_report, registry
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.slow]
+
+CLIENTS = ["ios9_ats", "ie11_win7", "chrome", "pywinrm"]
+
+
+def role_vars(tmp_path, **extra):
+    base = {
+        "schannel_target": "twins",
+        "schannel_profile": "ios_ats",
+        "schannel_verify": {"endpoints": [{"port": "{{ tlsops_twin_https_port }}"}], "policies": ["ios_ats"],
+                            "clients": CLIENTS},
+        "schannel_backup_dir": str(tmp_path / "backups"),
+        "schannel_report_dir": str(tmp_path / "reports"),
+    }
+    base.update(extra)
+    return base
+
+
+def boot_time(doc, name):
+    return json.loads(Path(doc["twins"][name]["status_file"]).read_text())["boot_time"]
+
+
+def hosts_by_name(report):
+    return {h["host"]: h for h in report["hosts"]}
+
+
+def test_verify_names_the_cause_on_the_field_report_host(twins, playbook, tmp_path):
+    doc = twins(["web2008:2008r2:rsa:2048:ios_ats_failure"])
+    result = playbook("verify.yml", doc["inventory"], role_vars(tmp_path, schannel_verify_report_name="before"))
+    assert result.returncode != 0, result.stdout          # iOS ATS policy fails on web2008
+    host = hosts_by_name(load_report(tmp_path / "reports", "before"))["web2008"]
+    cells = {c["client"]: c for c in host["endpoints"][0]["clients"]}
+    assert cells["ios9_ats"]["connects"] is False
+    assert cells["ie11_win7"]["connects"] is True
+    items = {(f["code"], f["item"]) for f in host["findings"]}
+    assert ("tls12-disabled", "TLS 1.2 Server") in items
+    assert any(code == "suite-name-invalid" and item == "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+               for code, item in items)
+    # verify changes nothing
+    assert host["changes"] == []
+
+
+def test_harden_fixes_ios_ats_reboots_once_and_is_idempotent(twins, playbook, tmp_path):
+    doc = twins(["web2008:2008r2:rsa:2048:ios_ats_failure", "web2022:2022"])
+    first_boot = {n: boot_time(doc, n) for n in doc["twins"]}
+    result = playbook("harden.yml", doc["inventory"], role_vars(tmp_path))
+    assert result.returncode == 0, result.stdout[-4000:]
+    report = load_report(tmp_path / "reports", "schannel-report")
+    hosts = hosts_by_name(report)
+    assert hosts["web2008"]["status"] == "changed" and hosts["web2008"]["rebooted"] is True
+    ios = {c["client"]: c for c in hosts["web2008"]["endpoints"][0]["clients"]}["ios9_ats"]
+    assert ios["connects"] is True and ios["protocol"] == "TLS 1.2"
+    assert boot_time(doc, "web2008") != first_boot["web2008"]
+    assert os.path.exists(hosts["web2008"]["backup"])
+
+    # report files: private, and JUnit has one test case per host x policy
+    for ext in ("json", "xml", "html", "txt"):
+        mode = stat.S_IMODE(os.stat(tmp_path / "reports" / ("schannel-report.%s" % ext)).st_mode)
+        assert mode == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "reports").st_mode) == 0o700
+    junit = ET.parse(tmp_path / "reports" / "schannel-report.xml").getroot()
+    assert sorted((c.get("classname"), c.get("name")) for c in junit.iter("testcase")) == [
+        ("schannel.web2008", "ios_ats"), ("schannel.web2022", "ios_ats")]
+
+    # the second run needs no change, so no host reboots
+    boots = {n: boot_time(doc, n) for n in doc["twins"]}
+    again = playbook("harden.yml", doc["inventory"], role_vars(tmp_path, schannel_report_name="again"))
+    assert again.returncode == 0, again.stdout[-4000:]
+    second = load_report(tmp_path / "reports", "again")
+    assert second["summary"]["rebooted"] == []
+    assert {h["host"]: h["status"] for h in second["hosts"]} == {"web2008": "ok", "web2022": "ok"}
+    assert {n: boot_time(doc, n) for n in doc["twins"]} == boots
+
+
+def test_audit_reports_drift_and_changes_nothing(twins, playbook, tmp_path):
+    doc = twins(["web2008:2008r2:rsa:2048:ios_ats_failure"])
+    before = Path(doc["twins"]["web2008"]["registry_file"]).read_bytes()
+    booted = boot_time(doc, "web2008")
+    result = playbook("audit.yml", doc["inventory"], role_vars(tmp_path), args=("--diff",))
+    assert Path(doc["twins"]["web2008"]["registry_file"]).read_bytes() == before
+    assert boot_time(doc, "web2008") == booted
+    host = hosts_by_name(load_report(tmp_path / "reports", "schannel-audit"))["web2008"]
+    assert host["check_mode"] is True
+    assert host["changes"], "audit shows what would change"
+    assert host["status"] in ("drift", "failed")          # failed when the current state also fails a policy
+    assert not host["rebooted"]
+    assert "TLS 1.2" in result.stdout                       # the diff names the protocol keys
+
+
+def test_failed_canary_stops_the_rollout(twins, playbook, tmp_path):
+    doc = twins(["canary:2022", "wave2a:2022", "wave2b:2022"])
+    untouched = {n: registry(doc, n) for n in ("wave2a", "wave2b")}
+    # the canary's endpoint is a closed port, so its verification fails after the change
+    inventory = Path(doc["inventory"])
+    inv = json.loads(inventory.read_text().split("\n", 1)[1])
+    inv["all"]["children"]["twins"]["hosts"]["canary"]["tlsops_twin_https_port"] = 1
+    inventory.write_text(json.dumps(inv))
+    result = playbook("harden.yml", inventory, role_vars(tmp_path, schannel_waves=[1, 2]))
+    assert result.returncode != 0
+    assert {n: registry(doc, n) for n in ("wave2a", "wave2b")} == untouched
+    report = load_report(tmp_path / "reports", "schannel-report")
+    assert [h["host"] for h in report["hosts"]] == ["canary"]
+    assert report["hosts"][0]["status"] == "failed"
+    assert report["hosts"][0]["failed_step"] == "verify"
+
+
+def test_automatic_rollback_restores_the_exact_registry(twins, playbook, tmp_path):
+    doc = twins(["canary:2008r2:rsa:2048:ios_ats_failure"])
+    before = registry(doc, "canary")
+    inventory = Path(doc["inventory"])
+    inv = json.loads(inventory.read_text().split("\n", 1)[1])
+    inv["all"]["children"]["twins"]["hosts"]["canary"]["tlsops_twin_https_port"] = 1
+    inventory.write_text(json.dumps(inv))
+    result = playbook("harden.yml", inventory, role_vars(tmp_path, schannel_rollback_on_verify_failure=True))
+    assert result.returncode != 0
+    assert registry(doc, "canary") == before
+    host = load_report(tmp_path / "reports", "schannel-report")["hosts"][0]
+    assert host["rolled_back"] is True and host["status"] == "rolled_back"
+
+
+def test_rollback_playbook_restores_the_last_backup(twins, playbook, tmp_path):
+    doc = twins(["web2008:2008r2:rsa:2048:ios_ats_failure"])
+    before = registry(doc, "web2008")
+    assert playbook("harden.yml", doc["inventory"], role_vars(tmp_path)).returncode == 0
+    assert registry(doc, "web2008") != before
+    result = playbook("rollback.yml", doc["inventory"], role_vars(tmp_path))
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert registry(doc, "web2008") == before
