@@ -6,6 +6,11 @@ absent, whether changing it needs a reboot, and which setting owns it.
 One table (``MANAGED_VALUES``) drives the compiler (what to write), the lints (what is out of range), the
 effective-state reader (what the defaults are) and ``win_schannel_info`` (``MANAGED_KEYS``, what to dump).
 Each value has exactly one owner setting, so two parts of a profile can never fight over the same value.
+Setting names follow the profile keys and ``win_schannel``'s options: ``protocols.<P>.server``,
+``ciphers.<C>``, ``hashes.<H>``, ``key_exchanges.<K>``, ``key_sizes.<k>``, ``schannel_values.<V>``,
+``messaging_values.<V>``, ``dotnet_strong_crypto`` (SchUseStrongCrypto and SystemDefaultTlsVersions, all four
+.NET keys: SChannelDsc and Microsoft's guidance always set them together), ``winhttp_protocols``,
+``fips_algorithm_policy``, ``cipher_suites.policy``, ``ecc_curves.policy``, ``cipher_suites.local``.
 
 Canonical data (facts §1.2, what SChannelDsc and Microsoft's Exchange guidance write): protocols
 ``Enabled`` 1/0 with ``DisabledByDefault`` 0/1; ciphers/hashes/key exchanges ``Enabled`` 0xffffffff/0;
@@ -175,9 +180,9 @@ def _build():
                      None, "facts §1.3 (WSD-REG-2023)", sizes),
         ManagedValue("key_sizes.dh_client_max", dh, "ClientMaxKeyBitLength", "dword", {}, _all(None),
                      None, "facts §1.3 (WSD-REG-2023)", ()),
-        ManagedValue("key_sizes.rsa_client_min", pkcs, "ClientMinKeyBitLength", "dword", {}, _all(1024),
+        ManagedValue("key_sizes.pkcs_client_min", pkcs, "ClientMinKeyBitLength", "dword", {}, _all(1024),
                      None, "facts §1.3 (WSD-REG-2023)", sizes),
-        ManagedValue("key_sizes.rsa_client_max", pkcs, "ClientMaxKeyBitLength", "dword", {}, _all(None),
+        ManagedValue("key_sizes.pkcs_client_max", pkcs, "ClientMaxKeyBitLength", "dword", {}, _all(None),
                      None, "facts §1.3 (WSD-REG-2023)", ()),
     ]
     # Source: facts §1.4 (WSD-REG-2023 unless noted); data in ms where a time.
@@ -198,22 +203,22 @@ def _build():
         defaults = _all(default)
         if name == "SendTrustedIssuerList":  # FALSE on 2012+, TRUE on 2008 R2 and earlier
             defaults = dict((v, 0 if at_least(v, "2012") else 1) for v in VERSION_KEYS)
-        values.append(ManagedValue("schannel.%s" % name, SCHANNEL, name, "dword", {}, defaults, reboot,
+        values.append(ManagedValue("schannel_values.%s" % name, SCHANNEL, name, "dword", {}, defaults, reboot,
                                    "facts §1.4 (%s)" % source, allowed))
     # Source: facts §1.1 Messaging (WSD-REG-2023; added in Win7/2008 R2).
     for name, default in (("MessageLimitClient", 0x8000), ("MessageLimitServer", 0x4000),
                           ("MessageLimitServerClientAuth", 0x8000)):
-        values.append(ManagedValue("messaging.%s" % name, "%s\\Messaging" % SCHANNEL, name, "dword", {},
+        values.append(ManagedValue("messaging_values.%s" % name, "%s\\Messaging" % SCHANNEL, name, "dword", {},
                                    _all(default), None, "facts §1.1 (WSD-REG-2023)"))
     values.append(ManagedValue("fips_algorithm_policy", FIPS_POLICY, "Enabled", "dword",
                                {"enabled": 1, "disabled": 0}, _all(0), None, "facts §1.4 (WSD-REG-2019, SCDSC)",
                                (0, 1)))
     # Source: facts §6 (DOTNET-TLS, EXCH-TLS, SCDSC). Absent = depends on the application's target framework.
     for netfx, arch, path in NETFX_KEYS:
-        values.append(ManagedValue("dotnet.strong_crypto", path, "SchUseStrongCrypto", "dword",
+        values.append(ManagedValue("dotnet_strong_crypto", path, "SchUseStrongCrypto", "dword",
                                    {"enabled": 1, "disabled": 0}, _all("app_dependent"), REBOOT_DOTNET,
                                    "facts §6 (DOTNET-TLS, EXCH-TLS)", (0, 1)))
-        values.append(ManagedValue("dotnet.system_default_tls_versions", path, "SystemDefaultTlsVersions", "dword",
+        values.append(ManagedValue("dotnet_strong_crypto", path, "SystemDefaultTlsVersions", "dword",
                                    {"enabled": 1, "disabled": 0}, _all("app_dependent"), REBOOT_DOTNET,
                                    "facts §6 (DOTNET-TLS)", (0, 1)))
     # Source: facts §2 notes + §6 (W32-WINHTTP): Win7/8 SSL3+TLS1.0 (0xA0); 8.1/10 SSL3+TLS1.0-1.2 (0xAA0);
@@ -221,7 +226,7 @@ def _build():
     # placed by build family -- an inference.
     winhttp_default = dict(zip(VERSION_KEYS, (0xA0, 0xA0, 0xAA0, 0xAA0, 0xAA0, 0xAA0, 0x2800)))
     for arch, path in WINHTTP_KEYS:
-        values.append(ManagedValue("winhttp.default_secure_protocols", path, "DefaultSecureProtocols", "dword", {},
+        values.append(ManagedValue("winhttp_protocols", path, "DefaultSecureProtocols", "dword", {},
                                    winhttp_default, REBOOT_WINHTTP, "facts §6 (W32-WINHTTP, WSD-WINHTTP)"))
     # Source: facts §3.1, §3.5 (CSP-ADMX, WSD-MANAGE, W32-PRIO, WSD-ADFS-ISSUE-1506).
     values += [
@@ -277,3 +282,9 @@ def reboot_reason(path, name):
 def protocol_supported(protocol, version):
     """False where facts §2 says "not supported" (either side)."""
     return any(protocol_default(protocol, side, version) not in ("not_supported",) for side in SIDES)
+
+
+# WinHTTP DefaultSecureProtocols bits (facts §6, W32-WINHTTP).
+WINHTTP_BITS = {"SSL 2.0": 0x8, "SSL 3.0": 0x20, "TLS 1.0": 0x80, "TLS 1.1": 0x200, "TLS 1.2": 0x800, "TLS 1.3": 0x2000}
+KEY_SIZE_SETTINGS = ("dh_server_min", "dh_client_min", "dh_client_max", "pkcs_client_min", "pkcs_client_max")
+SCHANNEL_VALUE_NAMES = tuple(v.name for v in MANAGED_VALUES if v.setting.startswith("schannel_values."))

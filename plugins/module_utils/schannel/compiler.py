@@ -1,0 +1,554 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Compile a resolved profile plus one host's facts into that host's registry state, operations and order.
+
+Input: a *resolved* profile (a dict as ``plugin_utils/profiles.py`` returns it after ``extends`` and
+``overrides``; module_utils never reads files) and the host facts.  Output: a :class:`Plan`.
+
+How suite names are treated:
+
+* names from a profile are **base IANA names**; the compiler maps each to the version's own names (the
+  ``_P256``/``_P384`` variants on 2008 R2-2012 R2, in the profile's curve order), leaves out what the version
+  lacks (SCH011) and what the certificate cannot serve, and trims to the 1,023-character limit (SCH013);
+* names from the user's ``overrides`` (listed in ``cipher_suites_literal``) are taken **as written for this
+  host**: a name this version does not have is an error (SCH001) with the name to use instead, and it is left
+  out of the list -- Schannel ignores names it does not know, so the plan predicts exactly that.
+"""
+from __future__ import annotations
+
+import copy
+import re
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import catalogue
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import lints
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective import (
+    effective_state,
+    normalize_curve,
+)
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import Finding
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import (
+    WINDOWS_VERSIONS,
+    VERSION_KEYS,
+    at_least,
+    resolve_windows_version,
+)
+
+STATES = ("enabled", "disabled", "default")
+_PROTOCOL_DATA = {"enabled": (1, 0), "disabled": (0, 1)}
+_ECC_BITS = {"p256": 256, "p384": 384, "p521": 521, "256": 256, "384": 384, "521": 521}
+CURVES = ("curve25519", "NistP256", "NistP384", "NistP521")
+
+
+def parse_certificate(value, field="certificate_key"):
+    """``rsa:2048`` / ``ecdsa:p256`` / a win_schannel_info binding dict -> ``{type, bits, signature_hash}``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dict):
+        kind = str(value.get("key_type") or value.get("type") or "").lower()
+        bits = value.get("key_size") or value.get("bits")
+        sig = value.get("signature_hash")
+        if kind not in ("rsa", "ecdsa"):
+            raise SchannelInputError(field + ".key_type", "must be rsa or ecdsa (got %r)" % (kind,))
+        return {"type": kind, "bits": int(bits) if bits else (2048 if kind == "rsa" else 256),
+                "signature_hash": str(sig).lower() if sig else "sha256"}
+    text = str(value).strip().lower().replace("-", "")
+    match = re.match(r"^(rsa|ecdsa|ecc|ec)(?::(\w+))?(?::(sha\d+|md5))?$", text)
+    if not match:
+        raise SchannelInputError(field, "%r is not a certificate key; write rsa:2048, rsa:4096, ecdsa:p256 or "
+                                 "ecdsa:p384 (optionally :sha1/:sha256 for the signature hash)" % (value,))
+    kind = "rsa" if match.group(1) == "rsa" else "ecdsa"
+    size = match.group(2)
+    if kind == "rsa":
+        bits = int(size) if size and size.isdigit() else 2048
+        if size and not size.isdigit():
+            raise SchannelInputError(field, "RSA key size must be a number of bits, e.g. rsa:2048 (got %r)" % value)
+    else:
+        if size and size not in _ECC_BITS:
+            raise SchannelInputError(field, "ECDSA curve must be p256, p384 or p521 (got %r)" % value)
+        bits = _ECC_BITS[size] if size else 256
+    return {"type": kind, "bits": bits, "signature_hash": match.group(3) or "sha256"}
+
+
+class Plan(object):
+    """The compiled plan for one host (see module docstring); ``as_dict()`` is what schannel_plan returns."""
+
+    def __init__(self, version):
+        self.version = version
+        self.profile = None
+        self.registry = {}
+        self.operations = []
+        self.changes = []
+        self.cipher_suites = None
+        self.cipher_suite_scope = "policy"
+        self.ecc_curves = None
+        self.findings = []
+        self.reboot_reasons = []
+        self.state = None
+        self.certificate = None
+
+    @property
+    def reboot_required(self):
+        return bool(self.reboot_reasons)
+
+    @property
+    def errors(self):
+        return [f for f in self.findings if f.severity == "error"]
+
+    def as_dict(self):
+        return {
+            "windows_version": self.version,
+            "profile": self.profile,
+            "registry": self.registry,
+            "operations": self.operations,
+            "changes": self.changes,
+            "cipher_suites": self.cipher_suites,
+            "cipher_suite_scope": self.cipher_suite_scope,
+            "ecc_curves": self.ecc_curves,
+            "reboot_required": self.reboot_required,
+            "reboot_reasons": list(self.reboot_reasons),
+            "findings": [f.as_dict() for f in self.findings],
+            "effective": self.state.as_dict() if self.state is not None else None,
+        }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Desired values
+
+class _Desired(object):
+    """Collect desired values, enforcing the model's single owner per value."""
+
+    def __init__(self):
+        self.values = {}
+
+    def set(self, setting, path, name, data):
+        value = rm.find(path, name)
+        if value is None or value.setting != setting:
+            raise AssertionError("%s\\%s is not owned by %s" % (path, name, setting))
+        self.values[value.key] = (value, None if data is None else {"type": value.type, "data": data})
+
+
+def _check_state(state, field):
+    if state not in STATES:
+        raise SchannelInputError(field, "must be one of %s (got %r)" % (", ".join(STATES), state))
+
+
+def _protocols(profile, version, desired, findings):
+    sides = {}
+    for key, which in (("protocols", rm.SIDES), ("server_protocols", ("Server",)), ("client_protocols", ("Client",))):
+        for protocol, state in (profile.get(key) or {}).items():
+            if protocol not in rm.PROTOCOLS:
+                raise SchannelInputError("%s.%s" % (key, protocol), "unknown protocol; use one of %s" % ", ".join(
+                    rm.PROTOCOLS))
+            _check_state(state, "%s.%s" % (key, protocol))
+            for side in which:
+                sides[(protocol, side)] = state
+    explicit = set()
+    for (protocol, side), state in sides.items():
+        path = rm.protocol_path(protocol, side)
+        setting = rm.protocol_setting(protocol, side)
+        if state == "enabled" and rm.protocol_default(protocol, side, version) == "not_supported":
+            findings.append(Finding("SCH011", "info", protocol,
+                                    "%s is not supported on %s (facts §2); Microsoft calls enabling it there unsafe, "
+                                    "so the plan leaves it alone" % (protocol, WINDOWS_VERSIONS[version].label),
+                                    None))
+            continue
+        if state == "default":
+            enabled = dbd = None
+        else:
+            enabled, dbd = _PROTOCOL_DATA[state]
+            if state == "enabled" and side == "Server":
+                explicit.add(protocol)
+        desired.set(setting, path, "Enabled", enabled)
+        desired.set(setting, path, "DisabledByDefault", dbd)
+    return explicit
+
+
+def _algorithms(profile, desired):
+    for key, names, kind in (("ciphers", rm.CIPHERS, "Ciphers"), ("hashes", rm.HASHES, "Hashes"),
+                             ("key_exchanges", rm.KEY_EXCHANGES, "KeyExchangeAlgorithms")):
+        for name, state in (profile.get(key) or {}).items():
+            if name not in names:
+                raise SchannelInputError("%s.%s" % (key, name), "unknown name; use one of %s" % ", ".join(names))
+            _check_state(state, "%s.%s" % (key, name))
+            data = None if state == "default" else (rm.ENABLED_ALL if state == "enabled" else 0)
+            desired.set("%s.%s" % (key, name), "%s\\%s\\%s" % (rm.SCHANNEL, kind, name), "Enabled", data)
+
+
+def _numbers(profile, desired):
+    for key, value in (profile.get("key_sizes") or {}).items():
+        if key not in rm.KEY_SIZE_SETTINGS:
+            raise SchannelInputError("key_sizes.%s" % key, "unknown key size; use one of %s" % ", ".join(
+                rm.KEY_SIZE_SETTINGS))
+        managed = rm.by_setting("key_sizes.%s" % key)[0]
+        if value != "default" and (not isinstance(value, int) or (managed.allowed and value not in managed.allowed)):
+            raise SchannelInputError("key_sizes.%s" % key, "must be %s or default (got %r)" % (
+                ", ".join(str(a) for a in managed.allowed) or "a number of bits", value))
+        desired.set(managed.setting, managed.path, managed.name, None if value == "default" else value)
+    for name, value in (profile.get("schannel_values") or {}).items():
+        if name not in rm.SCHANNEL_VALUE_NAMES:
+            raise SchannelInputError("schannel_values.%s" % name, "unknown value; use one of %s" % ", ".join(
+                rm.SCHANNEL_VALUE_NAMES))
+        managed = rm.by_setting("schannel_values.%s" % name)[0]
+        if value != "default" and (not isinstance(value, int) or value < 0 or
+                                   (managed.allowed and value not in managed.allowed)):
+            raise SchannelInputError("schannel_values.%s" % name, "must be %s or default (got %r)" % (
+                ", ".join(str(a) for a in managed.allowed) or "a non-negative integer", value))
+        desired.set(managed.setting, managed.path, managed.name, None if value == "default" else value)
+    dotnet = profile.get("dotnet_strong_crypto")
+    if dotnet is not None:
+        _check_state(dotnet, "dotnet_strong_crypto")
+        for managed in rm.by_setting("dotnet_strong_crypto"):
+            desired.set(managed.setting, managed.path, managed.name,
+                        None if dotnet == "default" else managed.values[dotnet])
+    fips = profile.get("fips_algorithm_policy")
+    if fips is not None:
+        _check_state(fips, "fips_algorithm_policy")
+        managed = rm.by_setting("fips_algorithm_policy")[0]
+        desired.set(managed.setting, managed.path, managed.name, None if fips == "default" else managed.values[fips])
+    winhttp = profile.get("winhttp_protocols")
+    if winhttp is not None:
+        if winhttp == "default" or winhttp == []:
+            data = None
+        else:
+            data = 0
+            for protocol in winhttp:
+                if protocol not in rm.WINHTTP_BITS:
+                    raise SchannelInputError("winhttp_protocols", "unknown protocol %r; use %s" % (
+                        protocol, ", ".join(rm.WINHTTP_BITS)))
+                data |= rm.WINHTTP_BITS[protocol]
+        for managed in rm.by_setting("winhttp_protocols"):
+            desired.set(managed.setting, managed.path, managed.name, data)
+
+
+def _curves(profile, version, findings):
+    curves = profile.get("ecc_curves")
+    if curves is None or curves == "default":
+        return curves
+    out = []
+    for curve in curves:
+        name = normalize_curve(curve)
+        if name not in CURVES:
+            findings.append(Finding("SCH011", "info", str(curve),
+                                    "curve %s is not enabled by default on Windows (facts §4.1); left out" % curve,
+                                    None))
+            continue
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _suites(profile, version, certificate, curves, findings):
+    """Map the profile's list to ``version``'s names (see module docstring)."""
+    requested = profile.get("cipher_suites")
+    if requested is None or requested == "default":
+        return requested, set()
+    literal = set(profile.get("cipher_suites_literal") or ())
+    suffix_curves = [c for c in (curves or []) if c in catalogue.CURVE_TO_SUFFIX] or None
+    names, missing, uncertified = [], [], []
+    for entry in requested:
+        entry = str(entry).strip()
+        if entry in literal:
+            suite, problem, suggestion = catalogue.explain_name(entry, version)
+            if suite is None:
+                findings.append(Finding("SCH001", "error", entry, problem,
+                                        ("use %s" % suggestion) if suggestion else "remove it"))
+                continue
+            if suite.name != entry.upper():
+                findings.append(Finding("SCH011", "info", entry, "%s is %s on %s (the curve order decides the "
+                                        "curve; W32-CS1607)" % (entry, suite.name, WINDOWS_VERSIONS[version].label),
+                                        None))
+            names.append((suite.name, True))
+            continue
+        base, curve = catalogue.split_suffix(entry.upper())
+        if curve is not None:
+            suite, problem, suggestion = catalogue.explain_name(entry, version)
+            expanded = [suite.name] if suite else []
+        else:
+            expanded = catalogue.expand_base(base, version, suffix_curves)
+        if not expanded:
+            if base in catalogue.BASE_NAMES or catalogue.base_info(base):
+                missing.append(base)
+            else:
+                findings.append(lints.suite_name(entry, version) or Finding(
+                    "SCH001", "error", entry, "unknown suite in the profile", "fix the profile"))
+            continue
+        for name in expanded:
+            suite = catalogue.get(name, version)
+            if certificate and suite.certificate_type not in ("any", certificate["type"]):
+                uncertified.append(name)
+                continue
+            names.append((name, False))
+    if missing:
+        findings.append(Finding("SCH011", "info", "cipher_suites", "%s lacks %s; left out" % (
+            WINDOWS_VERSIONS[version].label, ", ".join(missing)), None))
+    if uncertified:
+        findings.append(Finding("SCH011", "info", "cipher_suites",
+                                "left out %d suite(s) the %s certificate cannot serve: %s" % (
+                                    len(uncertified), certificate["type"].upper(), ", ".join(uncertified)), None))
+    seen, ordered = set(), []
+    for name, is_literal in names:
+        if name not in seen:
+            seen.add(name)
+            ordered.append((name, is_literal))
+    result = [n for n, _l in ordered]
+    literal_names = set(n for n, is_literal in ordered if is_literal)
+    if version in lints.LIMITED_VERSIONS and len(",".join(result)) > lints.GPO_LIST_LIMIT:
+        if any(is_literal for _n, is_literal in ordered):
+            findings.extend(lints.list_length(result, version))
+        else:
+            trimmed = []
+            while len(",".join(result)) > lints.GPO_LIST_LIMIT:
+                trimmed.insert(0, result.pop())
+            findings.append(Finding("SCH013", "warning", "cipher_suites",
+                                    "trimmed to the 1,023-character Group Policy limit; left out %s" % ", ".join(
+                                        trimmed), "shorten the profile's list if one of these matters"))
+    return result, literal_names
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Operations and diff
+
+def _op(managed, desired_value):
+    op = {"path": managed.path, "name": managed.name}
+    if desired_value is None:
+        op.update({"state": "absent", "type": None, "data": None})
+    else:
+        op.update({"state": "present", "type": desired_value["type"], "data": desired_value["data"]})
+    op["reboot_reason"] = managed.reboot_reason
+    return op
+
+
+def _lookup(dump, path, name):
+    low = path.lower()
+    for key, values in (dump or {}).items():
+        if key.lower() == low:
+            if name is None:
+                return {"type": "key", "data": None}
+            for vname, value in (values or {}).items():
+                if vname.lower() == name.lower():
+                    return value if isinstance(value, dict) else {"type": None, "data": value}
+            return None
+    return None
+
+
+def _same(before, op):
+    if op["state"] == "absent":
+        return before is None
+    if before is None:
+        return False
+    if op["name"] is None:
+        return True
+    if op["type"] in ("dword", "qword"):
+        try:
+            return int(before.get("data")) & 0xFFFFFFFFFFFFFFFF == int(op["data"]) & 0xFFFFFFFFFFFFFFFF and \
+                before.get("type") in (op["type"], None)
+        except (TypeError, ValueError):
+            return False
+    if op["type"] == "multistring":
+        data = before.get("data")
+        return list(data or []) == list(op["data"] or []) and before.get("type") in ("multistring", None)
+    return before.get("data") == op["data"] and before.get("type") in (op["type"], None)
+
+
+def diff_operations(current_dump, operations):
+    """The operations that would change ``current_dump``, each with ``before`` ({type, data} or None)."""
+    changed = []
+    for op in operations:
+        before = _lookup(current_dump, op["path"], op.get("name"))
+        if not _same(before, op):
+            item = dict(op)
+            item["before"] = before
+            changed.append(item)
+    return changed
+
+
+def apply_operations(dump, operations):
+    """A copy of ``dump`` with ``operations`` applied (value-level and key-level, contract semantics)."""
+    out = copy.deepcopy(dump or {})
+    index = dict((k.lower(), k) for k in out)
+    for op in operations:
+        path, name = op["path"], op.get("name")
+        key = index.get(path.lower())
+        if op["state"] == "absent":
+            if key is None:
+                continue
+            if name is None:
+                for other in [k for k in out if k.lower() == path.lower() or k.lower().startswith(path.lower() + "\\")]:
+                    del out[other]
+                    index.pop(other.lower(), None)
+            else:
+                for vname in [v for v in out[key] if v.lower() == name.lower()]:
+                    del out[key][vname]
+            continue
+        if key is None:
+            parts = path.split("\\")
+            for i in range(2, len(parts) + 1):  # create missing parents like CreateSubKey
+                sub = "\\".join(parts[:i])
+                if sub.lower() not in index:
+                    out[sub] = {}
+                    index[sub.lower()] = sub
+            key = index[path.lower()]
+        if name is not None:
+            for vname in [v for v in out[key] if v.lower() == name.lower()]:
+                del out[key][vname]
+            out[key][name] = {"type": op["type"], "data": op["data"]}
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+def _facts(facts):
+    facts = dict(facts or {})
+    version = resolve_windows_version(facts.get("windows_version"), "windows_version")
+    certificate = parse_certificate(facts.get("certificate_key"))
+    http2 = bool(facts.get("http2", False))
+    management = facts.get("management") or None
+    if management is not None:
+        if not isinstance(management, dict):
+            raise SchannelInputError("management", "must be a mapping with protocol and cipher_suite")
+        protocol = management.get("protocol")
+        if protocol is not None and protocol not in rm.TLS_PROTOCOLS:
+            raise SchannelInputError("management.protocol", "must be one of %s (got %r)" % (
+                ", ".join(rm.TLS_PROTOCOLS), protocol))
+    current = facts.get("current_state")
+    if current is not None and not isinstance(current, dict):
+        raise SchannelInputError("current_state", "must be the 'registry' dump of win_schannel_info (a mapping)")
+    return version, certificate, http2, management, current
+
+
+def _achievable(profile, plan, certificate):
+    """(True, None) or (False, why) for the profile's ``requirements`` on this plan."""
+    requirements = profile.get("requirements") or {}
+    state = plan.state
+    for protocol in requirements.get("protocols") or ():
+        if not rm.protocol_supported(protocol, plan.version):
+            return False, "%s does not exist on %s" % (protocol, WINDOWS_VERSIONS[plan.version].label)
+        usable = [s for s in state.suites(protocol)
+                  if certificate is None or s.certificate_type in ("any", certificate["type"])]
+        if protocol not in state.server_protocols or not usable:
+            return False, "no suite of the profile works under %s on %s with %s" % (
+                protocol, WINDOWS_VERSIONS[plan.version].label,
+                "an %s certificate" % certificate["type"].upper() if certificate else "this certificate")
+    return True, None
+
+
+def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
+    """Compile ``profile`` (resolved dict) for the host described by ``facts`` -> :class:`Plan`.
+
+    ``facts``: ``windows_version`` (required), ``certificate_key`` (``rsa:2048``...), ``http2`` (bool),
+    ``management`` (``{protocol, cipher_suite}`` the controller uses), ``current_state`` (registry dump),
+    ``local_cipher_suites`` / ``local_ecc_curves`` (from win_schannel_info).
+    ``alternatives``: resolved profiles (name -> dict) to suggest when this one is not achievable (SCH009).
+    """
+    version, certificate, http2, management, current = _facts(facts)
+    plan = Plan(version)
+    plan.profile = profile.get("name")
+    plan.certificate = certificate
+    findings = plan.findings
+    desired = _Desired()
+
+    if profile.get("remove_all_managed"):
+        for managed in rm.MANAGED_VALUES:
+            if managed.setting != "cipher_suites.local":  # the CNG list is not a registry setting to remove
+                desired.set(managed.setting, managed.path, managed.name, None)
+    explicit = _protocols(profile, version, desired, findings)
+    _algorithms(profile, desired)
+    _numbers(profile, desired)
+
+    scope = profile.get("cipher_suite_scope") or "policy"
+    if scope not in ("policy", "local"):
+        raise SchannelInputError("cipher_suite_scope", "must be policy or local (got %r)" % scope)
+    if scope == "local" and not at_least(version, "2016"):
+        findings.append(Finding("SCH011", "info", "cipher_suite_scope", "the TLS cmdlets exist from Server 2016 "
+                                "(PS-TLS); %s uses the Group Policy order" % WINDOWS_VERSIONS[version].label, None))
+        scope = "policy"
+    plan.cipher_suite_scope = scope
+    curves = _curves(profile, version, findings)
+    suites, literal_names = _suites(profile, version, certificate, curves, findings)
+    local_suites = facts.get("local_cipher_suites")
+    local_curves = facts.get("local_ecc_curves")
+    if suites is not None:
+        plan.cipher_suites = None if suites == "default" else suites
+        if scope == "policy":
+            desired.set("cipher_suites.policy", rm.POLICY_SSL, "Functions",
+                        None if suites == "default" else ",".join(suites))
+        else:
+            desired.set("cipher_suites.policy", rm.POLICY_SSL, "Functions", None)
+            if suites != "default":
+                local_suites = suites
+    if curves is not None:
+        if at_least(version, "2016"):
+            plan.ecc_curves = None if curves == "default" else curves
+            if scope == "policy":
+                desired.set("ecc_curves.policy", rm.POLICY_SSL, "EccCurves", None if curves == "default" else curves)
+            else:
+                desired.set("ecc_curves.policy", rm.POLICY_SSL, "EccCurves", None)
+                if curves != "default":
+                    local_curves = curves
+        elif curves != "default":
+            findings.append(Finding("SCH011", "info", "ecc_curves", "%s has no curve list; the curve comes from the "
+                                    "_P256/_P384 suffix of each suite, ordered by this list (facts §3.2)"
+                                    % WINDOWS_VERSIONS[version].label, None))
+
+    for managed in rm.MANAGED_VALUES:
+        if managed.key in desired.values:
+            value = desired.values[managed.key][1]
+            plan.operations.append(_op(managed, value))
+            if value is not None or current is not None:
+                plan.registry.setdefault(managed.path, {})[managed.name] = value
+
+    base = current if current is not None else {}
+    after = apply_operations(base, plan.operations)
+    plan.state = effective_state(version, after, local_cipher_suites=local_suites, local_ecc_curves=local_curves)
+    plan.changes = diff_operations(base, plan.operations)
+    reasons = []
+    for op in (plan.changes if current is not None else plan.operations):
+        if op.get("reboot_reason") and op["reboot_reason"] not in reasons and \
+                (current is not None or op["state"] == "present"):
+            reasons.append(op["reboot_reason"])
+    plan.reboot_reasons = reasons
+
+    # Lints over the result.
+    in_effect = plan.state.suites()
+    requirements = profile.get("requirements") or {}
+    findings.extend(lints.certificate_match([s for s in in_effect if s.name in literal_names], certificate))
+    findings.extend(lints.http2_order(in_effect, version, http2))
+    findings.extend(lints.forward_secrecy([s for s in in_effect if not s.tls13],
+                                          bool(requirements.get("forward_secrecy"))))
+    if plan.cipher_suites is not None and scope == "policy":
+        findings.extend(f for f in lints.list_length(plan.cipher_suites, version)
+                        if not any(x.code == "SCH005" for x in findings))
+    findings.extend(lints.protocols_without_suites(plan.state, explicit))
+    findings.extend(lints.client_server_mismatch(plan.state, version))
+    findings.extend(lints.protocol_values(current))
+    findings.extend(lints.management(plan.state, management))
+    findings.extend(lints.certificate_rules(profile.get("certificate"), certificate))
+    ok, why = _achievable(profile, plan, certificate)
+    if not ok:
+        findings.append(Finding("SCH009", "error", plan.profile or "profile", "profile %s is not achievable: %s" % (
+            plan.profile, why), _alternative(profile, facts, certificate, version, alternatives)
+            if _check_alternatives else None))
+    return plan
+
+
+def _alternative(profile, facts, certificate, version, alternatives):
+    """The closest achievable alternative: another certificate, a later version, or another profile."""
+    hints = []
+    if certificate is None or certificate["type"] != "ecdsa":
+        trial = dict(facts, certificate_key="ecdsa:p256", current_state=None)
+        if not compile_plan(profile, trial, _check_alternatives=False).errors:
+            hints.append("an ECDSA P-256 certificate")
+    for later in VERSION_KEYS[VERSION_KEYS.index(version) + 1:]:
+        trial = dict(facts, windows_version=later, current_state=None)
+        if not any(f.code == "SCH009" for f in compile_plan(profile, trial, _check_alternatives=False).findings):
+            hints.append("Windows Server %s or later" % WINDOWS_VERSIONS[later].label.split()[-1]
+                         if "R2" not in WINDOWS_VERSIONS[later].label else WINDOWS_VERSIONS[later].label)
+            break
+    for name, other in (alternatives or {}).items():
+        trial = compile_plan(other, dict(facts), _check_alternatives=False)
+        if not trial.errors:
+            hints.append("profile %s (achievable here)" % name)
+            break
+    return "use " + ", or ".join(hints) if hints else "no shipped profile is achievable here; write overrides"

@@ -1,0 +1,238 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Lint findings: what is wrong or risky in a plan, with a stable code and the fix.
+
+Each check is a small pure function over plain data so it can be unit-tested on its own; the compiler calls them
+in order.  Codes are stable (documentation and ``fail_on_findings`` users depend on them):
+
+======  ========  =====================================================================================
+code    severity  meaning
+======  ========  =====================================================================================
+SCH001  error     suite name unknown or not valid on this Windows version (closest valid name in ``fix``)
+SCH002  warning   suite needs a certificate type the host does not have (ECDSA suite on an RSA host)
+SCH003  error     HTTP/2 on: an RFC 7540 Appendix A suite is ordered ahead of an allowed one (KB4032720)
+SCH004  warning   suite without forward secrecy (error when the profile requires forward secrecy)
+SCH005  error     cipher-suite list longer than the 1,023 characters Group Policy takes (2008 R2-2012 R2)
+SCH006  error     protocol enabled with no usable suite (warning when it is only the OS default)
+SCH007  warning   protocol enabled on one side (client/server) and disabled on the other
+SCH008  warning   protocol ``Enabled``/``DisabledByDefault`` holds a value other than 0/1
+SCH009  error     profile not achievable on this version with this certificate (closest alternative in ``fix``)
+SCH010  error     the plan would cut the management connection (protocol/suite the controller uses)
+SCH011  info      profile suite or protocol not available on this version, left out / renamed
+SCH012  warning   HTTP/2 requested on a version without HTTP/2 support (IIS 10 / Server 2016+)
+SCH013  warning   suite trimmed to fit the 1,023-character limit
+SCH014  error     certificate does not meet the profile's certificate rules
+======  ========  =====================================================================================
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import catalogue
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import WINDOWS_VERSIONS, at_least
+
+SEVERITIES = ("error", "warning", "info")
+# Source: facts §3.3 (W32-PRIO, WSD-MANAGE, AZDO-6): the list limit; applied where it is documented to bite.
+GPO_LIST_LIMIT = 1023
+LIMITED_VERSIONS = catalogue.SUFFIX_VERSIONS
+# Source: facts §2 notes (ASPNET-H2): HTTP/2 on IIS needs Server 2016 / IIS 10.
+HTTP2_FROM = "2016"
+
+
+@dataclass(frozen=True)
+class Finding(object):
+    code: str
+    severity: str
+    item: str
+    message: str
+    fix: object = None
+
+    def as_dict(self):
+        return {"code": self.code, "severity": self.severity, "item": self.item, "message": self.message,
+                "fix": self.fix}
+
+
+def has_errors(findings):
+    return any(f.severity == "error" for f in findings)
+
+
+def suite_name(name, version, literal=True):
+    """SCH001 for a name that ``version`` does not know (``literal``: the user wrote it for this host)."""
+    suite, problem, suggestion = catalogue.explain_name(name, version)
+    if suite is not None:
+        return None
+    fix = ("use %s" % suggestion) if suggestion else "remove it; see catalogue.suites_for('%s')" % version
+    return Finding("SCH001", "error", name, problem, fix)
+
+
+def certificate_match(suites, certificate):
+    """SCH002 for each suite the host's certificate cannot serve."""
+    if not certificate:
+        return []
+    out = []
+    for suite in suites:
+        need = suite.certificate_type
+        if need in ("any", None) or need == certificate["type"]:
+            continue
+        out.append(Finding(
+            "SCH002", "warning", suite.name,
+            "%s needs an %s certificate; this host has %s, so Schannel never picks it" % (
+                suite.name, need.upper(), certificate["type"].upper()),
+            "remove it, or move it to the bottom if the certificate will change"))
+    return out
+
+
+def http2_order(suites, version, http2):
+    """SCH003 (2016+) / SCH012 (older): HTTP/2 needs the Appendix A suites below every allowed one."""
+    if not http2:
+        return []
+    if not at_least(version, HTTP2_FROM):
+        return [Finding("SCH012", "warning", "http2",
+                        "HTTP/2 over TLS needs IIS 10 / Windows Server 2016 or later (ASPNET-H2); %s serves HTTP/1.1"
+                        % WINDOWS_VERSIONS[version].label, "set http2: false for this host")]
+    tls12 = [s for s in suites if not s.tls13 and "TLS 1.2" in s.protocols]
+    last_allowed = max([i for i, s in enumerate(tls12) if not s.h2_blocklisted] or [-1])
+    out = []
+    for i, suite in enumerate(tls12[:last_allowed]):
+        if suite.h2_blocklisted:
+            out.append(Finding(
+                "SCH003", "error", suite.name,
+                "%s is on the RFC 7540 Appendix A list and sits ahead of HTTP/2-allowed suites; HTTP/2 clients "
+                "that also offer it get INADEQUATE_SECURITY (Chrome: ERR_SPDY_INADEQUATE_TRANSPORT_SECURITY; "
+                "KB4032720)" % suite.name,
+                "order the (EC)DHE AEAD suites (%s) first" % ", ".join(
+                    s.name for s in tls12 if not s.h2_blocklisted)))
+    return out
+
+
+def forward_secrecy(suites, required=False):
+    """SCH004 for suites without forward secrecy (any in the list when ``required``, else those ahead of an FS suite)."""
+    out = []
+    last_fs = max([i for i, s in enumerate(suites) if s.pfs] or [-1])
+    for i, suite in enumerate(suites):
+        if suite.pfs or suite.tls13:
+            continue
+        if required or i < last_fs:
+            out.append(Finding(
+                "SCH004", "error" if required else "warning", suite.name,
+                "%s has no forward secrecy (static RSA key exchange)%s" % (
+                    suite.name, "; the profile requires forward secrecy" if required else
+                    " and is ordered ahead of forward-secret suites, so clients that offer both may get it"),
+                "remove it" if required else "move it below the ECDHE/DHE suites"))
+    if suites and not any(s.pfs or s.tls13 for s in suites):
+        out.append(Finding("SCH004", "error" if required else "warning", "cipher_suites",
+                           "no suite in the list has forward secrecy", "add ECDHE suites"))
+    return out
+
+
+def list_length(names, version):
+    """SCH005 when the comma-joined list exceeds 1,023 characters on 2008 R2-2012 R2."""
+    joined = ",".join(names)
+    if version not in LIMITED_VERSIONS or len(joined) <= GPO_LIST_LIMIT:
+        return []
+    return [Finding("SCH005", "error", "cipher_suites",
+                    "the list is %d characters; Group Policy on %s takes at most %d (facts §3.3), the rest is cut "
+                    "off" % (len(joined), WINDOWS_VERSIONS[version].label, GPO_LIST_LIMIT),
+                    "drop the last %d characters' worth of suites (e.g. the _P384 variants or legacy suites)"
+                    % (len(joined) - GPO_LIST_LIMIT))]
+
+
+def protocols_without_suites(state, explicit=()):
+    """SCH006: a server protocol that is on while no suite in effect can be used with it."""
+    out = []
+    for protocol in sorted(state.server_protocols, key=rm.TLS_PROTOCOLS.index):
+        if state.suites(protocol):
+            continue
+        asked = protocol in explicit
+        out.append(Finding(
+            "SCH006", "error" if asked else "warning", protocol,
+            "%s is enabled on the server but no cipher suite in effect works with it: clients that only speak %s "
+            "are reset (facts §9)%s" % (protocol, protocol, "" if asked else " (OS default)"),
+            "add a %s suite or disable %s" % (protocol, protocol)))
+    return out
+
+
+def client_server_mismatch(state, version):
+    """SCH007: a protocol on one side only (outgoing and incoming connections then differ)."""
+    out = []
+    for protocol in rm.TLS_PROTOCOLS:
+        server, client = protocol in state.server_protocols, protocol in state.client_protocols
+        if server == client:
+            continue
+        # 2008 R2 ships SSL 2.0 server on / client off (facts §2): not a mistake of the plan.
+        if state.protocol_reasons.get("%s Server" % protocol, "").endswith("default: enabled") and \
+                state.protocol_reasons.get("%s Client" % protocol, "").endswith("default: disabled"):
+            continue
+        out.append(Finding(
+            "SCH007", "warning", protocol,
+            "%s is %s for the server and %s for the client" % (
+                protocol, "enabled" if server else "disabled", "enabled" if client else "disabled"),
+            "set it on both sides with protocols: (or set server_protocols/client_protocols on purpose)"))
+    return out
+
+
+def protocol_values(dump):
+    """SCH008: protocol values other than 0/1 in a registry dump (read as enabled when non-zero)."""
+    out = []
+    for path, values in sorted((dump or {}).items()):
+        if "\\protocols\\" not in path.lower():
+            continue
+        for name, value in sorted((values or {}).items()):
+            if name.lower() not in ("enabled", "disabledbydefault"):
+                continue
+            data = value.get("data") if isinstance(value, dict) else value
+            if data in (0, 1):
+                continue
+            out.append(Finding(
+                "SCH008", "warning", "%s\\%s" % (path, name),
+                "%s = %r; Schannel reads any non-zero value as set, but the canonical data is 1 or 0 (facts §1.2)"
+                % (name, data), "write 1 (or 0); the plan does this for every protocol it manages"))
+    return out
+
+
+def management(state, mgmt):
+    """SCH010: the controller's own connection (protocol and suite) must survive the plan."""
+    if not mgmt:
+        return []
+    protocol = mgmt.get("protocol")
+    suite = mgmt.get("cipher_suite")
+    if protocol and protocol not in state.server_protocols:
+        return [Finding("SCH010", "error", protocol,
+                        "the management connection uses %s, which the plan disables on the server: the controller "
+                        "would lose the host after the reboot" % protocol,
+                        "keep %s enabled, or move the management connection to %s first" % (
+                            protocol, ", ".join(sorted(state.server_protocols)) or "another transport"))]
+    if suite:
+        base = catalogue.split_suffix(suite.upper())[0]
+        usable = [s for s in state.suites(protocol) if s.base_name == base]
+        if not usable:
+            return [Finding("SCH010", "error", suite,
+                            "the management connection uses %s, which is not in the planned order%s: the controller "
+                            "would lose the host after the reboot" % (base, " for %s" % protocol if protocol else ""),
+                            "keep %s in the list" % base)]
+    return []
+
+
+def certificate_rules(rules, certificate):
+    """SCH014: the host certificate against the profile's ``certificate`` rules (e.g. ATS: RSA >= 2048)."""
+    if not rules or not certificate:
+        return []
+    out = []
+    kind, bits = certificate["type"], certificate.get("bits")
+    if kind == "rsa" and rules.get("min_rsa_bits") and bits and bits < rules["min_rsa_bits"]:
+        out.append(Finding("SCH014", "error", "certificate_key", "RSA %d bits; the profile needs at least %d" % (
+            bits, rules["min_rsa_bits"]), "issue an RSA %d+ or ECDSA P-256 certificate" % rules["min_rsa_bits"]))
+    if kind == "ecdsa" and rules.get("min_ecc_bits") and bits and bits < rules["min_ecc_bits"]:
+        out.append(Finding("SCH014", "error", "certificate_key", "ECC %d bits; the profile needs at least %d" % (
+            bits, rules["min_ecc_bits"]), "issue a P-256 or P-384 certificate"))
+    types = rules.get("key_types")
+    if types and kind not in types:
+        out.append(Finding("SCH014", "error", "certificate_key", "%s certificate; the profile needs %s" % (
+            kind.upper(), " or ".join(t.upper() for t in types)), "issue a %s certificate" % types[0].upper()))
+    hashes = rules.get("signature_hashes")
+    sig = certificate.get("signature_hash")
+    if hashes and sig and sig not in hashes:
+        out.append(Finding("SCH014", "error", "certificate_key", "certificate signed with %s; the profile needs %s"
+                           % (sig, ", ".join(hashes)), "reissue the certificate with %s" % hashes[0]))
+    return out

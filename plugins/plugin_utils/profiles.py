@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Load, validate and resolve Schannel profiles on the controller.
+
+Profiles are YAML data files in the collection's ``profiles/`` folder (or any path the user gives), validated
+against ``profiles/profile.schema.json``.  Only controller code reads them: module payloads carry no data files.
+
+Resolution:
+
+* ``extends: <name or path>`` -- the parent is resolved first; mappings (``protocols``, ``ciphers``, ...,
+  ``certificate``) merge key by key, everything else the child sets replaces the parent's value.
+* ``overrides`` (a dict with the same keys) applies last.  List settings (``cipher_suites``, ``ecc_curves``,
+  ``winhttp_protocols``) take list semantics like microsoft.ad's ``guide_list_values``: ``{set: [...]}`` (or a
+  plain list) replaces, ``{add: [...]}`` appends what is missing, ``{remove: [...]}`` takes entries out; ``add``
+  and ``remove`` combine, ``set`` stands alone.  Suite names from overrides are marked as written for the host
+  (``cipher_suites_literal``), see ``module_utils/schannel/compiler.py``.
+
+Errors raise :class:`SchannelInputError` naming the file, the path inside it and the allowed values.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+
+try:
+    import yaml
+except ImportError:  # pragma: no cover - ansible-core depends on PyYAML
+    yaml = None
+
+try:
+    import jsonschema
+except ImportError:  # pragma: no cover
+    jsonschema = None
+
+PROFILES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "profiles")
+SCHEMA_PATH = os.path.join(PROFILES_DIR, "profile.schema.json")
+LIST_SETTINGS = ("cipher_suites", "ecc_curves", "winhttp_protocols")
+MAP_SETTINGS = ("protocols", "server_protocols", "client_protocols", "ciphers", "hashes", "key_exchanges",
+                "key_sizes", "schannel_values", "certificate", "requirements")
+
+_SCHEMA = None
+_CACHE = {}
+
+
+def schema():
+    global _SCHEMA
+    if _SCHEMA is None:
+        with open(SCHEMA_PATH) as handle:
+            _SCHEMA = json.load(handle)
+    return _SCHEMA
+
+
+def available_profiles():
+    """Names of the profiles shipped in ``profiles/``."""
+    return sorted(f[:-4] for f in os.listdir(PROFILES_DIR) if f.endswith(".yml"))
+
+
+def _path_text(path):
+    parts = []
+    for part in path:
+        parts.append("[%d]" % part if isinstance(part, int) else (".%s" % part if parts else str(part)))
+    return "".join(parts) or "(top level)"
+
+
+def _allowed(error):
+    """Allowed values or keys for a jsonschema error, for the message."""
+    errors = [error] + list(error.context or [])
+    for err in errors:
+        if err.validator == "enum":
+            return ", ".join(str(v) for v in err.validator_value)
+        if err.validator == "additionalProperties":
+            return ", ".join(sorted(err.schema.get("properties", {})))
+        if err.validator == "const":
+            return str(err.validator_value)
+    return None
+
+
+def validate(data, source, definition=None):
+    """Raise SchannelInputError unless ``data`` matches the profile schema (or ``$defs/<definition>``)."""
+    if jsonschema is None:
+        raise SchannelInputError(source, "the jsonschema Python package is needed on the controller to read profiles; "
+                                 "pip install jsonschema")
+    root = schema()
+    target = root if definition is None else dict(root["$defs"][definition], **{"$defs": root["$defs"]})
+    validator = jsonschema.Draft202012Validator(target)
+    errors = sorted(validator.iter_errors(data), key=lambda e: (len(list(e.absolute_path)), list(e.absolute_path)))
+    if not errors:
+        return
+    error = errors[0]
+    best = jsonschema.exceptions.best_match([error]) if error.context else error
+    path = list(best.absolute_path) or list(error.absolute_path)
+    allowed = _allowed(best) or _allowed(error)
+    message = best.message
+    raise SchannelInputError("%s: %s" % (source, _path_text(path)),
+                             "%s%s" % (message, "; allowed: %s" % allowed if allowed else ""))
+
+
+def _read(name_or_path, search_dirs=None):
+    """(data, source) of a profile given by shipped name or path."""
+    if not isinstance(name_or_path, str) or not name_or_path.strip():
+        raise SchannelInputError("profile", "give a profile name (%s) or the path of a profile YAML file"
+                                 % ", ".join(available_profiles()))
+    candidates = []
+    if os.sep in name_or_path or name_or_path.endswith((".yml", ".yaml")):
+        candidates.append(os.path.expanduser(name_or_path))
+    else:
+        for folder in list(search_dirs or []) + [PROFILES_DIR]:
+            candidates.append(os.path.join(folder, name_or_path + ".yml"))
+    for path in candidates:
+        if os.path.isfile(path):
+            with open(path) as handle:
+                try:
+                    data = yaml.safe_load(handle)
+                except yaml.YAMLError as exc:
+                    raise SchannelInputError(path, "not valid YAML: %s" % exc)
+            return data, path
+    raise SchannelInputError("profile", "unknown profile %r; use one of %s, or a path to a profile YAML file" % (
+        name_or_path, ", ".join(available_profiles())))
+
+
+def _merge(parent, child):
+    out = copy.deepcopy(parent)
+    for key, value in child.items():
+        if key in MAP_SETTINGS and isinstance(value, dict) and isinstance(out.get(key), dict):
+            merged = dict(out[key])
+            merged.update(value)
+            out[key] = merged
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _list_op(current, op, field):
+    if op == "default":
+        return "default", []
+    if isinstance(op, list):
+        return list(op), list(op)
+    if "set" in op:
+        return list(op["set"]), list(op["set"])
+    base = [] if current in (None, "default") else list(current)
+    added = [item for item in op.get("add", []) if item not in base]
+    remove = set(op.get("remove", []))
+    missing = [item for item in remove if item not in base]
+    if missing and field == "cipher_suites":
+        # names may be given as written for the host; removal also matches base names and suffixed variants
+        pass
+    result = [item for item in base + added if item not in remove and _strip_suffix(item) not in remove]
+    return result, added
+
+
+def _strip_suffix(name):
+    for suffix in ("_P256", "_P384", "_P521"):
+        if str(name).upper().endswith(suffix):
+            return str(name)[:-len(suffix)]
+    return name
+
+
+def apply_overrides(profile, overrides, source="overrides"):
+    """``profile`` with ``overrides`` applied (see module docstring); validates ``overrides`` first."""
+    if not overrides:
+        return profile
+    if not isinstance(overrides, dict):
+        raise SchannelInputError(source, "must be a mapping of profile settings (protocols, cipher_suites, ...)")
+    validate(overrides, source, "overrides")
+    out = copy.deepcopy(profile)
+    literal = list(out.get("cipher_suites_literal") or [])
+    for key, value in overrides.items():
+        if key in LIST_SETTINGS:
+            result, added = _list_op(out.get(key), value, key)
+            out[key] = result
+            if key == "cipher_suites":
+                literal = [n for n in literal if n in result] + [n for n in added if n not in literal]
+        elif key in MAP_SETTINGS and isinstance(value, dict):
+            merged = dict(out.get(key) or {})
+            merged.update(value)
+            out[key] = merged
+        else:
+            out[key] = copy.deepcopy(value)
+    out["cipher_suites_literal"] = literal
+    return out
+
+
+def load_profile(name_or_path, search_dirs=None, _seen=None):
+    """The profile with its ``extends`` chain resolved (no overrides)."""
+    data, source = _read(name_or_path, search_dirs)
+    if not isinstance(data, dict):
+        raise SchannelInputError(source, "a profile is a YAML mapping with at least name and description")
+    validate(data, source)
+    seen = list(_seen or [])
+    if source in seen:
+        raise SchannelInputError(source + ": extends", "circular extends: %s" % " -> ".join(seen + [source]))
+    parent_name = data.get("extends")
+    if parent_name:
+        folder = os.path.dirname(source)
+        parent = load_profile(parent_name, [folder] + list(search_dirs or []), seen + [source])
+        data = _merge(parent, data)
+        data.pop("extends", None)
+    data.setdefault("sources", [])
+    data["source_file"] = source
+    return data
+
+
+def resolve_profile(name_or_path, overrides=None, search_dirs=None):
+    """The profile to compile: extends resolved, overrides applied.  Cached per (profile, overrides)."""
+    key = (name_or_path, json.dumps(overrides, sort_keys=True, default=str), tuple(search_dirs or ()))
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = apply_overrides(load_profile(name_or_path, search_dirs), overrides)
+        cached.setdefault("cipher_suites_literal", [])
+        _CACHE[key] = cached
+    return copy.deepcopy(cached)
+
+
+def alternatives(profile, search_dirs=None):
+    """Resolved profiles named in ``profile['alternatives']`` (name -> dict), for the SCH009 suggestion."""
+    out = {}
+    for name in profile.get("alternatives") or ():
+        try:
+            out[name] = resolve_profile(name, None, search_dirs)
+        except SchannelInputError:
+            continue
+    return out
