@@ -25,30 +25,37 @@ def _order_value(op):
     return value is not None and value.setting in ("cipher_suites.policy", "ecc_curves.policy", "cipher_suites.local")
 
 
-def compile_profile(profile, facts, version, field="profile"):
-    """(operations, findings) of a profile for this host, through the knowledge engine (loader + compiler)."""
+def load_profile(profile, field="profile"):
+    """A resolved profile dict (``extends``/``overrides`` applied) from the collection's profile loader."""
     try:
-        from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import compiler
         from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
     except ImportError as exc:
-        raise SchannelInputError(field, "profiles need the knowledge engine's compiler and profile loader, which "
-                                 "this installation lacks (%s); use explicit settings" % exc)
-    loaded = profiles.load_profile(profile) if hasattr(profiles, "load_profile") else profiles.load(profile)
-    plan = compiler.compile_plan(loaded, facts)
-    plan_ops = getattr(plan, "operations", None)
-    if plan_ops is None and isinstance(plan, dict):
-        plan_ops = plan.get("operations")
-    findings = getattr(plan, "findings", None)
-    if findings is None and isinstance(plan, dict):
-        findings = plan.get("findings")
-    out = []
-    for f in findings or []:
-        if hasattr(f, "as_dict"):
-            f = f.as_dict()
-        elif not isinstance(f, dict):
-            f = dict((k, getattr(f, k, None)) for k in ("code", "severity", "item", "message", "fix"))
-        out.append(f)
-    return [dict(op) for op in plan_ops or []], out
+        raise SchannelInputError(field, "profiles need the collection's profile loader, which this installation "
+                                 "lacks (%s); use explicit settings" % exc)
+    for name in ("resolve_profile", "load_profile", "load"):
+        loader = getattr(profiles, name, None)
+        if loader is not None:
+            return loader(profile)
+    raise SchannelInputError(field, "the profile loader has no load function")
+
+
+def compiler_facts(facts):
+    """The facts compile_plan reads, from enriched win_schannel_info facts."""
+    bindings = facts.get("bindings") or []
+    certificate = next((b for b in bindings if b.get("key_type")), None)
+    return {"windows_version": facts["windows_version"],
+            "certificate_key": certificate,
+            "current_state": facts.get("registry") or {},
+            "local_cipher_suites": (facts.get("cipher_suites") or {}).get("local"),
+            "local_ecc_curves": facts.get("tls_ecc_curves")}
+
+
+def compile_settings(profile_dict, facts):
+    """(operations, findings) of a resolved profile dict for this host through the knowledge engine's compiler."""
+    from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import compiler
+
+    plan = compiler.compile_plan(profile_dict, compiler_facts(facts))
+    return [dict(op) for op in plan.operations], [f.as_dict() for f in plan.findings], plan
 
 
 class ActionModule(SchannelAction):
@@ -86,12 +93,14 @@ class ActionModule(SchannelAction):
         if restore_ops is not None:
             ops = restore_ops
         else:
-            wanted, origin = _settings.resolve(args, version)
-            ops = _settings.operations(wanted, dump)
+            explicit_args = dict((o, args[o]) for o in explicit)
+            _wanted, origin = _settings.resolve(explicit_args, version)  # names, types, contradictions
+            wanted_profile = explicit_args
             if args.get("profile"):
-                profile_ops, findings = compile_profile(args["profile"], facts, version)
-                profile_ops = [op for op in profile_ops if not _order_value(op)]
-                ops = self._merge(profile_ops, ops, origin)
+                wanted_profile = _settings.merge(load_profile(args["profile"]), explicit_args, version, origin)
+            plan_ops, findings, _plan = compile_settings(wanted_profile, facts)
+            ops = [op for op in plan_ops if not _order_value(op)]
+            ops += _settings.emptied_keys(ops, dump)
             errors = [f for f in findings if f.get("severity") == "error"]
             if errors:
                 raise Refused({"failed": True, "changed": False, "findings": findings,
@@ -128,23 +137,3 @@ class ActionModule(SchannelAction):
         if isinstance(restore, dict) and "backup" in restore:  # a whole registered result
             restore = restore["backup"]
         return _regops.validate_operations(restore, field="restore")
-
-    @staticmethod
-    def _merge(profile_ops, explicit_ops, origin):
-        """Profile operations plus explicit ones; an explicit value that differs from the profile's fails."""
-        by_key = {}
-        for op in profile_ops:
-            by_key[(op["path"].lower(), (op.get("name") or "").lower())] = op
-        for op in explicit_ops:
-            key = (op["path"].lower(), (op.get("name") or "").lower())
-            other = by_key.get(key)
-            if other is not None and (other.get("state"), other.get("data")) != (op.get("state"), op.get("data")):
-                value = rm.find(op["path"], op.get("name") or "")
-                field = origin.get(value.setting) if value is not None else None
-                raise SchannelInputError(field or "profile", "contradicts the profile, which sets %s\\%s to %s; "
-                                         "remove the setting or choose another profile"
-                                         % (op["path"], op.get("name"), _regops.display(other)
-                                            if other.get("state") == "present" else "absent"))
-        seen = set(by_key)
-        return profile_ops + [op for op in explicit_ops
-                              if (op["path"].lower(), (op.get("name") or "").lower()) not in seen]

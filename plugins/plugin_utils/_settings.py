@@ -22,10 +22,14 @@ STATES = ("enabled", "disabled", "default")
 SETTING_OPTIONS = ("protocols", "server_protocols", "client_protocols", "ciphers", "hashes", "key_exchanges",
                    "key_sizes", "schannel_values", "dotnet_strong_crypto", "winhttp_protocols")
 
-# WINHTTP_OPTION_SECURE_PROTOCOLS flags (facts §6, W32-WINHTTP). The registry model owns the value
-# (winhttp.default_secure_protocols) but not the bit meanings; kept here until the knowledge engine carries them.
-WINHTTP_FLAGS = {"SSL 2.0": 0x8, "SSL 3.0": 0x20, "TLS 1.0": 0x80, "TLS 1.1": 0x200, "TLS 1.2": 0x800,
-                 "TLS 1.3": 0x2000}
+# WinHTTP DefaultSecureProtocols bits: the knowledge engine's table.
+WINHTTP_FLAGS = rm.WINHTTP_BITS
+
+
+def _settings_named(exact, prefix):
+    """The model's setting name(s) for an option (one combined setting, or several under a prefix)."""
+    names = [s for s in rm.settings() if s == exact]
+    return names or [s for s in rm.settings() if s.startswith(prefix)]
 
 
 def _closest(name, names):
@@ -59,8 +63,12 @@ def _check_mapping(field, value):
     return value
 
 
-def resolve(args, version):
-    """``{setting: meaning-or-number}`` from the explicit options; contradictions between options fail."""
+def resolve(args, version, strict=True):
+    """``{setting: meaning-or-number}`` from the explicit options; contradictions between options fail.
+
+    ``strict=False`` (for a profile's own settings) lets the compiler report, rather than refuse, protocols the
+    version does not support.
+    """
     wanted = {}
     origin = {}
 
@@ -77,7 +85,7 @@ def resolve(args, version):
             _check_name(option, name, rm.PROTOCOLS)
             _check_state(field, state)
             for side in sides:
-                if state == "enabled" and rm.protocol_default(name, side, version) == "not_supported":
+                if strict and state == "enabled" and rm.protocol_default(name, side, version) == "not_supported":
                     raise SchannelInputError(field, "%s %s does not exist on %s; remove it or use disabled/default"
                                              % (name, side.lower(), label))
                 put(rm.protocol_setting(name, side), state, field)
@@ -92,7 +100,8 @@ def resolve(args, version):
         _check_name("key_sizes", name, size_names)
         put("key_sizes.%s" % name, _check_number("key_sizes.%s" % name, value, rm.by_setting("key_sizes.%s" % name)[0]),
             "key_sizes.%s" % name)
-    root_names = dict((s.split(".", 1)[1], s) for s in rm.settings() if s.startswith(("schannel.", "messaging.")))
+    root_names = dict((s.split(".", 1)[1], s) for s in rm.settings()
+                      if s.split(".", 1)[0] in ("schannel_values", "messaging_values", "schannel", "messaging"))
     for name, value in _check_mapping("schannel_values", args.get("schannel_values")).items():
         _check_name("schannel_values", name, sorted(root_names))
         setting = root_names[name]
@@ -101,8 +110,8 @@ def resolve(args, version):
     strong = args.get("dotnet_strong_crypto")
     if strong is not None:
         _check_state("dotnet_strong_crypto", strong)
-        put("dotnet.strong_crypto", strong, "dotnet_strong_crypto")
-        put("dotnet.system_default_tls_versions", strong, "dotnet_strong_crypto")
+        for setting in _settings_named("dotnet_strong_crypto", "dotnet."):
+            put(setting, strong, "dotnet_strong_crypto")
     winhttp = args.get("winhttp_protocols")
     if winhttp is not None:
         if not isinstance(winhttp, list):
@@ -111,7 +120,8 @@ def resolve(args, version):
         for i, name in enumerate(winhttp):
             _check_name("winhttp_protocols[%d]" % i, name, list(WINHTTP_FLAGS))
             mask |= WINHTTP_FLAGS[name]
-        put("winhttp.default_secure_protocols", mask if winhttp else "default", "winhttp_protocols")
+        for setting in _settings_named("winhttp_protocols", "winhttp."):
+            put(setting, mask if winhttp else "default", "winhttp_protocols")
     return wanted, origin
 
 
@@ -131,31 +141,61 @@ def _check_number(field, value, managed):
     return value
 
 
+def emptied_keys(ops, dump):
+    """Key removals for keys that ``ops`` leave without values or sub-keys ('default' removes the key too)."""
+    after = _regops.apply_operations(dump, ops)
+    out = []
+    for path in _unique(op["path"] for op in ops if op.get("state") == "absent" and op.get("name") is not None):
+        low = path.lower()
+        keys = [k for k in after if k.lower() == low or k.lower().startswith(low + "\\")]
+        own = [k for k in keys if k.lower() == low]
+        if own and len(keys) == 1 and not after[own[0]] and not _is_root(path):
+            out.append({"path": path, "name": None, "state": "absent", "type": None, "data": None,
+                        "reboot_reason": rm.reboot_reason(path, None)})
+    return out
+
+
+def _unique(items):
+    seen = []
+    for item in items:
+        if item.lower() not in [s.lower() for s in seen]:
+            seen.append(item)
+    return seen
+
+
+def merge(profile, explicit, version, origin):
+    """The profile dict with explicit settings laid over it; a setting that contradicts the profile fails."""
+    theirs, _o = resolve(dict((k, profile.get(k)) for k in SETTING_OPTIONS if profile.get(k) is not None), version,
+                         strict=False)
+    mine, _m = resolve(explicit, version)
+    for setting, value in mine.items():
+        if setting in theirs and theirs[setting] != value:
+            raise SchannelInputError(origin.get(setting, "profile"), "contradicts the profile, which sets %s to %r; "
+                                     "remove the setting or choose another profile" % (setting, theirs[setting]))
+    merged = dict(profile)
+    for key, value in explicit.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            combined = dict(merged[key])
+            combined.update(value)
+            merged[key] = combined
+        else:
+            merged[key] = value
+    return merged
+
+
 def operations(wanted, dump):
-    """Registry operations for ``wanted`` settings against ``dump`` (the current registry)."""
+    """Registry operations for ``wanted`` settings against ``dump`` (used when no compiler is installed)."""
     ops = []
-    emptied = []
     for setting, meaning in wanted.items():
         for value in rm.by_setting(setting):
             if meaning == "default":
                 ops.append({"path": value.path, "name": value.name, "state": "absent", "type": None, "data": None,
                             "reboot_reason": value.reboot_reason})
-                if value.path not in emptied:
-                    emptied.append(value.path)
-                continue
-            data = value.values[meaning] if isinstance(meaning, str) else meaning
-            ops.append({"path": value.path, "name": value.name, "state": "present", "type": value.type,
-                        "data": data, "reboot_reason": value.reboot_reason})
-    # 'default' removes the key too when nothing else (values or sub-keys) would be left in it.
-    after = _regops.apply_operations(dump, ops)
-    for path in emptied:
-        low = path.lower()
-        keys = [k for k in after if k.lower() == low or k.lower().startswith(low + "\\")]
-        own = [k for k in keys if k.lower() == low]
-        if own and len(keys) == 1 and not after[own[0]] and not _is_root(path):
-            ops.append({"path": path, "name": None, "state": "absent", "type": None, "data": None,
-                        "reboot_reason": rm.reboot_reason(path, None)})
-    return ops
+            else:
+                data = value.values[meaning] if isinstance(meaning, str) else meaning
+                ops.append({"path": value.path, "name": value.name, "state": "present", "type": value.type,
+                            "data": data, "reboot_reason": value.reboot_reason})
+    return ops + emptied_keys(ops, dump)
 
 
 def _is_root(path):
