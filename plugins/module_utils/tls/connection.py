@@ -1,0 +1,238 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tlsops.schannel contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One connection, one hello, one classified answer.
+
+Why classify at this level: the interesting Schannel failures are not TLS messages. Schannel answers a hello it
+cannot serve (no shared suite, protocol disabled) with a TCP reset, a plain-HTTP port answers with text, a
+firewall drops packets. Every connection therefore ends in exactly one ``outcome`` word that the enumerator and
+the diagnosis read, and every connection is bounded by a deadline, a byte budget and a per-host semaphore, so a
+hostile or stuck server costs at most ``timeout`` seconds and never a traceback.
+"""
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import wire
+
+MAX_FLIGHT_BYTES = 1 << 18  # a server flight (hello + chain) is a few KB; more is a hostile server
+
+OUTCOMES = ("hello", "hrr", "alert", "reset", "closed", "timeout", "http", "garbage", "sslv2", "refused",
+            "unreachable")
+
+
+@dataclass
+class Exchange:
+    """The classified result of sending one ClientHello."""
+
+    outcome: str
+    flight: Optional[wire.ServerFlight] = None
+    detail: str = ""
+    elapsed: float = 0.0
+    received: int = 0
+
+    @property
+    def hello(self) -> Optional[wire.ServerHello]:
+        return self.flight.server_hello if self.flight else None
+
+    @property
+    def alert(self) -> Optional[wire.Alert]:
+        return self.flight.alert if self.flight else None
+
+
+class Budget:
+    """Limits and counters shared by every connection to one target (and the global concurrency limit)."""
+
+    def __init__(self, timeout: float, per_host: asyncio.Semaphore, global_limit: asyncio.Semaphore) -> None:
+        self.timeout = timeout
+        self.per_host = per_host
+        self.global_limit = global_limit
+        self.connections = 0
+
+
+async def exchange(address: str, port: int, payload: bytes, budget: Budget, want: str = "hello") -> Exchange:
+    """Connect, send ``payload`` (a ClientHello record), read until ``want`` is satisfied (see
+    ``FlightParser.done``), classify. Never raises for network or peer misbehaviour."""
+    async with budget.per_host, budget.global_limit:
+        budget.connections += 1
+        started = time.monotonic()
+        parser = wire.FlightParser()
+        received = bytearray()
+        writer = None
+        try:
+            try:
+                reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port), budget.timeout)
+            except ConnectionRefusedError as exc:
+                return Exchange("refused", detail=str(exc), elapsed=time.monotonic() - started)
+            except asyncio.TimeoutError:
+                return Exchange("unreachable", detail="no TCP connection within %.1f s" % budget.timeout,
+                                elapsed=time.monotonic() - started)
+            except OSError as exc:
+                return Exchange("unreachable", detail=str(exc), elapsed=time.monotonic() - started)
+            deadline = started + budget.timeout
+            writer.write(payload)
+            await asyncio.wait_for(writer.drain(), max(deadline - time.monotonic(), 0.001))
+            while not parser.done(want):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise asyncio.TimeoutError()
+                chunk = await asyncio.wait_for(reader.read(65536), remaining)
+                if not chunk:
+                    break
+                received += chunk
+                if len(received) > MAX_FLIGHT_BYTES:
+                    return Exchange("garbage", parser.flight, "more than %d bytes without a complete handshake "
+                                    "flight" % MAX_FLIGHT_BYTES, time.monotonic() - started, len(received))
+                parser.feed(chunk)
+        except asyncio.TimeoutError:
+            got = len(received)
+            detail = ("no answer within %.1f s" % budget.timeout if not got else
+                      "only %d bytes within %.1f s (slow or incomplete answer)" % (got, budget.timeout))
+            return Exchange("timeout", parser.flight if got else None, detail, time.monotonic() - started, got)
+        except (ConnectionResetError, BrokenPipeError) as exc:
+            return Exchange("reset", parser.flight if received else None, str(exc) or "connection reset by peer",
+                            time.monotonic() - started, len(received))
+        except wire.WireError as exc:
+            return _classify_bad_bytes(bytes(received), str(exc), time.monotonic() - started)
+        except OSError as exc:
+            return Exchange("reset", None, str(exc), time.monotonic() - started, len(received))
+        finally:
+            if writer is not None:
+                writer.close()
+                try:
+                    await asyncio.wait_for(writer.wait_closed(), 0.5)
+                except (asyncio.TimeoutError, OSError, ssl.SSLError):
+                    pass
+        elapsed = time.monotonic() - started
+        flight = parser.flight
+        if flight.sslv2:
+            return Exchange("sslv2", flight, "SSLv2 ServerHello", elapsed, len(received))
+        if flight.alert is not None and flight.server_hello is None:
+            return Exchange("alert", flight, flight.alert.name, elapsed, len(received))
+        if flight.server_hello is not None:
+            return Exchange("hrr" if flight.server_hello.is_hrr else "hello", flight, "", elapsed, len(received))
+        if received:
+            return Exchange("garbage", flight, "connection closed in the middle of a record", elapsed,
+                            len(received))
+        return Exchange("closed", None, "connection closed without an answer", elapsed, 0)
+
+
+def _classify_bad_bytes(data: bytes, error: str, elapsed: float) -> Exchange:
+    head = data[:16]
+    if head[:5] in (b"HTTP/", b"<html", b"<!DOC") or head[:4] in (b"<HTM", b"<htm"):
+        first = data.split(b"\r\n", 1)[0][:80].decode("latin-1", "replace")
+        return Exchange("http", None, "plain HTTP answer: %s" % first, elapsed, len(data))
+    return Exchange("garbage", None, "%s; first bytes %s" % (error, head.hex()), elapsed, len(data))
+
+
+# --- full handshakes through the ssl module --------------------------------------------------------------------
+
+
+@dataclass
+class SslResult:
+    """A full handshake through Python's ``ssl``: what only a completed handshake can show."""
+
+    ok: bool
+    version: Optional[str] = None
+    cipher: Optional[str] = None
+    alpn: Optional[str] = None
+    chain: Optional[List[bytes]] = None
+    verified: Optional[bool] = None
+    verify_error: Optional[str] = None
+    error: Optional[str] = None
+
+
+def _context(verify: bool, ca_path: Optional[str], alpn: Sequence[str], versions: Optional[Sequence[str]]
+             ) -> ssl.SSLContext:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    # Level 0 so that TLS 1.0/SHA-1 servers still complete the handshake: weak algorithms are reported by our own
+    # analysis, trust here means "the chain leads to a CA in the bundle".
+    ctx.set_ciphers("ALL:COMPLEMENTOFALL:@SECLEVEL=0")
+    ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+    ctx.maximum_version = ssl.TLSVersion.MAXIMUM_SUPPORTED
+    if versions:
+        mapping = {"TLS 1.0": ssl.TLSVersion.TLSv1, "TLS 1.1": ssl.TLSVersion.TLSv1_1,
+                   "TLS 1.2": ssl.TLSVersion.TLSv1_2, "TLS 1.3": ssl.TLSVersion.TLSv1_3}
+        wanted = [mapping[v] for v in versions if v in mapping]
+        if wanted:
+            ctx.minimum_version, ctx.maximum_version = min(wanted), max(wanted)
+    if verify:
+        ctx.check_hostname = False  # hostname is checked separately so a mismatch and an untrusted CA both show
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        if ca_path:
+            import os
+
+            if os.path.isdir(ca_path):
+                ctx.load_verify_locations(capath=ca_path)
+            else:
+                ctx.load_verify_locations(cafile=ca_path)
+        else:
+            ctx.load_default_certs()
+    else:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    if alpn:
+        ctx.set_alpn_protocols(list(alpn))
+    return ctx
+
+
+def _chain(sock: ssl.SSLSocket) -> Optional[List[bytes]]:
+    obj = getattr(sock, "_sslobj", None)
+    for owner, name in ((sock, "get_unverified_chain"), (obj, "get_unverified_chain")):
+        getter = getattr(owner, name, None)
+        if getter is None:
+            continue
+        try:
+            chain = getter()
+        except (ssl.SSLError, ValueError, AttributeError):
+            continue
+        if chain:
+            out = []
+            for cert in chain:
+                out.append(cert if isinstance(cert, bytes) else cert.public_bytes(ssl._ssl.ENCODING_DER))
+            return out
+    leaf = sock.getpeercert(binary_form=True)
+    return [leaf] if leaf else None
+
+
+def ssl_handshake(address: str, port: int, server_name: Optional[str], timeout: float, verify: bool,
+                  ca_path: Optional[str] = None, alpn: Sequence[str] = (),
+                  versions: Optional[Sequence[str]] = None) -> SslResult:
+    """Blocking full handshake (run in a worker thread by the engine)."""
+    try:
+        ctx = _context(verify, ca_path, alpn, versions)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        return SslResult(ok=False, error="cannot build TLS context: %s" % exc)
+    sni = server_name if server_name and not wire._is_ip(server_name) else None
+    try:
+        with socket.create_connection((address, port), timeout=timeout) as raw:
+            raw.settimeout(timeout)
+            with ctx.wrap_socket(raw, server_hostname=sni) as sock:
+                return SslResult(ok=True, version=_version_name(sock.version()), cipher=sock.cipher()[0],
+                                 alpn=sock.selected_alpn_protocol(), chain=_chain(sock),
+                                 verified=True if verify else None)
+    except ssl.SSLCertVerificationError as exc:
+        return SslResult(ok=False, verified=False, verify_error=exc.verify_message or str(exc),
+                         error="certificate verification failed: %s" % (exc.verify_message or exc))
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        return SslResult(ok=False, error=str(exc) or exc.__class__.__name__)
+
+
+def _version_name(text: Optional[str]) -> Optional[str]:
+    return {"TLSv1": "TLS 1.0", "TLSv1.1": "TLS 1.1", "TLSv1.2": "TLS 1.2", "TLSv1.3": "TLS 1.3",
+            "SSLv3": "SSL 3.0"}.get(text or "", text)
+
+
+def resolve(host: str, port: int) -> Dict[str, object]:
+    """getaddrinfo once per target; the probes then use the address (and the name for SNI)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OSError) as exc:
+        return {"error": "cannot resolve %r: %s" % (host, exc)}
+    families = sorted(infos, key=lambda i: 0 if i[0] == socket.AF_INET else 1)
+    return {"address": families[0][4][0]}

@@ -1,0 +1,179 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tlsops.schannel contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Plain-language diagnosis of what went wrong, from how connections ended.
+
+Why a separate step: the same symptom means different things on different stacks. A TCP reset right after the
+ClientHello is how Schannel says "no protocol or suite in common" (System log event 36874/36888), OpenSSL says
+it with a handshake_failure alert; a protocol_version alert means the version is disabled; text starting with
+``HTTP/`` means the port speaks plain HTTP. The person reading the report wants that sentence, and the fix.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls.connection import Exchange
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import Finding, TargetResult
+
+CONNECT_FAILURES = {
+    "refused": ("port_closed", "critical",
+                "nothing listens on {host}:{port} (connection refused): wrong port, service stopped, or the HTTPS "
+                "binding is missing"),
+    "unreachable": ("unreachable", "critical",
+                    "no TCP connection to {host}:{port}: {detail} (host down, routing, or a firewall dropping "
+                    "packets)"),
+    "timeout": ("no_answer", "critical",
+                "the server accepted the TCP connection but sent no TLS answer: {detail}. A service that waits "
+                "for the client to speak first (not TLS), an overloaded server, or a middlebox swallowing the "
+                "ClientHello"),
+    "http": ("plaintext_http", "critical",
+             "the port speaks plain HTTP, not TLS ({detail}): wrong port, or an http binding where https was "
+             "expected"),
+    "garbage": ("not_tls", "critical", "the server answered with bytes that are not TLS: {detail}"),
+    "sslv2": ("sslv2_only", "critical", "the server answered with an SSL 2.0 ServerHello: only SSL 2.0 is enabled"),
+    "closed": ("closed_without_answer", "critical",
+               "the server closed the connection without a TLS answer (no certificate bound to the port, or TLS "
+               "disabled for every protocol)"),
+}
+
+
+def connect_failure(ex: Exchange, host: str, port: int) -> Optional[Finding]:
+    entry = CONNECT_FAILURES.get(ex.outcome)
+    if entry is None:
+        return None
+    code, severity, text = entry
+    return Finding(code, severity, text.format(host=host, port=port, detail=ex.detail),
+                   {"outcome": ex.outcome, "detail": ex.detail, "elapsed": round(ex.elapsed, 3)})
+
+
+def version_findings(result: TargetResult, outcomes: Dict[str, str]) -> List[Finding]:
+    """Explain why versions are off, and the whole-server picture when nothing works."""
+    findings = []
+    supported = result.supported_protocols
+    if not supported:
+        kinds = set(outcomes.values())
+        if kinds <= {"reset", "closed"}:
+            findings.append(Finding(
+                "tcp_reset_after_client_hello", "critical",
+                "every ClientHello (SSL 3.0 to TLS 1.3, all %d suites of the IANA registry) ended in a TCP reset. "
+                "That is Schannel's way of saying it shares no protocol version or cipher suite with the client "
+                "(System log event 36874 or 36888): all protocols disabled, no enabled suite fits the certificate "
+                "(e.g. an ECDSA certificate with only RSA suites enabled), or no certificate bound to the port"
+                % 361, {"outcomes": outcomes}))
+        elif any(k.startswith("alert:handshake_failure") for k in kinds):
+            findings.append(Finding(
+                "no_shared_suite", "critical",
+                "the server refuses every offered suite with a handshake_failure alert: no enabled suite works "
+                "with its certificate or configuration", {"outcomes": outcomes}))
+        else:
+            findings.append(Finding("no_protocol", "critical", "no protocol version could be negotiated",
+                                    {"outcomes": outcomes}))
+        return findings
+    for version, outcome in outcomes.items():
+        proto = result.protocols.get(version)
+        if proto is None or proto.supported:
+            continue
+        if outcome == "reset":
+            text = ("%s: the server resets the connection after the ClientHello (Schannel: protocol disabled or no "
+                    "shared suite for it)" % version)
+        elif outcome == "alert:protocol_version":
+            text = "%s is disabled (protocol_version alert)" % version
+        elif outcome == "alert:handshake_failure":
+            text = "%s: no shared suite (handshake_failure alert)" % version
+        elif outcome.startswith("downgrade:"):
+            text = "%s is disabled (the server answers with %s)" % (version, outcome.split(":", 1)[1])
+        else:
+            text = "%s not negotiated (%s)" % (version, outcome)
+        findings.append(Finding("protocol_off", "info", text, {"protocol": version, "outcome": outcome}))
+    return findings
+
+
+def certificate_findings(result: TargetResult) -> List[Finding]:
+    cert = result.certificate
+    findings: List[Finding] = []
+    if cert is None or not cert.chain:
+        return findings
+    leaf = cert.chain[0]
+    if leaf.expired:
+        findings.append(Finding("certificate_expired", "error", "the certificate expired on %s" % leaf.not_after,
+                                {"subject": leaf.subject}))
+    if leaf.not_yet_valid:
+        findings.append(Finding("certificate_not_yet_valid", "error", "the certificate is valid only from %s"
+                                % leaf.not_before, {"subject": leaf.subject}))
+    if cert.hostname_match is False:
+        findings.append(Finding("certificate_hostname_mismatch", "error",
+                                "the certificate is for %s, not %s" % (", ".join(leaf.san_dns + leaf.san_ip)
+                                                                      or leaf.subject, cert.hostname),
+                                {"san_dns": leaf.san_dns, "san_ip": leaf.san_ip}))
+    if cert.trusted is False:
+        hint = ""
+        if cert.verify_error and "local issuer" in cert.verify_error:
+            hint = (" (the server may not send its intermediate certificate: import it into the machine's "
+                    "Intermediate Certification Authorities store)")
+        elif cert.verify_error and "self" in cert.verify_error:
+            hint = " (self-signed: clients trust it only if it is in their root store)"
+        findings.append(Finding("certificate_untrusted", "error", "the chain does not validate: %s%s"
+                                % (cert.verify_error, hint), {"verify_error": cert.verify_error}))
+    if cert.sha1_in_chain:
+        findings.append(Finding("certificate_sha1", "error",
+                                "SHA-1 signatures in the chain (%s): ATS, Chrome and PCI DSS reject them"
+                                % "; ".join(cert.weak_signature_certificates),
+                                {"certificates": cert.weak_signature_certificates}))
+    if leaf.key_type == "rsa" and leaf.key_size < 2048:
+        findings.append(Finding("certificate_weak_key", "error", "RSA key of %d bits (2048 is the minimum clients "
+                                "accept)" % leaf.key_size, {"key_size": leaf.key_size}))
+    if cert.chain_in_order is False:
+        findings.append(Finding("certificate_chain_order", "warning", "the served chain is not in issuing order",
+                                {"subjects": [c.subject for c in cert.chain]}))
+    if leaf.self_signed:
+        findings.append(Finding("certificate_self_signed", "warning", "the certificate is self-signed",
+                                {"subject": leaf.subject}))
+    return findings
+
+
+def client_findings(result: TargetResult) -> List[Finding]:
+    findings = []
+    winrm = result.clients.get("pywinrm")
+    if winrm is not None and not winrm.connected:
+        findings.append(Finding(
+            "controller_locked_out", "critical",
+            "the controller's own WinRM client (pywinrm on OpenSSL 3 defaults) cannot connect: %s. Ansible over "
+            "WinRM/HTTPS to this host would fail" % winrm.reason, {"symptom": winrm.symptom}))
+    blocked = [c.label for c in result.clients.values() if c.http2_blocked]
+    if blocked:
+        findings.append(Finding(
+            "http2_blocklisted_suite", "error",
+            "HTTP/2 is negotiated with an RFC 7540 blocklisted suite for: %s. Put the ECDHE AES-GCM suites first "
+            "(and enable them: on 2008 R2-2012 R2 they exist only for ECDSA certificates) or disable HTTP/2 "
+            "(EnableHttp2Tls=0)" % ", ".join(blocked), {"clients": blocked}))
+    return findings
+
+
+def expectation_findings(result: TargetResult, expect: Dict[str, dict]) -> List[Finding]:
+    """Compare the planner's predictions (contract: connects/protocol/cipher_suite/reason/symptom) with what the
+    replayed clients did; each difference is a finding."""
+    findings = []
+    for key, predicted in expect.items():
+        observed = result.clients.get(key)
+        if observed is None:
+            findings.append(Finding("prediction_unchecked", "warning", "no client simulation for predicted client "
+                                    "%r" % key, {"client": key}))
+            continue
+        diffs = {}
+        if "connects" in predicted and bool(predicted["connects"]) != observed.connected:
+            diffs["connects"] = (predicted["connects"], observed.connected)
+        if observed.connected and predicted.get("connects", True):
+            for field_name, value in (("protocol", observed.protocol), ("cipher_suite", observed.cipher_suite)):
+                if predicted.get(field_name) is not None and predicted[field_name] != value:
+                    diffs[field_name] = (predicted[field_name], value)
+        if not observed.connected and predicted.get("symptom") and not predicted.get("connects", False):
+            if predicted["symptom"] != observed.symptom:
+                diffs["symptom"] = (predicted["symptom"], observed.symptom)
+        if diffs:
+            findings.append(Finding(
+                "prediction_mismatch", "error", "%s: predicted %s, observed %s" % (
+                    observed.label, ", ".join("%s=%s" % (k, v[0]) for k, v in diffs.items()),
+                    ", ".join("%s=%s" % (k, v[1]) for k, v in diffs.items())),
+                {"client": key, "differences": {k: {"predicted": v[0], "observed": v[1]} for k, v in diffs.items()},
+                 "observed_reason": observed.reason}))
+    return findings

@@ -1,0 +1,313 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, tlsops.schannel contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The probe engine: one target end to end, and many targets concurrently with asyncio.
+
+Order of work per target, chosen so a dead or hostile endpoint costs one connection: resolve; one connectivity
+hello (stop here on refused / timeout / plain HTTP / garbage); then, concurrently, elimination per protocol
+version; then order checks, groups, certificates, ALPN/HTTP-2 checks and client simulations; then policies,
+diagnosis and the prediction check. Concurrency is bounded globally (``concurrency``) and per host
+(``per_host``); every connection by ``timeout``.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import (certificate, clients, connection, diagnose,
+                                                                           elimination, iana, policies, simulate,
+                                                                           wire)
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import (CertificateResult, Finding,
+                                                                                  ProtocolResult, TargetResult)
+
+PROBE_VERSIONS = (wire.SSL3, wire.TLS10, wire.TLS11, wire.TLS12, wire.TLS13)
+GROUP_CANDIDATES = tuple(wire.GROUPS)
+EC_GROUPS_TLS12 = tuple(g for g in wire.GROUPS if g < 0x0100 and g not in (0x001F, 0x0020, 0x0021))
+
+
+@dataclass
+class ProbeOptions:
+    timeout: float = 5.0
+    validate_certs: bool = True
+    ca_path: Optional[str] = None
+    clients: Sequence[str] = tuple(clients.CLIENTS)
+    policies: Sequence[str] = ()
+    expect: Dict[str, dict] = field(default_factory=dict)
+    concurrency: int = 20
+    per_host: int = 8
+    enumerate_groups: bool = True
+
+
+@dataclass
+class Target:
+    host: str
+    port: int = 443
+    sni: Optional[str] = None
+
+    @property
+    def server_name(self) -> Optional[str]:
+        return self.sni if self.sni is not None else self.host
+
+
+class TargetProbe:
+    def __init__(self, target: Target, options: ProbeOptions, budget: connection.Budget) -> None:
+        self.target = target
+        self.options = options
+        self.budget = budget
+        self.address: Optional[str] = None
+
+    # --- sending ---------------------------------------------------------------------------------------------
+
+    async def send(self, params: wire.HelloParams, want: str = "hello") -> connection.Exchange:
+        return await connection.exchange(self.address, self.target.port, wire.build_client_hello(params),
+                                         self.budget, want)
+
+    def base_params(self, version: int, suites: Sequence[int], **extra) -> wire.HelloParams:
+        tls13 = version >= wire.TLS13
+        params = dict(max_version=version, min_version=version if tls13 else wire.SSL3, cipher_suites=list(suites),
+                      server_name=self.target.server_name,
+                      key_share_groups=(0x001D, 0x0017) if tls13 else (),
+                      signature_algorithms=wire.DEFAULT_SIGALGS)
+        params.update(extra)
+        return wire.HelloParams(**params)
+
+    async def send_version(self, version: int, suites: Sequence[int]) -> connection.Exchange:
+        return await self.send(self.base_params(version, suites))
+
+    async def ssl(self, **kwargs) -> connection.SslResult:
+        loop = asyncio.get_running_loop()
+        async with self.budget.per_host, self.budget.global_limit:
+            self.budget.connections += 1
+            return await loop.run_in_executor(None, lambda: connection.ssl_handshake(
+                self.address, self.target.port, self.target.server_name, self.options.timeout, **kwargs))
+
+    # --- the steps -------------------------------------------------------------------------------------------
+
+    async def run(self) -> TargetResult:
+        started = time.monotonic()
+        t = self.target
+        result = TargetResult(host=t.host, port=t.port, sni=t.server_name)
+        resolved = await asyncio.get_running_loop().run_in_executor(None, connection.resolve, t.host, t.port)
+        if "error" in resolved:
+            result.failed, result.error = True, str(resolved["error"])
+            result.findings.append(Finding("unresolvable", "critical", result.error, {"host": t.host}))
+            return result
+        self.address = str(resolved["address"])
+        result.address = self.address
+        # 1. connectivity: one broad hello (TLS 1.0-1.3, the common suites)
+        first = await self.send(self.base_params(wire.TLS13, elimination.CANDIDATES_TLS13
+                                                 + elimination.CANDIDATES_TLS12[:100], min_version=wire.TLS10))
+        failure = diagnose.connect_failure(first, t.host, t.port)
+        if failure is not None:
+            result.findings.append(failure)
+            result.failed, result.error = True, failure.message
+            result.reachable = first.outcome not in ("refused", "unreachable")
+            return self._finish(result, started)
+        result.reachable = True
+        # 2. enumeration per version, concurrently
+        runs = await asyncio.gather(*(elimination.eliminate(
+            self.send_version, v, elimination.CANDIDATES_TLS13 if v == wire.TLS13 else elimination.CANDIDATES_TLS12)
+            for v in PROBE_VERSIONS))
+        await asyncio.gather(*(elimination.detect_order(self.send_version, r) for r in runs if r.supported))
+        outcomes = {}
+        for run in runs:
+            name = wire.VERSION_NAMES[run.version]
+            outcomes[name] = run.outcome or ("hello" if run.supported else "")
+            result.protocols[name] = ProtocolResult(
+                version=name, supported=run.supported, cipher_suites=[iana.suite_name(c) for c in run.accepted],
+                server_order=run.server_order, outcome=run.outcome, detail=run.detail, connections=run.exchanges)
+            for anomaly in run.anomalies:
+                result.findings.append(Finding("server_anomaly", "warning", "%s: %s" % (name, anomaly), {}))
+            if run.fatal is not None:
+                finding = diagnose.connect_failure(run.fatal, t.host, t.port)
+                if finding is not None:
+                    finding.severity = "warning"
+                    finding.message = "%s probe: %s" % (name, finding.message)
+                    result.findings.append(finding)
+        result.findings.extend(diagnose.version_findings(result, outcomes))
+        # 3. the rest, concurrently
+        await asyncio.gather(self._groups(result, runs), self._certificates(result, runs), self._alpn(result, runs))
+        await self._clients(result)
+        # 4. verdicts
+        for name in self.options.policies:
+            result.policies[name] = policies.evaluate(name, result)
+        result.findings.extend(diagnose.certificate_findings(result))
+        result.findings.extend(diagnose.client_findings(result))
+        if self.options.expect:
+            result.findings.extend(diagnose.expectation_findings(result, self.options.expect))
+        result.failed = any(not p.passed for p in result.policies.values())
+        return self._finish(result, started)
+
+    def _finish(self, result: TargetResult, started: float) -> TargetResult:
+        result.connections = self.budget.connections
+        result.elapsed = round(time.monotonic() - started, 3)
+        return result
+
+    async def _groups(self, result: TargetResult, runs: List[elimination.Elimination]) -> None:
+        if not self.options.enumerate_groups:
+            return
+        by_version = {r.version: r for r in runs}
+        tls13 = by_version.get(wire.TLS13)
+        found: List[int] = []
+        if tls13 is not None and tls13.supported:
+            suites = tls13.accepted[:1]
+
+            async def send13(groups: List[int]) -> connection.Exchange:
+                return await self.send(self.base_params(wire.TLS13, suites, groups=groups, key_share_groups=()))
+
+            found = await elimination.eliminate_groups_tls13(send13, GROUP_CANDIDATES)
+        best12 = next((r for r in sorted(runs, key=lambda r: -r.version) if r.version < wire.TLS13 and r.supported),
+                      None)
+        if best12 is not None:
+            ecdhe = [c for c in best12.accepted if iana.SUITES_BY_CODE[c].kex == "ECDHE"]
+            if ecdhe:
+                async def send12(groups: List[int]) -> connection.Exchange:
+                    return await self.send(self.base_params(best12.version, ecdhe, groups=groups), want="flight")
+
+                for g in await elimination.eliminate_groups_tls12(
+                        send12, [g for g in EC_GROUPS_TLS12 if g not in found]):
+                    found.append(g)
+        result.groups = [wire.GROUPS.get(g, "0x%04X" % g) for g in found]
+
+    async def _certificates(self, result: TargetResult, runs: List[elimination.Elimination]) -> None:
+        best12 = next((r for r in sorted(runs, key=lambda r: -r.version) if r.version < wire.TLS13 and r.supported),
+                      None)
+        raw_chains: Dict[str, List[bytes]] = {}
+        if best12 is not None:
+            by_auth: Dict[str, List[int]] = {}
+            for code in best12.accepted:
+                auth = iana.SUITES_BY_CODE[code].auth
+                key = {"RSA": "rsa", "ECDSA": "ecdsa", "DSS": "dsa"}.get(auth)
+                if key:
+                    by_auth.setdefault(key, []).append(code)
+            exchanges = await asyncio.gather(*(self.send(self.base_params(best12.version, codes), want="flight")
+                                               for codes in by_auth.values()))
+            for key, ex in zip(by_auth, exchanges):
+                if ex.flight is not None and ex.flight.certificates:
+                    raw_chains[key] = ex.flight.certificates
+        verify = self.options.validate_certs
+        ssl_result = await self.ssl(verify=verify, ca_path=self.options.ca_path)
+        if verify and ssl_result.verified is False:
+            trusted, verify_error = False, ssl_result.verify_error
+            if not raw_chains:  # TLS 1.3 only: fetch the chain without verification
+                ssl_result = await self.ssl(verify=False)
+        elif verify and ssl_result.ok:
+            trusted, verify_error = True, None
+        else:
+            trusted, verify_error = None, (ssl_result.error if verify else None)
+        primary_key = None
+        chain: Optional[List[bytes]] = None
+        source = "ssl"
+        if ssl_result.ok and ssl_result.chain:
+            chain = ssl_result.chain
+        elif raw_chains:
+            primary_key = "rsa" if "rsa" in raw_chains else next(iter(raw_chains))
+            chain, source = raw_chains[primary_key], "tls12-raw"
+        if chain is None:
+            result.certificate = CertificateResult(source="none", trusted=trusted, verify_error=verify_error or
+                                                   ssl_result.error, hostname=self.target.server_name)
+            return
+        try:
+            cert = certificate.analyse_chain(chain, source, self.target.server_name, trusted, verify_error)
+        except ValueError as exc:
+            result.findings.append(Finding("certificate_unreadable", "error", str(exc), {}))
+            return
+        for key, der_chain in list(raw_chains.items()) + ([("tls13", chain)] if source == "ssl" else []):
+            try:
+                analysed = cert if der_chain is chain else certificate.analyse_chain(der_chain, "tls12-raw", None)
+            except ValueError:
+                continue
+            if analysed.chain:
+                leaf = analysed.chain[0]
+                cert.by_key_type.setdefault(leaf.key_type, certificate.leaf_summary(leaf, analysed.chain))
+        if trusted is None and verify and not ssl_result.ok:
+            cert.verify_error = "validation handshake failed: %s" % (ssl_result.error or "unknown error")
+        result.certificate = cert
+
+    async def _alpn(self, result: TargetResult, runs: List[elimination.Elimination]) -> None:
+        """h2 under TLS 1.2 is visible in the ServerHello; under TLS 1.3 only after a full handshake."""
+        by_version = {r.version: r for r in runs}
+        info: Dict[str, object] = {"h2_tls12": None, "h2_tls13": None, "h2_with_blocklisted_suite": None}
+        tls12 = by_version.get(wire.TLS12)
+        tasks = []
+        if tls12 is not None and tls12.supported:
+            async def check12() -> None:
+                ex = await self.send(self.base_params(wire.TLS12, tls12.accepted, alpn=("h2", "http/1.1")))
+                if ex.outcome == "hello":
+                    info["h2_tls12"] = ex.hello.alpn == "h2"
+                    info["tls12_alpn"] = ex.hello.alpn
+                blocked = [c for c in tls12.accepted if iana.SUITES_BY_CODE[c].h2_blocklisted]
+                if info["h2_tls12"] and blocked:
+                    ex2 = await self.send(self.base_params(wire.TLS12, blocked, alpn=("h2",)))
+                    if ex2.outcome == "hello" and ex2.hello.alpn == "h2":
+                        info["h2_with_blocklisted_suite"] = iana.suite_name(ex2.hello.cipher_suite)
+            tasks.append(check12())
+        tls13 = by_version.get(wire.TLS13)
+        if tls13 is not None and tls13.supported:
+            async def check13() -> None:
+                r = await self.ssl(verify=False, alpn=("h2", "http/1.1"), versions=("TLS 1.3",))
+                if r.ok:
+                    info["h2_tls13"] = r.alpn == "h2"
+                    info["tls13_alpn"] = r.alpn
+            tasks.append(check13())
+        await asyncio.gather(*tasks)
+        result.alpn = info
+
+    async def _clients(self, result: TargetResult) -> None:
+        certs = dict(result.certificate.by_key_type) if result.certificate else {}
+        tls13_alpn = result.alpn.get("tls13_alpn") if result.alpn else None
+        profiles = [clients.CLIENTS[k] for k in self.options.clients]
+        exchanges = await asyncio.gather(*(self.send(simulate.hello_params(p, self.target.server_name),
+                                                     want="flight") for p in profiles))
+        for profile, ex in zip(profiles, exchanges):
+            result.clients[profile.key] = simulate.judge(profile, ex, certs, tls13_alpn)
+
+
+def validate_target(raw: dict) -> Target:
+    host = raw.get("host")
+    if not isinstance(host, str) or not host.strip():
+        raise ValueError("target %r: 'host' must be a non-empty string" % (raw,))
+    port = raw.get("port", 443)
+    try:
+        port = int(port)
+    except (TypeError, ValueError):
+        raise ValueError("target %s: port %r is not a number" % (host, port)) from None
+    if not 1 <= port <= 65535:
+        raise ValueError("target %s: port %d is out of range 1-65535" % (host, port))
+    sni = raw.get("sni")
+    if sni is not None and not isinstance(sni, str):
+        raise ValueError("target %s: sni must be a string" % host)
+    return Target(host=host.strip(), port=port, sni=sni)
+
+
+async def probe_many(targets: Sequence[Target], options: ProbeOptions) -> List[TargetResult]:
+    """Probe every target concurrently; one target's failure never touches the others."""
+    global_limit = asyncio.Semaphore(max(1, options.concurrency))
+    per_host: Dict[str, asyncio.Semaphore] = {}
+
+    async def one(target: Target) -> TargetResult:
+        key = target.host.lower()
+        sem = per_host.setdefault(key, asyncio.Semaphore(max(1, options.per_host)))
+        budget = connection.Budget(options.timeout, sem, global_limit)
+        try:
+            return await TargetProbe(target, options, budget).run()
+        except Exception as exc:  # a bug must not take the batch down; report it on this target
+            res = TargetResult(host=target.host, port=target.port, sni=target.server_name, failed=True,
+                               error="internal error while probing: %s: %s" % (exc.__class__.__name__, exc))
+            res.findings.append(Finding("internal_error", "critical", res.error, {}))
+            res.connections = budget.connections
+            return res
+
+    return list(await asyncio.gather(*(one(t) for t in targets)))
+
+
+def run(targets: Sequence[Target], options: ProbeOptions) -> List[TargetResult]:
+    """Synchronous entry point (the module and the benchmarks)."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(probe_many(targets, options))
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()

@@ -1,0 +1,144 @@
+"""Helpers for the tls_verify integration tests: a throw-away PKI made at test time, and server processes that
+bind 127.0.0.1, exit by themselves, and are stopped by PID."""
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+HERE = Path(__file__).resolve().parent
+SERVER_SCRIPT = HERE / "tls_servers.py"
+LIFETIME = 90  # seconds: every server exits by itself
+
+
+def _name(cn: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def _write_key(key, path: Path) -> None:
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                       serialization.NoEncryption()))
+
+
+def make_pki(directory: Path) -> Dict[str, Path]:
+    """root CA -> intermediate CA -> leaves (RSA 2048 SHA-256, ECDSA P-256, RSA SHA-1-signed, RSA 1024)."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    out: Dict[str, Path] = {}
+
+    def ca(cn, key, issuer_cert=None, issuer_key=None):
+        builder = (x509.CertificateBuilder().subject_name(_name(cn))
+                   .issuer_name(issuer_cert.subject if issuer_cert else _name(cn))
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=3650))
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+        if issuer_cert is not None:
+            builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+                                            critical=False)
+        return builder.sign(issuer_key or key, hashes.SHA256())
+
+    root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    root = ca("tlsops test root", root_key)
+    int_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    inter = ca("tlsops test intermediate", int_key, root, root_key)
+    (directory / "root.pem").write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    out["ca"] = directory / "root.pem"
+
+    def leaf(name, key, digest, days=397):
+        cert = (x509.CertificateBuilder().subject_name(_name("localhost")).issuer_name(inter.subject)
+                .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=days))
+                .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                            x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                               critical=False)
+                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(int_key.public_key()), critical=False)
+                .sign(int_key, digest))
+        chain = cert.public_bytes(serialization.Encoding.PEM) + inter.public_bytes(serialization.Encoding.PEM)
+        (directory / (name + ".pem")).write_bytes(chain)
+        _write_key(key, directory / (name + ".key"))
+        out[name] = directory / (name + ".pem")
+        out[name + "_key"] = directory / (name + ".key")
+
+    leaf("rsa", rsa.generate_private_key(public_exponent=65537, key_size=2048), hashes.SHA256())
+    leaf("ecdsa", ec.generate_private_key(ec.SECP256R1()), hashes.SHA256(), days=80)
+    # cryptography refuses to sign with SHA-1, so the SHA-1 leaf is signed by the openssl command line
+    _write_key(int_key, directory / "intermediate.key")
+    (directory / "intermediate.pem").write_bytes(inter.public_bytes(serialization.Encoding.PEM))
+    sha1_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    _write_key(sha1_key, directory / "rsa_sha1.key")
+    csr = (x509.CertificateSigningRequestBuilder().subject_name(_name("localhost"))
+           .sign(sha1_key, hashes.SHA256()))
+    (directory / "rsa_sha1.csr").write_bytes(csr.public_bytes(serialization.Encoding.PEM))
+    (directory / "rsa_sha1.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+                                            "basicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n")
+    subprocess.run(["openssl", "x509", "-req", "-in", str(directory / "rsa_sha1.csr"), "-CA",
+                    str(directory / "intermediate.pem"), "-CAkey", str(directory / "intermediate.key"),
+                    "-CAcreateserial", "-sha1", "-days", "397", "-extfile", str(directory / "rsa_sha1.ext"),
+                    "-out", str(directory / "rsa_sha1.leaf")], check=True, capture_output=True)
+    (directory / "rsa_sha1.pem").write_bytes((directory / "rsa_sha1.leaf").read_bytes()
+                                             + inter.public_bytes(serialization.Encoding.PEM))
+    out["rsa_sha1"] = directory / "rsa_sha1.pem"
+    out["rsa_sha1_key"] = directory / "rsa_sha1.key"
+    return out
+
+
+class ServerProcess:
+    def __init__(self, mode: str, workdir: Path, *args: str) -> None:
+        port_file = workdir / ("port-%s-%d-%f" % (mode, os.getpid(), time.time()))
+        self.proc = subprocess.Popen([sys.executable, str(SERVER_SCRIPT), mode, "--port-file", str(port_file),
+                                      "--lifetime", str(LIFETIME)] + list(args),
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 10
+        while not port_file.exists():
+            if self.proc.poll() is not None:
+                raise RuntimeError("server %s failed: %s" % (mode, self.proc.stderr.read().decode()))
+            if time.time() > deadline:
+                self.stop()
+                raise RuntimeError("server %s did not start" % mode)
+            time.sleep(0.02)
+        self.port = int(port_file.read_text())
+        self.pid = self.proc.pid
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.kill(self.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(3)
+            except subprocess.TimeoutExpired:
+                os.kill(self.pid, signal.SIGKILL)
+                self.proc.wait(3)
+        if self.proc.stderr:
+            self.proc.stderr.close()
+
+
+def tls_server(workdir: Path, pki: Dict[str, Path], cert: str = "rsa", ciphers: Optional[str] = None,
+               min_version: str = "1.2", max_version: str = "1.3", server_order: bool = False,
+               alpn: Optional[str] = "h2,http/1.1", cert2: Optional[str] = None, curve: Optional[str] = None
+               ) -> ServerProcess:
+    args: List[str] = ["--cert", str(pki[cert]), "--key", str(pki[cert + "_key"]), "--min", min_version,
+                       "--max", max_version]
+    if cert2:
+        args += ["--cert2", str(pki[cert2]), "--key2", str(pki[cert2 + "_key"])]
+    if ciphers:
+        args += ["--ciphers", ciphers]
+    if server_order:
+        args.append("--server-order")
+    if alpn:
+        args += ["--alpn", alpn]
+    if curve:
+        args += ["--curve", curve]
+    return ServerProcess("tls", workdir, *args)
