@@ -101,6 +101,7 @@ class ActionModule(SchannelAction):
             plan_ops, findings, _plan = compile_settings(wanted_profile, facts)
             ops = [op for op in plan_ops if not _order_value(op)]
             ops += _settings.emptied_keys(ops, dump)
+            ops = _regops.with_key_creation(dump, ops, rm.MANAGED_KEYS)
             errors = [f for f in findings if f.get("severity") == "error"]
             if errors:
                 raise Refused({"failed": True, "changed": False, "findings": findings,
@@ -133,7 +134,14 @@ class ActionModule(SchannelAction):
             if not os.path.isfile(path):
                 raise SchannelInputError("restore", "%s is not a file; give the backup list a previous run returned "
                                          "or the path of a .reg file written with backup: true" % restore)
-            return _regfile.read_reg(path)
-        if isinstance(restore, dict) and "backup" in restore:  # a whole registered result
-            restore = restore["backup"]
-        return _regops.validate_operations(restore, field="restore")
+            ops, field = _regfile.read_reg(path), "restore (%s)" % restore
+        else:
+            if isinstance(restore, dict) and "backup" in restore:  # a whole registered result
+                restore = restore["backup"]
+            ops, field = _regops.validate_operations(restore, field="restore"), "restore"
+        for i, op in enumerate(ops):
+            # A backup of this collection only touches managed keys; never let a restore delete anything else.
+            if not rm.is_managed_path(op["path"]):
+                raise SchannelInputError("%s[%d].path" % (field, i), "%s is outside the keys this collection "
+                                         "manages; a backup written by tlsops.schannel never touches it" % op["path"])
+        return ops

@@ -168,3 +168,37 @@ def same_state(dump_a, dump_b, roots=None):
             return dict((k, v) for k, v in d.items() if any(k == r or k.startswith(r + "\\") for r in lows))
         a, b = keep(a), keep(b)
     return a == b
+
+
+def with_key_creation(dump, ops, roots):
+    """``ops`` with an explicit key-creation operation before each value write into a key that does not exist yet.
+
+    The ``.ps1`` creates missing parents implicitly when it writes a value, and its backup then only removes the
+    value. Making the creation of the topmost missing key an operation of its own puts its removal in the backup, so
+    a restore leaves the registry exactly as it was (no empty keys behind).
+
+    ``dump`` is authoritative only at and below ``roots`` (the keys win_schannel_info dumped); keys above a root
+    are never created or removed here, so a backup can never delete, say, ``HKLM\\SOFTWARE``.
+    """
+    lows = [r.lower().rstrip("\\") for r in roots]
+    out, current = [], copy.deepcopy(dump or {})
+    for op in ops:
+        if op.get("state") == "present" and op.get("name") is not None and _find_key(current, op["path"]) is None:
+            parts = op["path"].rstrip("\\").split("\\")
+            top = None
+            for i in range(2, len(parts) + 1):
+                sub = "\\".join(parts[:i])
+                low = sub.lower()
+                if not any(low == r or low.startswith(r + "\\") for r in lows):
+                    continue
+                if _find_key(current, sub) is None:
+                    top = sub
+                    break
+            if top is not None:
+                create = {"path": top, "name": None, "state": "present", "type": None, "data": None,
+                          "reboot_reason": op.get("reboot_reason")}
+                out.append(create)
+                current = apply_operations(current, [create])
+        out.append(op)
+        current = apply_operations(current, [op])
+    return out

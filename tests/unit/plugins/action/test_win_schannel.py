@@ -90,6 +90,8 @@ def test_dotnet_and_winhttp_and_sizes():
     ({"restore": [{"path": "HKCU\\x", "name": "a"}]}, "restore[0].path", "HKLM"),
     ({"restore": [{"path": SCHANNEL, "name": "x", "type": "dword", "data": -1}]}, "restore[0].data", "integer"),
     ({"restore": [], "protocols": {"TLS 1.0": "disabled"}}, "restore", "cannot be combined"),
+    ({"restore": [{"path": "HKLM\\SOFTWARE", "name": None, "state": "absent"}]}, "restore[0].path",
+     "outside the keys this collection manages"),
 ])
 def test_bad_input_fails_before_any_write(args, field, text):
     result, rec = run_action(ActionModule, args)
@@ -253,3 +255,20 @@ def test_no_reboot_in_check_mode():
     with mock.patch("ansible_collections.ansible.windows.plugins.plugin_utils._reboot.reboot_host") as reboot:
         result, _ = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "reboot": True}, check_mode=True)
     assert not reboot.called and result["rebooted"] is False and result["reboot_required"] is True
+
+
+def test_new_keys_are_created_explicitly_so_the_backup_removes_them():
+    result, _ = run_action(ActionModule, {"ciphers": {"AES 128/128": "disabled"}})
+    ops = result["operations"]
+    assert ops[0] == {"path": SCHANNEL + "\\Ciphers\\AES 128/128", "name": None, "state": "present", "type": None,
+                      "data": None, "reboot_reason": ops[1]["reboot_reason"]}
+    assert ops[1]["name"] == "Enabled"
+
+
+def test_key_creation_never_reaches_above_the_dumped_roots():
+    from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regops
+    op = {"path": "HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v2.0.50727", "name": "SchUseStrongCrypto",
+          "state": "present", "type": "dword", "data": 1, "reboot_reason": None}
+    out = _regops.with_key_creation({}, [op], ["HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v2.0.50727"])
+    assert [o["path"] for o in out] == [op["path"], op["path"]] and out[0]["name"] is None
+    assert _regops.with_key_creation({}, [op], []) == [op]
