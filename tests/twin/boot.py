@@ -126,8 +126,8 @@ def derive(version: str, boot_registry: dict, live_registry: dict, certificate) 
             unservable.append(name)
             continue
         wants_ecdsa = "ECDSA" in openssl_name
-        if wants_ecdsa != (certificate.spec.key_type == "ecdsa") or "PSK" in openssl_name:
-            continue  # Schannel skips suites the certificate cannot sign for, and PSK suites unless asked
+        if wants_ecdsa != (certificate.spec.key_type == "ecdsa") or "PSK" in openssl_name or "DSS" in openssl_name:
+            continue  # suites the certificate cannot sign for (no twin has a DSA certificate), PSK unless asked
         order12.append((code, openssl_name))
     # Ask the local OpenSSL which of these it will really serve, keeping the server order.
     served_names, served_codes = [], []

@@ -93,6 +93,38 @@ def _private_key(spec: CertSpec, cache: Path):
     return key
 
 
+# DER AlgorithmIdentifiers: what the builder signs with, and the SHA-1 ones a "sha1" twin presents.
+_SHA256_ALG = {"rsa": bytes.fromhex("300d06092a864886f70d01010b0500"), "ecdsa": bytes.fromhex("300a06082a8648ce3d040302")}
+_SHA1_ALG = {"rsa": bytes.fromhex("300d06092a864886f70d0101050500"), "ecdsa": bytes.fromhex("300906072a8648ce3d0401")}
+
+
+def _der(tag: int, body: bytes) -> bytes:
+    n = len(body)
+    if n < 0x80:
+        return bytes([tag, n]) + body
+    size = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(size)]) + size + body
+
+
+def _der_body(data: bytes) -> bytes:
+    if data[1] < 0x80:
+        return data[2:]
+    return data[2 + (data[1] & 0x7F):]
+
+
+def _resign_sha1(cert: x509.Certificate, key, key_type: str) -> x509.Certificate:
+    """Re-sign a SHA-256 certificate with SHA-1: ``cryptography`` no longer builds SHA-1 certificates, but Windows
+    hosts still carry them, and clients' reactions to them are part of what the project predicts."""
+    from cryptography.hazmat.primitives.asymmetric import padding
+    tbs = _der(0x30, _der_body(cert.tbs_certificate_bytes).replace(_SHA256_ALG[key_type], _SHA1_ALG[key_type], 1))
+    if key_type == "rsa":
+        signature = key.sign(tbs, padding.PKCS1v15(), hashes.SHA1())
+    else:
+        signature = key.sign(tbs, ec.ECDSA(hashes.SHA1()))
+    der = _der(0x30, tbs + _SHA1_ALG[key_type] + _der(0x03, b"\x00" + signature))
+    return x509.load_der_x509_certificate(der)
+
+
 def load_or_create(twin_dir: Path, text: str | None, name: str, key_cache: Path) -> Certificate:
     spec = parse_spec(text)
     cert_path, key_path = twin_dir / "cert.pem", twin_dir / "key.pem"
@@ -111,8 +143,10 @@ def load_or_create(twin_dir: Path, text: str | None, name: str, key_cache: Path)
             .not_valid_before(now - datetime.timedelta(days=1))
             .not_valid_after(now + datetime.timedelta(days=365))
             .add_extension(x509.SubjectAlternativeName(sans), critical=False)
-            .sign(key, _HASHES[spec.signature_hash]())
+            .sign(key, _HASHES["sha256" if spec.signature_hash == "sha1" else spec.signature_hash]())
         )
+        if spec.signature_hash == "sha1":
+            cert = _resign_sha1(cert, key, spec.key_type)
         key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                serialization.NoEncryption()))
         cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))

@@ -101,3 +101,16 @@ def test_specs_and_certificates_parse():
                                                                "scenario": "iis_crypto_best_practices"}
     assert parse_cert("sha1").signature_hash == "sha1" and parse_cert("rsa:1024").key_size == 1024
     assert parse_cert("ecdsa:p384+sha384").curve == "p384"
+
+
+@pytest.mark.parametrize("version", ["2008r2", "2019", "2022"])
+def test_iis_crypto_best_practices_scenario_names_only_suites_the_version_has(tmp_path, version):
+    from tests.twin.certs import load_or_create
+    from tests.twin.knowledge import catalogue
+    registry = scenarios.build("iis_crypto_best_practices", version)
+    assert registry[SCHANNEL + "\\Protocols\\TLS 1.2\\Server"]["Enabled"] == {"type": "dword", "data": 0xFFFFFFFF}
+    names = registry[scenarios.POLICY_SSL]["Functions"]["data"].split(",")
+    assert names and all(catalogue().get(n, version) is not None for n in names)
+    served = boot.derive(version, registry, registry, load_or_create(tmp_path, None, "bp", tmp_path / "keys"))
+    assert "TLS 1.2" in served.protocols and "SSL 3.0" not in served.protocols
+    assert served.schannel_suites_source == "policy" and not any("3DES" in c for c in served.openssl_ciphers)
