@@ -149,6 +149,8 @@ def _protocols(profile, version, desired, findings):
         path = rm.protocol_path(protocol, side)
         setting = rm.protocol_setting(protocol, side)
         if state == "enabled" and rm.protocol_default(protocol, side, version) == "not_supported":
+            if any(f.code == "SCH011" and f.item == protocol for f in findings):
+                continue
             findings.append(Finding("SCH011", "info", protocol,
                                     "%s is not supported on %s (facts §2); Microsoft calls enabling it there unsafe, "
                                     "so the plan leaves it alone" % (protocol, WINDOWS_VERSIONS[version].label),
@@ -487,7 +489,7 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
                 desired.set("ecc_curves.policy", rm.POLICY_SSL, "EccCurves", None)
                 if curves != "default":
                     local_curves = curves
-        elif curves != "default":
+        elif curves != "default" and [c for c in curves if c in catalogue.CURVE_TO_SUFFIX] != ["NistP256", "NistP384"]:
             findings.append(Finding("SCH011", "info", "ecc_curves", "%s has no curve list; the curve comes from the "
                                     "_P256/_P384 suffix of each suite, ordered by this list (facts §3.2)"
                                     % WINDOWS_VERSIONS[version].label, None))

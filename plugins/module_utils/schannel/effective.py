@@ -125,6 +125,9 @@ class EffectiveState(object):
         found = [catalogue.get(n, self.version) for n in names]
         return [s for s in found if s is not None and (protocol is None or protocol in s.protocols)]
 
+    def suites_names(self, protocol=None, side="server"):
+        return [s.name for s in self.suites(protocol, side)]
+
     def as_dict(self):
         order = list(rm.TLS_PROTOCOLS) + list(rm.DTLS_PROTOCOLS)
 

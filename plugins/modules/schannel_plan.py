@@ -1,0 +1,228 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# This file holds only the documentation: the work is done on the controller by plugins/action/schannel_plan.py.
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: schannel_plan
+short_description: Compile a Schannel TLS profile for one Windows version and predict what clients negotiate
+version_added: 0.1.0
+description:
+  - Runs on the controller only (action plugin); it never touches the Windows host.
+  - Compiles a named profile (or a profile file) plus the host's facts into the exact registry state, the registry
+    operations (each with the reason when it needs a reboot), the cipher-suite order in that Windows version's own
+    names and the curve order.
+  - Profiles name suites by their IANA names; on Windows Server 2008 R2, 2012 and 2012 R2 the plan uses the
+    C(_P256)/C(_P384) names those versions need, leaves out suites the version lacks (no
+    C(TLS_ECDHE_RSA_WITH_AES_*_GCM_*) before 2016, TLS 1.3 suites only from 2022) and keeps the Group Policy list
+    within 1,023 characters.
+  - Reports lint findings with stable codes (C(SCH001) unknown or version-invalid suite name with the closest valid
+    name, C(SCH003) HTTP/2-prohibited suite ahead of an allowed one, C(SCH009) profile not achievable with the closest
+    alternative, ...) and predicts, for well-known clients (iOS 9 ATS, Safari, Android, Java, IE 11, Chrome, Firefox,
+    curl, the controller's own pywinrm), the protocol and suite Schannel would negotiate or how the handshake fails
+    (for example the TCP reset Schannel sends when no suite is shared).
+options:
+  profile:
+    description:
+      - Name of a profile shipped in the collection's C(profiles/) folder (C(ios_ats), C(mozilla_modern),
+        C(mozilla_intermediate), C(pci_dss_4), C(best_practices), C(strict), C(fips_140), C(os_default)) or the path
+        of a profile YAML file (validated against C(profiles/profile.schema.json)).
+    type: str
+    required: true
+  overrides:
+    description:
+      - Settings applied on top of the profile, with the same keys as a profile (C(protocols), C(server_protocols),
+        C(client_protocols), C(ciphers), C(hashes), C(key_exchanges), C(key_sizes), C(schannel_values),
+        C(dotnet_strong_crypto), C(winhttp_protocols), C(fips_algorithm_policy), C(cipher_suites), C(ecc_curves),
+        C(cipher_suite_scope)).
+      - List settings (C(cipher_suites), C(ecc_curves), C(winhttp_protocols)) take C(set), C(add) and C(remove)
+        like C(microsoft.ad)'s list values; a plain list means C(set).
+      - Suite names given here are taken as written for this host's version; a name the version does not have is an
+        error finding that names the one to use.
+    type: dict
+  windows_version:
+    description:
+      - The target's Windows Server version, as a key (C(2008r2), C(2012), C(2012r2), C(2016), C(2019), C(2022),
+        C(2025)), a caption (C(Windows Server 2019 Datacenter)), a build number (C(17763)) or a version string
+        (C(10.0.17763)).
+      - Required unless O(facts) is given.
+    type: raw
+  certificate_key:
+    description:
+      - Key of the certificate the host serves, as C(rsa:2048), C(rsa:4096), C(ecdsa:p256) or C(ecdsa:p384),
+        optionally with the signature hash (C(rsa:2048:sha1)).
+      - Taken from the first binding in O(facts) when not given.
+    type: str
+  http2:
+    description:
+      - Whether the host serves HTTP/2 (IIS 10 does by default); enables the HTTP/2 ordering lint.
+    type: bool
+    default: false
+  management:
+    description:
+      - The protocol and suite the controller's own management connection uses; the plan fails (C(SCH010)) when it
+        would disable them.
+    type: dict
+    suboptions:
+      protocol:
+        description: Protocol, for example C(TLS 1.2).
+        type: str
+      cipher_suite:
+        description: Suite (IANA name), for example C(TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384).
+        type: str
+  current_state:
+    description:
+      - The host's current registry (the RV(tlsops.schannel.win_schannel_info#module:registry) result). With it, the
+        plan reports only what changes and the reboot reasons of those changes.
+    type: dict
+  facts:
+    description:
+      - The whole result of M(tlsops.schannel.win_schannel_info); supplies O(windows_version), O(current_state),
+        the local suite and curve order and O(certificate_key) when they are not given.
+    type: dict
+  clients:
+    description:
+      - Client profiles to predict (keys of the collection's client table); default all of them.
+    type: list
+    elements: str
+    choices: [ios9_ats, safari9, safari15, android44, android12, java8, java17, ie11_win7, ie11_win10, chrome,
+              firefox, curl_openssl3, pywinrm]
+  guard:
+    description:
+      - When the task's host is managed over WinRM with HTTPS, add a C(SCH010) error if the controller's own WinRM
+        client (pywinrm) would no longer connect after the change.
+    type: bool
+    default: true
+  fail_on_findings:
+    description:
+      - Fail the task when a finding of severity C(error) exists. With V(false) the plan is returned anyway.
+    type: bool
+    default: true
+notes:
+  - Check mode is supported; the module never changes anything.
+  - Facts and sources for every table are in the collection's knowledge engine
+    (C(plugins/module_utils/schannel)), transcribed from Microsoft's per-version Schannel pages.
+seealso:
+  - module: tlsops.schannel.win_schannel_info
+  - module: tlsops.schannel.win_schannel
+  - module: tlsops.schannel.win_tls_cipher_suites
+author:
+  - tlsops maintainers
+attributes:
+  check_mode:
+    support: full
+    description: Nothing is changed in any mode.
+  diff_mode:
+    support: none
+    description: No diff; see RV(changes).
+  platform:
+    platforms: [posix]
+    description: Runs on the controller.
+'''
+
+EXAMPLES = r'''
+- name: What does Apple ATS need on a 2008 R2 IIS 7.5 with an RSA certificate?
+  tlsops.schannel.schannel_plan:
+    profile: ios_ats
+    windows_version: 2008r2
+    certificate_key: rsa:2048
+  delegate_to: localhost
+  register: plan
+
+- name: Try a custom order (explains names that do not exist on the version, predicts iOS 9)
+  tlsops.schannel.schannel_plan:
+    profile: ios_ats
+    windows_version: 2008r2
+    certificate_key: rsa:2048
+    clients: [ios9_ats, ie11_win7]
+    fail_on_findings: false
+    overrides:
+      cipher_suites:
+        set:
+          - TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256
+          - TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256
+
+- name: Plan against what the host has now
+  block:
+    - tlsops.schannel.win_schannel_info:
+      register: info
+    - tlsops.schannel.schannel_plan:
+        profile: mozilla_intermediate
+        facts: '{{ info }}'
+        http2: true
+        overrides:
+          protocols:
+            TLS 1.0: enabled
+      register: plan
+'''
+
+RETURN = r'''
+windows_version:
+  description: The version key the plan was compiled for.
+  returned: always
+  type: str
+  sample: 2008r2
+profile:
+  description: Name of the compiled profile.
+  returned: always
+  type: str
+  sample: ios_ats
+registry:
+  description: Desired registry values, C(path) -> C(name) -> C({type, data}), or C(null) for a value that must be absent.
+  returned: success
+  type: dict
+operations:
+  description:
+    - Registry operations in the contract format (C(path), C(name), C(state), C(type), C(data), C(reboot_reason)),
+      for M(tlsops.schannel.win_schannel).
+  returned: success
+  type: list
+  elements: dict
+changes:
+  description: The operations that change O(current_state), each with C(before); all of them without O(current_state).
+  returned: success
+  type: list
+  elements: dict
+cipher_suites:
+  description: Ordered suite list in the version's own names, or C(null) when the profile leaves the order alone.
+  returned: success
+  type: list
+  elements: str
+  sample: [TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384]
+cipher_suite_scope:
+  description: Where the order goes, C(policy) (Group Policy value, reboot) or C(local) (TLS cmdlets, 2016+).
+  returned: success
+  type: str
+ecc_curves:
+  description: Curve order (2016+), or C(null).
+  returned: success
+  type: list
+  elements: str
+reboot_required:
+  description: Whether applying the plan needs a reboot.
+  returned: success
+  type: bool
+reboot_reasons:
+  description: Why, one entry per distinct reason.
+  returned: success
+  type: list
+  elements: str
+findings:
+  description: Lint findings, each C({code, severity, item, message, fix}); severities C(error), C(warning), C(info).
+  returned: always
+  type: list
+  elements: dict
+predictions:
+  description:
+    - Per client key, C({connects, protocol, cipher_suite, reason, symptom}); C(symptom) is one of C(tcp_reset),
+      C(alert:handshake_failure), C(alert:protocol_version), C(certificate_rejected) or C(null).
+    - The format M(tlsops.schannel.tls_verify)'s C(expect) option takes.
+  returned: success
+  type: dict
+effective:
+  description: The Schannel configuration in effect after the plan (protocols, suite order and its source, curves).
+  returned: success
+  type: dict
+'''
