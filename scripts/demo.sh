@@ -58,6 +58,7 @@ schannel_verify:
     - port: "{{ tlsops_twin_https_port }}"
   policies: [ios_ats]
   clients: [ios9_ats, safari15, android44, android12, ie11_win7, java8, chrome, curl_openssl3, pywinrm]
+  validate_certs: false   # the twins serve self-signed certificates
 schannel_backup_dir: $OUT/backups
 schannel_report_dir: $OUT
 EOF

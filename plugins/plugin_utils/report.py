@@ -175,40 +175,76 @@ def _named_items(value, key_name):
                 yield _first(item, key_name, "key", "name", default="?"), item
 
 
-def normalise_endpoint(raw) -> dict:
-    """One ``tls_verify`` run against one endpoint, reduced to what the report shows."""
-    raw = raw if isinstance(raw, dict) else {}
-    host = _first(raw, "host", "address")
-    port = _first(raw, "port")
-    endpoint = _first(raw, "endpoint", "target")
-    if endpoint is None:
-        endpoint = "%s:%s" % (host, port) if port is not None else str(host or "?")
+def _leaf_certificate(raw):
+    """The leaf certificate: ``certificate.chain[0]`` (tls_verify), a bare chain list, or a flat dict."""
     cert = _first(raw, "certificate", "cert", default={}) or {}
+    if isinstance(cert, dict) and isinstance(cert.get("chain"), list):
+        cert = cert["chain"][0] if cert["chain"] else {}
     if isinstance(cert, list):  # a chain: the leaf comes first
         cert = cert[0] if cert else {}
-    diagnosis = _first(raw, "diagnosis", "diagnoses", default=[])
-    if isinstance(diagnosis, (str, dict)):
-        diagnosis = [diagnosis]
-    protocols = _first(raw, "protocols", default=[])
-    if isinstance(protocols, dict):
-        protocols = [p for p, on in protocols.items() if _as_bool(on if not isinstance(on, dict)
-                                                               else _first(on, "supported", "enabled"))]
-    suites = _first(raw, "cipher_suites", "accepted_cipher_suites", default=[])
-    if isinstance(suites, dict):  # {protocol: [suites]}
+    return cert if isinstance(cert, dict) else {}
+
+
+def _endpoint_suites(raw):
+    """Accepted suites in server order: a flat list, ``{protocol: [..]}``, or tls_verify's per-protocol dicts."""
+    suites = _first(raw, "cipher_suites", "accepted_cipher_suites")
+    if suites is None and isinstance(raw.get("protocols"), dict):
+        suites = {}
+        for name, info in raw["protocols"].items():
+            if isinstance(info, dict) and info.get("cipher_suites"):
+                suites[name] = info["cipher_suites"]
+    if isinstance(suites, dict):
+        # newest protocol first, so the list reads like the order a modern client gets
         flat = []
-        for items in suites.values():
-            for s in items or []:
+        for key in sorted(suites, reverse=True):
+            for s in suites[key] or []:
                 name = s.get("name") if isinstance(s, dict) else s
                 if name not in flat:
                     flat.append(name)
         suites = flat
-    suites = [s.get("name") if isinstance(s, dict) else s for s in suites]
+    return [str(s.get("name") if isinstance(s, dict) else s) for s in (suites or []) if s]
+
+
+def _endpoint_protocols(raw):
+    protocols = _first(raw, "supported_protocols")
+    if protocols is None:
+        protocols = _first(raw, "protocols", default=[])
+    if isinstance(protocols, dict):
+        protocols = [p for p, on in protocols.items()
+                     if _as_bool(_first(on, "supported", "enabled") if isinstance(on, dict) else on)]
+    return [str(p) for p in protocols or []]
+
+
+def normalise_endpoint(raw) -> dict:
+    """One ``tls_verify`` result (one target), reduced to what the report shows."""
+    raw = raw if isinstance(raw, dict) else {}
+    item = raw.get("item") if isinstance(raw.get("item"), dict) else {}
+    host = _first(raw, "host", "address") or item.get("host")
+    port = _first(raw, "port") or item.get("port")
+    endpoint = _first(raw, "endpoint", "target")
+    if endpoint is None:
+        endpoint = "%s:%s" % (host, port) if port is not None else str(host or "?")
+    cert = _leaf_certificate(raw)
+    diagnosis = _first(raw, "diagnosis", "diagnoses", default=[])
+    if isinstance(diagnosis, (str, dict)):
+        diagnosis = [diagnosis]
+    diagnosis = [_reason_text(d) for d in diagnosis]
+    mismatches = [_reason_text(m) for m in (_first(raw, "mismatches", "prediction_mismatches", default=[]) or [])]
+    for finding in _first(raw, "findings", default=[]) or []:
+        if not isinstance(finding, dict):
+            diagnosis.append(str(finding))
+        elif finding.get("code") == "prediction_mismatch":
+            mismatches.append(_reason_text(finding))
+        else:
+            severity = str(finding.get("severity") or "info")
+            diagnosis.append("%s%s" % ("" if severity == "info" else severity + ": ", _reason_text(finding)))
+    unreachable = raw.get("reachable") is False
     return {
         "endpoint": str(endpoint),
-        "failed": bool(_first(raw, "failed", default=False)),
-        "msg": _first(raw, "msg"),
-        "protocols": [str(p) for p in protocols],
-        "cipher_suites": [str(s) for s in suites if s],
+        "failed": bool(_first(raw, "failed", default=False)) and (unreachable or bool(raw.get("error"))),
+        "msg": _first(raw, "msg", "error"),
+        "protocols": _endpoint_protocols(raw),
+        "cipher_suites": _endpoint_suites(raw),
         "certificate": {
             "subject": _first(cert, "subject", "subject_dn"),
             "issuer": _first(cert, "issuer", "issuer_dn"),
@@ -219,9 +255,8 @@ def normalise_endpoint(raw) -> dict:
         } if cert else None,
         "clients": [normalise_client(k, v) for k, v in _named_items(_first(raw, "clients", default={}), "client")],
         "policies": [normalise_policy(k, v) for k, v in _named_items(_first(raw, "policies", default={}), "policy")],
-        "diagnosis": [_reason_text(d) for d in diagnosis],
-        "prediction_mismatches": [_reason_text(m) for m in
-                                  (_first(raw, "mismatches", "prediction_mismatches", default=[]) or [])],
+        "diagnosis": diagnosis,
+        "prediction_mismatches": mismatches,
     }
 
 

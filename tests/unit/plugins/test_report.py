@@ -347,3 +347,52 @@ def test_comparison_shows_each_client_before_and_after():
     assert re.search(r"fails \(tcp_reset\) +TLS 1.2 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384", text)
     assert re.search(r"protocols +TLS 1.0 +TLS 1.2", text)
     assert "\x1b" not in text and "new: - -> failed" in text
+
+
+# --- tls_verify's result shape -----------------------------------------------------------------------------
+
+def tls_verify_result():
+    """Trimmed from a real tls_verify run against the 2008 R2 ios_ats_failure twin."""
+    return {
+        "host": "127.0.0.1", "port": 35335, "reachable": True, "failed": True, "error": None,
+        "supported_protocols": ["TLS 1.0"],
+        "protocols": {"TLS 1.0": {"supported": True, "cipher_suites": ["TLS_RSA_WITH_AES_256_CBC_SHA",
+                                                                     "TLS_RSA_WITH_AES_128_CBC_SHA"]},
+                      "TLS 1.2": {"supported": False, "cipher_suites": [], "outcome": "downgrade:TLS 1.0"}},
+        "certificate": {"chain": [{"subject": "CN=web2008", "issuer": "CN=web2008", "key_type": "rsa",
+                                   "key_size": 2048, "signature_hash": "sha256"}], "trusted": None},
+        "clients": {"ios9_ats": {"client": "ios9_ats", "connected": False, "symptom": "tcp_reset",
+                                 "reason": "the server reset the TCP connection after the ClientHello"},
+                    "ie11_win7": {"client": "ie11_win7", "connected": True, "protocol": "TLS 1.0",
+                                  "cipher_suite": "TLS_RSA_WITH_AES_256_CBC_SHA"}},
+        "policies": {"ios_ats": {"policy": "ios_ats", "passed": False, "violations": [
+            {"rule": "protocol", "message": "ATS requires TLS 1.2, which the server does not offer"}]}},
+        "findings": [{"code": "protocol_off", "severity": "info",
+                      "message": "TLS 1.2 is disabled (the server answers with TLS 1.0)"},
+                     {"code": "prediction_mismatch", "severity": "warning", "message": "ios9_ats: predicted TLS 1.2"}],
+        "item": {"port": 35335},
+    }
+
+
+def test_tls_verify_result_is_understood():
+    e = rep.normalise_endpoint(tls_verify_result())
+    assert e["endpoint"] == "127.0.0.1:35335"
+    assert e["failed"] is False            # a failed policy is not a failed probe
+    assert e["protocols"] == ["TLS 1.0"]
+    assert e["cipher_suites"] == ["TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA"]
+    assert e["certificate"]["subject"] == "CN=web2008"
+    cells = {c["client"]: c for c in e["clients"]}
+    assert cells["ios9_ats"]["connects"] is False and cells["ie11_win7"]["connects"] is True
+    assert e["policies"] == [{"policy": "ios_ats", "passed": False,
+                              "reasons": ["ATS requires TLS 1.2, which the server does not offer"]}]
+    assert e["diagnosis"] == ["TLS 1.2 is disabled (the server answers with TLS 1.0)"]
+    assert e["prediction_mismatches"] == ["ios9_ats: predicted TLS 1.2"]
+
+
+def test_unreachable_endpoint_is_a_failed_probe():
+    e = rep.normalise_endpoint({"host": "h", "port": 1, "reachable": False, "failed": True,
+                                "error": "connection refused"})
+    assert e["failed"] is True and e["msg"] == "connection refused"
+    host = rep.FleetReport.from_results({"h": {"verify": [{"host": "h", "port": 1, "reachable": False,
+                                                           "failed": True, "error": "refused"}]}}).hosts[0]
+    assert host["status"] == "failed"
