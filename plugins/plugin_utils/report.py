@@ -305,13 +305,19 @@ def state_findings(state) -> list:
     if not isinstance(state, dict):
         return []
     found = []
+    source = state.get("cipher_suites_source") or "configured"
     for dropped in state.get("dropped_cipher_suites") or []:
         name = dropped.get("name") if isinstance(dropped, dict) else dropped
         reason = dropped.get("reason") if isinstance(dropped, dict) else None
-        found.append({"code": "suite-name-invalid", "severity": "error", "item": name,
-                      "message": "Schannel ignores this name in the %s cipher list: %s" % (
-                          state.get("cipher_suites_source") or "configured", reason or "unknown on this version"),
-                      "fix": "use the name this Windows version knows (the plan compiles a profile into them)"})
+        # a Group Policy list is written by people: a name Schannel drops there is a mistake. Windows' own local
+        # list also carries suites it uses only on request; that is a fact worth showing, not an error.
+        mistake = source == "policy"
+        found.append({"code": "suite-name-invalid" if mistake else "suite-not-used",
+                      "severity": "error" if mistake else "info", "item": name,
+                      "message": "Schannel does not use this name from the %s cipher list: %s" % (
+                          source, reason or "unknown on this Windows version"),
+                      "fix": "use the name this Windows version knows (the plan compiles a profile into them)"
+                      if mistake else ""})
     protocols = state.get("server_protocols")
     if isinstance(protocols, list) and "TLS 1.2" not in protocols:
         why = (state.get("protocol_reasons") or {}).get("TLS 1.2 Server")
@@ -684,8 +690,9 @@ def render_text(report: FleetReport) -> str:
                 one_line(h["state"]["cipher_suites_source"] or "?"), len(h["state"]["cipher_suites"])))
         for f in h["findings"]:
             if f["severity"] != "info":
-                lines.append("  %s %s: %s -> fix: %s" % (f["severity"], one_line(f["code"]), one_line(f["message"]),
-                                                         one_line(f["fix"])))
+                lines.append("  %s %s %s: %s%s" % (f["severity"], one_line(f["code"]), one_line(f["item"]),
+                                                   one_line(f["message"]),
+                                                   " -> fix: %s" % one_line(f["fix"]) if f["fix"] else ""))
         for e in h["endpoints"]:
             lines.append("  %s protocols: %s" % (one_line(e["endpoint"]), one_line(", ".join(e["protocols"]) or "-")))
             for p in e["policies"]:
@@ -739,13 +746,13 @@ def render_comparison(before: dict, after: dict) -> str:
         status1 = (new.get(name) or {}).get("status", "-")
         lines.append("%s: %s -> %s%s" % (one_line(name), one_line(status0), one_line(status1),
                                          ", rebooted" if (new.get(name) or {}).get("rebooted") else ""))
-        lines.append("  %-20s %-44s %s" % ("protocols", one_line(", ".join(p0) or "-"), one_line(", ".join(p1) or "-")))
+        lines.append("  %-24s %-50s %s" % ("protocols", one_line(", ".join(p0) or "-"), one_line(", ".join(p1) or "-")))
         for policy in sorted(set(pol0) | set(pol1)):
             verdict = {True: "pass", False: "FAIL", None: "-"}
-            lines.append("  %-20s %-44s %s" % ("policy " + one_line(policy)[:13], verdict[pol0.get(policy)],
+            lines.append("  %-24s %-50s %s" % ("policy " + one_line(policy)[:17], verdict[pol0.get(policy)],
                                                verdict[pol1.get(policy)]))
         for key in [k for k in labels if k in c0 or k in c1] + sorted(k for k in set(c0) | set(c1) if k not in labels):
-            lines.append("  %-20s %-44s %s" % (one_line(labels.get(key, key))[:20], one_line(_cell_text(c0.get(key)))[:44],
+            lines.append("  %-24s %-50s %s" % (one_line(labels.get(key, key))[:24], one_line(_cell_text(c0.get(key)))[:50],
                                                one_line(_cell_text(c1.get(key)))))
     return "\n".join(lines) + "\n"
 

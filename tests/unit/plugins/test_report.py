@@ -325,7 +325,7 @@ def test_state_findings_name_dropped_suites_and_tls12():
 
 
 def test_state_findings_do_not_duplicate_plan_findings():
-    state = {"server_protocols": ["TLS 1.2"], "dropped_cipher_suites": ["X"]}
+    state = {"server_protocols": ["TLS 1.2"], "cipher_suites_source": "policy", "dropped_cipher_suites": ["X"]}
     raw = {"state": state, "findings": [{"code": "suite-name-invalid", "item": "X", "severity": "error"}]}
     assert len(rep.FleetReport.from_results({"h": raw}).hosts[0]["findings"]) == 1
 
@@ -396,3 +396,10 @@ def test_unreachable_endpoint_is_a_failed_probe():
     host = rep.FleetReport.from_results({"h": {"verify": [{"host": "h", "port": 1, "reachable": False,
                                                            "failed": True, "error": "refused"}]}}).hosts[0]
     assert host["status"] == "failed"
+
+
+def test_dropped_names_in_windows_own_local_list_are_info_only():
+    state = {"server_protocols": ["TLS 1.2"], "cipher_suites_source": "local",
+             "dropped_cipher_suites": [{"name": "TLS_RSA_WITH_NULL_SHA", "reason": "used only on request"}]}
+    (finding,) = rep.FleetReport.from_results({"h": {"state": state}}).hosts[0]["findings"]
+    assert (finding["code"], finding["severity"]) == ("suite-not-used", "info")
