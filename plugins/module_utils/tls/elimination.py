@@ -121,11 +121,24 @@ def _finish(result: Elimination, bundles_with_hits: int) -> Elimination:
 
 
 async def detect_order(send: HelloSender, result: Elimination) -> None:
-    """One reversed hello: the server's first pick again = server order; our first offer = client order. When
-    hits came from several bundles and the server enforces its order, one more elimination over the accepted
-    suites gives the global order."""
+    """When hits came from several bundles, first one elimination over the accepted suites alone, so the pick
+    order covers all of them; then one reversed hello: the server's first pick again = server order, our first
+    offer = client order."""
     if len(result.accepted) < 2:
         return
+    if result.bundles_with_hits > 1:
+        ordered: List[int] = []
+        remaining = list(result.accepted)
+        while remaining:
+            ex = await send(result.version, remaining)
+            result.exchanges += 1
+            if ex.outcome not in ("hello", "hrr") or ex.hello.cipher_suite not in remaining:
+                break
+            ordered.append(ex.hello.cipher_suite)
+            remaining.remove(ex.hello.cipher_suite)
+        if remaining:
+            return  # the server changed its mind between connections: leave the order unknown
+        result.accepted = ordered
     ex = await send(result.version, list(reversed(result.accepted)))
     result.exchanges += 1
     if ex.outcome not in ("hello", "hrr") or ex.hello.version != result.version:
@@ -140,19 +153,6 @@ async def detect_order(send: HelloSender, result: Elimination) -> None:
         result.anomalies.append("neither server nor client order (reversed offer picked %s): the server may "
                                 "group suites of equal preference or prefer ChaCha20 for some clients"
                                 % iana.suite_name(pick))
-        return
-    if result.server_order and result.bundles_with_hits > 1:
-        ordered: List[int] = []
-        remaining = list(result.accepted)
-        while remaining:
-            ex = await send(result.version, remaining)
-            result.exchanges += 1
-            if ex.outcome not in ("hello", "hrr") or ex.hello.cipher_suite not in remaining:
-                break
-            ordered.append(ex.hello.cipher_suite)
-            remaining.remove(ex.hello.cipher_suite)
-        if not remaining:
-            result.accepted = ordered
 
 
 async def eliminate_groups_tls13(send_groups: Callable[[List[int]], Awaitable[Exchange]],

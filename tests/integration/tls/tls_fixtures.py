@@ -142,3 +142,86 @@ def tls_server(workdir: Path, pki: Dict[str, Path], cert: str = "rsa", ciphers: 
     if curve:
         args += ["--curve", curve]
     return ServerProcess("tls", workdir, *args)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class CommandServer(ServerProcess):
+    """A third-party server (openssl s_server, nginx) under ``timeout``, so it exits by itself; stopped by PID."""
+
+    def __init__(self, cmd: List[str], port: int, cwd: Optional[Path] = None) -> None:
+        import socket
+
+        self.proc = subprocess.Popen(["timeout", str(LIFETIME)] + cmd, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=cwd)
+        self.pid = self.proc.pid
+        self.port = port
+        deadline = time.time() + 10
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError("%s exited: %s" % (cmd[0], self.proc.stderr.read().decode()))
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.time() > deadline:
+                    self.stop()
+                    raise RuntimeError("%s did not start listening" % cmd[0])
+                time.sleep(0.05)
+
+
+def openssl_server(workdir: Path, pki: Dict[str, Path], ciphers: str, protocol: str = "-tls1_2",
+                   server_order: bool = True) -> CommandServer:
+    port = free_port()
+    cmd = ["openssl", "s_server", "-accept", "127.0.0.1:%d" % port, "-cert", str(pki["rsa"]),
+           "-key", str(pki["rsa_key"]), "-cipher", ciphers, protocol, "-www", "-quiet", "-naccept", "10000"]
+    if server_order:
+        cmd.append("-serverpref")
+    return CommandServer(cmd, port)
+
+
+NGINX_CONF = """
+daemon off;
+master_process on;
+worker_processes 1;
+user root;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log;
+events {{ worker_connections 512; }}
+http {{
+  access_log off;
+  client_body_temp_path {prefix}/cb; proxy_temp_path {prefix}/px; fastcgi_temp_path {prefix}/fc;
+  uwsgi_temp_path {prefix}/uw; scgi_temp_path {prefix}/sc;
+  server {{
+    listen 127.0.0.1:{port} ssl http2;
+    ssl_certificate {cert};
+    ssl_certificate_key {key};
+    ssl_protocols {protocols};
+    ssl_ciphers {ciphers};
+    ssl_prefer_server_ciphers {prefer};
+    ssl_ecdh_curve prime256v1:secp384r1;
+    ssl_session_tickets off;
+    location / {{ return 200 "ok"; }}
+  }}
+}}
+"""
+
+
+def nginx_server(workdir: Path, pki: Dict[str, Path], ciphers: str, protocols: str = "TLSv1.2",
+                 server_order: bool = True) -> CommandServer:
+    import shutil
+
+    port = free_port()
+    prefix = workdir / ("nginx-%d" % port)
+    prefix.mkdir()
+    conf = prefix / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(prefix=prefix, port=port, cert=pki["rsa"], key=pki["rsa_key"],
+                                      protocols=protocols, ciphers=ciphers, prefer="on" if server_order else "off"))
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    return CommandServer([nginx, "-c", str(conf), "-p", str(prefix)], port)

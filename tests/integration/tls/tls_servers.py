@@ -71,7 +71,7 @@ def serve_raw(conn: socket.socket, mode: str, deadline: float) -> None:
         elif mode == "badlen":
             conn.sendall(b"\x16\x03\x03\x40\x00\x02\x00\x00\x46\x03\x03")
         elif mode == "endless":
-            record = b"\x16\x03\x03\x00\x04\x00\x00\x00\x00"  # HelloRequest records, forever
+            record = b"\x17\x03\x03\x00\x04\x00\x00\x00\x00"  # well-formed application-data records, forever
             while time.time() < deadline:
                 conn.sendall(record * 512)
         elif mode == "drip":
@@ -92,6 +92,8 @@ def serve_raw(conn: socket.socket, mode: str, deadline: float) -> None:
 
 def build_context(args) -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if args.ciphers:  # before the certificate: @SECLEVEL=0 is what lets a SHA-1 chain load
+        ctx.set_ciphers(args.ciphers)
     ctx.load_cert_chain(args.cert, args.key)
     if args.cert2:
         ctx.load_cert_chain(args.cert2, args.key2)
@@ -99,8 +101,6 @@ def build_context(args) -> ssl.SSLContext:
                 "1.3": ssl.TLSVersion.TLSv1_3}
     ctx.minimum_version = versions[args.min]
     ctx.maximum_version = versions[args.max]
-    if args.ciphers:
-        ctx.set_ciphers(args.ciphers)
     if args.server_order:
         ctx.options |= ssl.OP_CIPHER_SERVER_PREFERENCE
     else:  # Python's server context prefers its own order by default
