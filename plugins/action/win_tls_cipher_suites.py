@@ -100,8 +100,7 @@ class ActionModule(SchannelAction):
         if isinstance(restore, dict):
             suites, curves = restore.get("cipher_suites"), restore.get("ecc_curves")
         elif args.get("profile"):
-            from ansible_collections.tlsops.schannel.plugins.action.win_schannel import compile_profile
-            suites, curves, findings = self._profile_lists(args["profile"], facts, version, compile_profile)
+            suites, curves, findings = self._profile_lists(args["profile"], facts, version)
         elif args["state"] == "present":
             base = layer_suites if layer_suites is not None else facts["cipher_suites"]["configured"]
             if args.get("cipher_suites") is not None:
@@ -190,22 +189,17 @@ class ActionModule(SchannelAction):
                         "data": list(curves)})
         return ops
 
-    def _profile_lists(self, profile, facts, version, compile_profile):
-        from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import compiler  # noqa: F401
-        from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
-        loaded = profiles.load_profile(profile) if hasattr(profiles, "load_profile") else profiles.load(profile)
-        plan = compiler.compile_plan(loaded, facts)
-        get = (lambda k: getattr(plan, k, None)) if not isinstance(plan, dict) else plan.get
-        findings = [f.as_dict() if hasattr(f, "as_dict") else dict(f) for f in (get("findings") or [])]
+    def _profile_lists(self, profile, facts, version):
+        from ansible_collections.tlsops.schannel.plugins.action.win_schannel import compile_settings, load_profile
+
+        _ops, findings, plan = compile_settings(load_profile(profile), facts)
         errors = [f for f in findings if f.get("severity") == "error"]
         if errors:
             raise Refused({"failed": True, "changed": False, "findings": findings,
                            "msg": "the plan has error findings, nothing was written: %s" % "; ".join(
                                "%s (%s)" % (f.get("message"), f.get("item")) for f in errors)})
-        curves = get("ecc_curves")
-        if curves is not None and not at_least(version, "2016"):
-            curves = None
-        return list(get("cipher_suites") or []) or None, (list(curves) if curves else None), findings
+        curves = plan.ecc_curves if at_least(version, "2016") else None
+        return (list(plan.cipher_suites) if plan.cipher_suites else None), (list(curves) if curves else None), findings
 
     def _restore_policy(self, args, task_vars, facts, ops):
         """A policy-scope backup is a list of registry operations; win_schannel.ps1 applies those."""

@@ -272,3 +272,40 @@ def test_key_creation_never_reaches_above_the_dumped_roots():
     out = _regops.with_key_creation({}, [op], ["HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v2.0.50727"])
     assert [o["path"] for o in out] == [op["path"], op["path"]] and out[0]["name"] is None
     assert _regops.with_key_creation({}, [op], []) == [op]
+
+
+# -- profiles (knowledge engine: profile loader + compiler) ---------------------------------------------------------
+def test_profile_compiles_without_the_suite_order():
+    result, rec = run_action(ActionModule, {"profile": "mozilla_intermediate"})
+    assert not result.get("failed"), result
+    paths = {op["path"] for op in result["operations"]}
+    assert SCHANNEL + "\\Protocols\\TLS 1.0\\Server" in paths
+    assert not any("\\Policies\\" in p for p in paths)  # the order belongs to win_tls_cipher_suites
+    assert all(f["severity"] != "error" for f in result["findings"])
+    assert rec.names() == ["win_schannel_info", "win_schannel"]
+
+
+def test_setting_that_contradicts_the_profile_fails():
+    result, rec = run_action(ActionModule, {"profile": "mozilla_intermediate", "protocols": {"TLS 1.0": "enabled"}})
+    assert result["failed"] and result["field"] == "protocols.TLS 1.0" and "contradicts the profile" in result["msg"]
+    assert "win_schannel" not in rec.names()
+
+
+def test_setting_that_agrees_with_the_profile_is_fine():
+    result, _ = run_action(ActionModule, {"profile": "mozilla_intermediate", "protocols": {"TLS 1.0": "disabled"},
+                                          "dotnet_strong_crypto": "enabled"})
+    assert not result.get("failed"), result
+
+
+def test_unknown_profile_names_the_valid_ones():
+    result, rec = run_action(ActionModule, {"profile": "mozila_intermediate"})
+    assert result["failed"] and result["field"] == "profile" and "mozilla_intermediate" in result["msg"]
+    assert "win_schannel" not in rec.names()
+
+
+def test_error_findings_refuse():
+    """A profile that is not achievable on the host (SCH009) is refused before any write."""
+    result, rec = run_action(ActionModule, {"profile": "mozilla_modern"})  # TLS 1.3 only: not on 2019
+    assert result["failed"] and "error findings" in result["msg"], result
+    assert any(f["severity"] == "error" for f in result["findings"])
+    assert "win_schannel" not in rec.names()

@@ -168,3 +168,22 @@ def test_guard_refuses_a_list_the_controller_cannot_use():
 def test_policy_backup_file(tmp_path):
     result, _ = _run({"cipher_suites": GCM, "backup": True, "backup_dir": str(tmp_path)})
     assert result["backup_file"].startswith(str(tmp_path))
+
+
+def test_profile_order_for_the_host_version():
+    result, rec = _run({"profile": "mozilla_intermediate"})
+    assert not result.get("failed"), result
+    sent = _sent(rec)
+    assert sent["scope"] == "policy" and sent["cipher_suites"][0].startswith("TLS_ECDHE_")
+    assert sent["ecc_curves"]
+    old, rec = _run({"profile": "ios_ats"}, info=RECORDED_INFO_2008R2)
+    if not old.get("failed"):
+        assert all(not n.startswith("TLS_ECDHE_") or n.endswith(("_P256", "_P384", "_P521"))
+                   for n in _sent(rec)["cipher_suites"])
+        assert _sent(rec)["ecc_curves"] is None
+
+
+def test_profile_and_list_are_exclusive():
+    from ansible.errors import AnsibleActionFail
+    with pytest.raises(AnsibleActionFail, match="mutually exclusive"):
+        _run({"profile": "mozilla_intermediate", "cipher_suites": GCM})
