@@ -69,6 +69,8 @@ def _allowed(error):
     """Allowed values or keys for a jsonschema error, for the message."""
     errors = [error] + list(error.context or [])
     for err in errors:
+        if isinstance(err.schema, dict) and "enum" in err.schema:
+            return ", ".join(str(v) for v in err.schema["enum"])
         if err.validator == "enum":
             return ", ".join(str(v) for v in err.validator_value)
         if err.validator == "additionalProperties":
@@ -94,6 +96,8 @@ def validate(data, source, definition=None):
     path = list(best.absolute_path) or list(error.absolute_path)
     allowed = _allowed(best) or _allowed(error)
     message = best.message
+    if isinstance(best.instance, bool):
+        message += " (YAML reads on/off/yes/no/true/false as booleans: write enabled/disabled)"
     raise SchannelInputError("%s: %s" % (source, _path_text(path)),
                              "%s%s" % (message, "; allowed: %s" % allowed if allowed else ""))
 
