@@ -140,7 +140,7 @@ def stop_twins(state_dir, names=None, timeout: float = 10.0) -> list:
     if doc:
         _write_json(state / "twins.json", doc)
         write_inventory(state / "inventory.yml", twins)
-    return [n for n, _ in signalled]
+    return [entry[0] for entry in signalled]
 
 
 def _alive(pid: int) -> bool:

@@ -134,7 +134,7 @@ def derive(version: str, boot_registry: dict, live_registry: dict, certificate) 
     if order12:
         probe = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         try:
-            probe.set_ciphers(":".join(n for _, n in order12) + ":@SECLEVEL=0")
+            probe.set_ciphers(":".join(entry[1] for entry in order12) + ":@SECLEVEL=0")
             accepted = {c["id"] & 0xFFFF for c in probe.get_ciphers() if c.get("protocol") != "TLSv1.3"}
         except ssl.SSLError:
             accepted = set()

@@ -46,7 +46,7 @@ def parse(command: str, arguments: str, stdin: bytes) -> Invocation:
     script = decode_command(command, arguments)
     if b"\0\0\0\0" not in stdin:
         return Invocation(kind="script", script=script)
-    _bootstrap, _, rest = stdin.partition(b"\0\0\0\0")
+    rest = stdin.partition(b"\0\0\0\0")[2]  # [0] is the bootstrap manifest (exec_wrapper)
     manifest_text = rest.split(b"\0\0\0\0")[0].strip()
     manifest = json.loads(manifest_text) if manifest_text else {}
     actions = manifest.get("actions") or []

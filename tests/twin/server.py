@@ -79,7 +79,7 @@ class _WinRMHandler(http.server.BaseHTTPRequestHandler):
         if not header.startswith("Basic "):
             return False
         try:
-            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+            user, dummy, password = base64.b64decode(header[6:]).decode().partition(":")
         except ValueError:
             return False
         cfg = self.server.twin.host.config
@@ -142,7 +142,7 @@ class Twin:
         self.winrs = WinRS(Executor(self.host), f"http://{config.address}/wsman")
         self.connections: set = set()
         self.servers: dict = {}
-        self.ports = {name: int(config.ports.get(name, 0)) for name, _, _ in self.LISTENERS}
+        self.ports = {name: int(config.ports.get(name, 0)) for name, dummy, dummy2 in self.LISTENERS}
 
     def start(self) -> None:
         for name, handler, tls in self.LISTENERS:
@@ -198,4 +198,3 @@ def serve(config: TwinConfig) -> None:
 
 def config_from_json(text: str) -> TwinConfig:
     return TwinConfig(**json.loads(text))
-
