@@ -1,0 +1,164 @@
+"""Wire format: ClientHello builder round-trips through the parser; the server-flight parser handles every
+message it must, and on hostile input fails only with WireError (hypothesis, bounded examples)."""
+from __future__ import annotations
+
+import struct
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana, wire
+
+
+def record(ctype: int, payload: bytes, version: int = 0x0303) -> bytes:
+    return struct.pack(">BHH", ctype, version, len(payload)) + payload
+
+
+def handshake(msg_type: int, body: bytes) -> bytes:
+    return struct.pack(">B", msg_type) + len(body).to_bytes(3, "big") + body
+
+
+def server_hello(suite: int, version: int = 0x0303, extensions: bytes = b"", random: bytes = b"\x11" * 32) -> bytes:
+    body = struct.pack(">H", version) + random + b"\x00" + struct.pack(">HB", suite, 0)
+    if extensions:
+        body += struct.pack(">H", len(extensions)) + extensions
+    return handshake(wire.HS_SERVER_HELLO, body)
+
+
+def ext(t: int, data: bytes) -> bytes:
+    return struct.pack(">HH", t, len(data)) + data
+
+
+def test_client_hello_round_trip_tls13():
+    params = wire.HelloParams(max_version=wire.TLS13, min_version=wire.TLS12, cipher_suites=[0x1301, 0xC02F, 0x000A],
+                              server_name="iis.example.com", alpn=["h2", "http/1.1"], key_share_groups=[0x001D, 0x0017],
+                              groups=[0x001D, 0x0017, 0x0018])
+    hello = wire.parse_client_hello(wire.build_client_hello(params))
+    assert hello["legacy_version"] == wire.TLS12
+    assert hello["cipher_suites"] == [0x1301, 0xC02F, 0x000A, 0x00FF]
+    assert hello["server_name"] == "iis.example.com"
+    assert hello["alpn"] == ["h2", "http/1.1"]
+    assert hello["supported_versions"] == [wire.TLS13, wire.TLS12]
+    assert hello["groups"] == [0x001D, 0x0017, 0x0018]
+    assert len(hello["key_share"][0x001D]) == 32 and len(hello["key_share"][0x0017]) == 65  # real keys
+    assert len(hello["session_id"]) == 32
+
+
+def test_client_hello_tls10_has_no_tls12_extensions_and_no_sni_for_ip():
+    raw = wire.build_client_hello(wire.HelloParams(max_version=wire.TLS10, cipher_suites=[0x002F],
+                                                   server_name="127.0.0.1", renegotiation_scsv=False))
+    assert raw[:3] == b"\x16\x03\x01"
+    hello = wire.parse_client_hello(raw)
+    assert hello["legacy_version"] == wire.TLS10
+    assert hello["cipher_suites"] == [0x002F]
+    assert wire.EXT_SIGNATURE_ALGORITHMS not in hello["extensions"]
+    assert wire.EXT_SERVER_NAME not in hello["extensions"] and "supported_versions" not in hello
+
+
+def test_client_hello_padding_and_large_bundle():
+    raw = wire.build_client_hello(wire.HelloParams(max_version=wire.TLS12, cipher_suites=list(range(1, 60))))
+    handshake_len = len(raw) - 5
+    assert not 256 <= handshake_len < 512
+    big = wire.build_client_hello(wire.HelloParams(max_version=wire.TLS12, cipher_suites=list(iana.TLS12_CODES)))
+    assert len(wire.parse_client_hello(big)["cipher_suites"]) == len(iana.TLS12_CODES) + 1
+    with pytest.raises(ValueError):
+        wire.build_client_hello(wire.HelloParams(cipher_suites=[], renegotiation_scsv=False))
+
+
+def test_parse_tls12_flight_with_certificate_and_ecdhe_key_exchange():
+    cert = b"\x30\x82" + b"x" * 10
+    certs = (len(cert)).to_bytes(3, "big") + cert
+    cert_msg = handshake(wire.HS_CERTIFICATE, len(certs).to_bytes(3, "big") + certs)
+    ske = handshake(wire.HS_SERVER_KEY_EXCHANGE, b"\x03\x00\x17" + b"\x41" + b"\x04" * 65)
+    alpn = ext(wire.EXT_ALPN, b"\x00\x03\x02h2")
+    flight = server_hello(0xC027, extensions=alpn + ext(wire.EXT_RENEGOTIATION_INFO, b"\x00")) + cert_msg + ske + \
+        handshake(wire.HS_SERVER_HELLO_DONE, b"")
+    # split across records and across TCP reads
+    data = record(22, flight[:30]) + record(22, flight[30:])
+    parser = wire.FlightParser()
+    for i in range(0, len(data), 7):
+        parser.feed(data[i:i + 7])
+    f = parser.flight
+    assert parser.done("flight")
+    assert f.server_hello.cipher_suite == 0xC027 and f.server_hello.alpn == "h2"
+    assert f.server_hello.secure_renegotiation
+    assert f.certificates == [cert]
+    assert f.key_exchange.named_group == 0x0017
+
+
+def test_parse_dhe_key_exchange_size():
+    p = b"\xff" * 256
+    ske = handshake(wire.HS_SERVER_KEY_EXCHANGE, struct.pack(">H", len(p)) + p + b"\x00\x01\x02")
+    data = record(22, server_hello(0x009E) + ske + handshake(wire.HS_SERVER_HELLO_DONE, b""))
+    assert wire.parse_flight(data).key_exchange.dh_bits == 2048
+
+
+def test_parse_tls13_server_hello_and_hrr():
+    sv = ext(wire.EXT_SUPPORTED_VERSIONS, b"\x03\x04")
+    sh = wire.parse_flight(record(22, server_hello(0x1302, extensions=sv + ext(wire.EXT_KEY_SHARE, b"\x00\x1d\x00\x20"
+                                                                                + b"k" * 32))))
+    assert sh.server_hello.version == wire.TLS13 and sh.server_hello.selected_group == 0x001D
+    assert not sh.server_hello.is_hrr
+    hrr = wire.parse_flight(record(22, server_hello(0x1301, extensions=sv + ext(wire.EXT_KEY_SHARE, b"\x00\x17"),
+                                                    random=wire.HRR_RANDOM)))
+    assert hrr.server_hello.is_hrr and hrr.server_hello.selected_group == 0x0017
+
+
+def test_parse_alert():
+    f = wire.parse_flight(record(21, b"\x02\x28"))
+    assert f.alert.name == "handshake_failure"
+    assert wire.FlightParser().done("hello") is False
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"HTTP/1.1 400 Bad Request\r\n", "not a TLS record"),
+    (record(22, handshake(2, b"\x03\x03")), "truncated"),
+    (b"\x16\x03\x03\xff\xff", "exceeds"),
+    (record(22, handshake(11, b"\x00\x00\x01")), "before ServerHello"),
+    (record(21, b"\x02"), "alert record shorter"),
+    (record(22, b"\x02\xff\xff\xff"), "too large"),
+])
+def test_parse_rejects_malformed(data, message):
+    with pytest.raises(wire.WireError, match=message):
+        wire.parse_flight(data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=600))
+def test_fuzz_random_bytes_only_raise_wire_error(data):
+    parser = wire.FlightParser()
+    try:
+        parser.feed(data)
+        parser.done("flight")
+    except wire.WireError:
+        pass
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=0xFFFF), st.binary(max_size=80), st.integers(min_value=0, max_value=200),
+       st.sampled_from([2, 11, 12, 14, 99]), st.integers(min_value=0, max_value=20))
+def test_fuzz_mutated_handshakes(suite, extensions, cut, msg_type, flip):
+    """Well-framed records around mutated bodies: the parser must answer or raise WireError, never crash."""
+    body = bytearray(server_hello(suite, extensions=extensions) + handshake(msg_type, extensions))
+    if flip and flip < len(body):
+        body[flip] ^= 0xFF
+    data = record(22, bytes(body[: max(len(body) - cut, 0)]))
+    try:
+        wire.parse_flight(data)
+    except wire.WireError:
+        pass
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=0xFFFE), min_size=1, max_size=300, unique=True),
+       st.sampled_from([wire.SSL3, wire.TLS10, wire.TLS11, wire.TLS12, wire.TLS13]),
+       st.lists(st.sampled_from(["h2", "http/1.1", "spdy/3"]), max_size=3, unique=True))
+def test_fuzz_builder_round_trip(suites, version, alpn):
+    suites = [s for s in suites if s != 0x00FF]
+    if not suites:
+        return
+    params = wire.HelloParams(max_version=version, cipher_suites=suites, alpn=alpn, server_name="a.example")
+    hello = wire.parse_client_hello(wire.build_client_hello(params))
+    assert hello["cipher_suites"][: len(suites)] == suites
+    assert hello.get("alpn", []) == list(alpn)
