@@ -1,0 +1,258 @@
+"""Benchmark the tls_verify probe engine against sslyze and testssl.sh on local servers (not a timed test).
+
+1. One server, full probe: tls_verify's engine (protocols, every suite of the registry, order, groups, certificate
+   + validation, ALPN/h2, 13 client simulations) vs ``sslyze --certinfo`` + all cipher-suite scans + curves vs a
+   full ``testssl`` run. Wall time median/min/max over N runs (interpreter start included for every tool),
+   TCP connections opened (counted by a forwarding proxy in a separate run), ratios.
+2. Batch: 200 endpoints (one nginx listening on 200 ports) in one tls_verify batch vs one sslyze mass scan with the
+   same scan commands: throughput (endpoints/s), peak RSS of the scanning process.
+
+``--short``: one run each on tiny inputs (1 server, 3 endpoints, sslyze TLS 1.2 only, ``testssl --version``) to prove
+the benchmark still runs; nothing is timed against targets. Results go to stdout and benchmarks/results/probe.json.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "tests" / "integration" / "tls"))
+
+import tls_fixtures as tf  # noqa: E402
+
+PY = sys.executable
+COLLECTIONS = str(REPO / ".cache" / "collections")
+R2_SUITES = "ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA:AES128-SHA"  # scanner-anchors server A
+
+PROBE_SNIPPET = r"""
+import json, sys
+sys.path.insert(0, %(collections)r)
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import probe
+ports = [int(p) for p in sys.argv[1].split(",")]
+targets = [probe.Target("127.0.0.1", p, "localhost") for p in ports]
+res = probe.run(targets, probe.ProbeOptions(ca_path=sys.argv[2], timeout=5, concurrency=int(sys.argv[3]),
+                                            policies=("ios_ats", "http2", "mozilla_intermediate")))
+print(json.dumps({"connections": sum(r.connections for r in res), "ok": sum(1 for r in res if r.supported_protocols),
+                  "n": len(res)}))
+"""
+
+
+def timed(cmd, env=None):
+    """Run ``cmd`` under GNU time: (wall seconds, peak RSS MB, stdout)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tfile:
+        started = time.monotonic()
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tfile.name] + cmd, capture_output=True, text=True,
+                              env=env, timeout=1800)
+        wall = time.monotonic() - started
+        try:
+            rss = int(tfile.read().strip().splitlines()[-1]) / 1024.0
+        except (ValueError, IndexError):
+            rss = float("nan")
+    if proc.returncode not in (0, 1):  # sslyze exits 1 when a compliance check fails
+        raise RuntimeError("%s failed (%d): %s" % (cmd[:3], proc.returncode, proc.stderr[-800:]))
+    return wall, rss, proc.stdout
+
+
+class CountingProxy:
+    """127.0.0.1 TCP forwarder that counts accepted connections (how many a tool opens)."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.count = 0
+        self.loop = asyncio.new_event_loop()
+        self.ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        self.ready.wait(5)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+
+        async def pipe(reader, writer):
+            try:
+                while True:
+                    data = await reader.read(65536)
+                    if not data:
+                        break
+                    writer.write(data)
+                    await writer.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                writer.close()
+
+        async def handle(reader, writer):
+            self.count += 1
+            try:
+                r2, w2 = await asyncio.open_connection("127.0.0.1", self.target_port)
+            except OSError:
+                writer.close()
+                return
+            await asyncio.gather(pipe(reader, w2), pipe(r2, writer))
+
+        async def start():
+            self.server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=1024)
+            self.port = self.server.sockets[0].getsockname()[1]
+            self.ready.set()
+
+        self.loop.run_until_complete(start())
+        self.loop.run_forever()
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+def cmd_probe(ports, ca, concurrency=20):
+    return [PY, "-c", PROBE_SNIPPET % {"collections": COLLECTIONS}, ",".join(map(str, ports)), str(ca),
+            str(concurrency)]
+
+
+def cmd_sslyze(ports, ca, short=False):
+    scans = ["--tlsv1_2"] if short else ["--certinfo", "--certinfo_ca_file", str(ca), "--sslv2", "--sslv3", "--tlsv1",
+                                         "--tlsv1_1", "--tlsv1_2", "--tlsv1_3", "--elliptic_curves"]
+    return [PY, "-m", "sslyze", "--quiet", "--mozilla_config", "disable"] + scans + \
+        ["127.0.0.1:%d" % p for p in ports]
+
+
+def cmd_testssl(port, short=False):
+    if short:
+        return ["testssl", "--version"]
+    return ["testssl", "--quiet", "--color", "0", "--warnings", "off", "--ip", "one", "127.0.0.1:%d" % port]
+
+
+def stats(values):
+    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3), "max": round(max(values), 3),
+            "runs": len(values)}
+
+
+def machine():
+    import ssl
+
+    return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "host": platform.platform(),
+            "cpus": os.cpu_count(), "python": platform.python_version(), "openssl": ssl.OPENSSL_VERSION,
+            "load_1min_start": os.getloadavg()[0]}
+
+
+def bench_single(workdir, pki, runs, testssl_runs, short):
+    if shutil.which("nginx") or Path("/usr/sbin/nginx").exists():
+        server = tf.nginx_server(workdir, pki, R2_SUITES)
+        kind = "nginx 2008 R2-like (TLS 1.2, %s, server order, h2)" % R2_SUITES
+    else:
+        server = tf.tls_server(workdir, pki, ciphers=R2_SUITES, min_version="1.2", max_version="1.2",
+                               server_order=True)
+        kind = "python ssl 2008 R2-like"
+    out = {"server": kind}
+    try:
+        port, ca = server.port, pki["ca"]
+        tools = {"tls_verify": lambda p: cmd_probe([p], ca), "sslyze": lambda p: cmd_sslyze([p], ca, short),
+                 "testssl": lambda p: cmd_testssl(p, short)}
+        for name, make in tools.items():
+            if name == "testssl" and not shutil.which("testssl"):
+                out[name] = {"skipped": "testssl not installed"}
+                continue
+            n = 1 if short else (testssl_runs if name == "testssl" else runs)
+            walls, rss = [], []
+            for _ in range(n):
+                wall, peak, _ = timed(make(port))
+                walls.append(wall)
+                rss.append(peak)
+            proxy = CountingProxy(port)
+            try:
+                _, _, stdout = timed(make(proxy.port))
+                time.sleep(0.2)
+                conns = proxy.count
+            finally:
+                proxy.close()
+            out[name] = {"wall_s": stats(walls), "peak_rss_mb": round(max(rss), 1), "connections": conns,
+                         "command": " ".join(make(port)[:3] + ["..."] if name == "tls_verify" else make(port))}
+            print("  %-10s median %.2f s (min %.2f, max %.2f, %d runs), %d connections, peak %.0f MB" % (
+                name, statistics.median(walls), min(walls), max(walls), n, conns, max(rss)), flush=True)
+    finally:
+        server.stop()
+    if not short and "wall_s" in out.get("sslyze", {}):
+        ours = out["tls_verify"]["wall_s"]["median"]
+        out["ratio_sslyze_over_tls_verify"] = round(out["sslyze"]["wall_s"]["median"] / ours, 1)
+        if "wall_s" in out.get("testssl", {}):
+            out["ratio_testssl_over_tls_verify"] = round(out["testssl"]["wall_s"]["median"] / ours, 1)
+    return out
+
+
+def bench_batch(workdir, pki, count, short):
+    ports = [tf.free_port() for _ in range(count)]
+    prefix = workdir / "nginx-batch"
+    prefix.mkdir()
+    listens = "\n".join("    listen 127.0.0.1:%d ssl;" % p for p in ports)
+    conf = tf.NGINX_CONF.replace("    listen 127.0.0.1:{port} ssl http2;", listens)
+    conf = conf.replace("worker_processes 1;", "worker_processes 2;")
+    (prefix / "nginx.conf").write_text(conf.format(prefix=prefix, port=ports[0], cert=pki["rsa"], key=pki["rsa_key"],
+                                                   protocols="TLSv1.2 TLSv1.3", ciphers="HIGH",
+                                                   prefer="off"))
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        return {"skipped": "nginx not installed"}
+    server = tf.CommandServer([nginx, "-c", str(prefix / "nginx.conf"), "-p", str(prefix)], ports[0])
+    out = {"endpoints": count}
+    try:
+        wall, rss, stdout = timed(cmd_probe(ports, pki["ca"], concurrency=50))
+        data = json.loads(stdout.strip().splitlines()[-1])
+        assert data["ok"] == count, data
+        out["tls_verify"] = {"wall_s": round(wall, 2), "endpoints_per_s": round(count / wall, 1),
+                             "peak_rss_mb": round(rss, 1), "connections": data["connections"]}
+        print("  tls_verify batch: %d endpoints in %.2f s (%.1f/s), peak %.0f MB, %d connections" % (
+            count, wall, count / wall, rss, data["connections"]), flush=True)
+        wall, rss, _ = timed(cmd_sslyze(ports, pki["ca"], short))
+        out["sslyze"] = {"wall_s": round(wall, 2), "endpoints_per_s": round(count / wall, 2),
+                         "peak_rss_mb": round(rss, 1)}
+        print("  sslyze mass scan: %d endpoints in %.2f s (%.2f/s), peak %.0f MB" % (count, wall, count / wall, rss),
+              flush=True)
+        if not short:
+            out["throughput_ratio"] = round(out["tls_verify"]["endpoints_per_s"] / out["sslyze"]["endpoints_per_s"], 1)
+    finally:
+        server.stop()
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--short", action="store_true", help="only check that every benchmark still runs")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--testssl-runs", type=int, default=5)
+    parser.add_argument("--endpoints", type=int, default=200)
+    parser.add_argument("--skip-batch", action="store_true")
+    args = parser.parse_args(argv)
+    results = {"machine": machine()}
+    with tempfile.TemporaryDirectory(prefix="bench-probe-") as tmp:
+        workdir = Path(tmp)
+        pki = tf.make_pki(workdir)
+        print("single server, full probe:", flush=True)
+        results["single"] = bench_single(workdir, pki, args.runs, args.testssl_runs, args.short)
+        if not args.skip_batch:
+            print("batch:", flush=True)
+            results["batch"] = bench_batch(workdir, pki, 3 if args.short else args.endpoints, args.short)
+    single = results["single"]
+    if "ratio_sslyze_over_tls_verify" in single:
+        print("ratios: sslyze/tls_verify %.1fx, testssl/tls_verify %sx" % (
+            single["ratio_sslyze_over_tls_verify"], single.get("ratio_testssl_over_tls_verify", "n/a")))
+    if "throughput_ratio" in results.get("batch", {}):
+        print("batch throughput tls_verify/sslyze %.1fx" % results["batch"]["throughput_ratio"])
+    if not args.short:
+        (HERE / "results").mkdir(exist_ok=True)
+        (HERE / "results" / "probe.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
