@@ -214,8 +214,9 @@ def resolve_profile(name_or_path, overrides=None, search_dirs=None):
     if cached is None:
         cached = apply_overrides(load_profile(name_or_path, search_dirs), overrides)
         cached.setdefault("cipher_suites_literal", [])
-        _CACHE[key] = cached
-    return copy.deepcopy(cached)
+        _CACHE[key] = json.dumps(cached)
+    # a fresh copy per call (callers may change it); a JSON round trip is several times faster than deepcopy
+    return json.loads(_CACHE[key])
 
 
 def alternatives(profile, search_dirs=None):

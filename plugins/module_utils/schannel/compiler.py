@@ -16,7 +16,7 @@ How suite names are treated:
 """
 from __future__ import annotations
 
-import copy
+import json
 import re
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import catalogue
@@ -322,17 +322,24 @@ def _op(managed, desired_value):
     return op
 
 
-def _lookup(dump, path, name):
-    low = path.lower()
+def _index(dump):
+    """lower-case path -> (lower-case name -> value) for one dump."""
+    index = {}
     for key, values in (dump or {}).items():
-        if key.lower() == low:
-            if name is None:
-                return {"type": "key", "data": None}
-            for vname, value in (values or {}).items():
-                if vname.lower() == name.lower():
-                    return value if isinstance(value, dict) else {"type": None, "data": value}
-            return None
-    return None
+        index[key.lower()] = dict((n.lower(), v) for n, v in (values or {}).items())
+    return index
+
+
+def _lookup(index, path, name):
+    values = index.get(path.lower())
+    if values is None:
+        return None
+    if name is None:
+        return {"type": "key", "data": None}
+    value = values.get(name.lower())
+    if value is None:
+        return None
+    return value if isinstance(value, dict) else {"type": None, "data": value}
 
 
 def _same(before, op):
@@ -357,8 +364,9 @@ def _same(before, op):
 def diff_operations(current_dump, operations):
     """The operations that would change ``current_dump``, each with ``before`` ({type, data} or None)."""
     changed = []
+    index = _index(current_dump)
     for op in operations:
-        before = _lookup(current_dump, op["path"], op.get("name"))
+        before = _lookup(index, op["path"], op.get("name"))
         if not _same(before, op):
             item = dict(op)
             item["before"] = before
@@ -366,9 +374,22 @@ def diff_operations(current_dump, operations):
     return changed
 
 
+_PARENTS = {}
+
+
+def _parents(path):
+    """``HKLM\\A``, ``HKLM\\A\\B``, ... ``path`` (memoised: the same few dozen paths recur per host)."""
+    found = _PARENTS.get(path)
+    if found is None:
+        parts = path.split("\\")
+        found = _PARENTS[path] = tuple("\\".join(parts[:i]) for i in range(2, len(parts) + 1))
+    return found
+
+
 def apply_operations(dump, operations):
     """A copy of ``dump`` with ``operations`` applied (value-level and key-level, contract semantics)."""
-    out = copy.deepcopy(dump or {})
+    # values are {type, data} dicts that are replaced, never mutated: a two-level copy is enough
+    out = dict((k, dict(v or {})) for k, v in (dump or {}).items())
     index = dict((k.lower(), k) for k in out)
     for op in operations:
         path, name = op["path"], op.get("name")
@@ -385,9 +406,7 @@ def apply_operations(dump, operations):
                     del out[key][vname]
             continue
         if key is None:
-            parts = path.split("\\")
-            for i in range(2, len(parts) + 1):  # create missing parents like CreateSubKey
-                sub = "\\".join(parts[:i])
+            for sub in _parents(path):  # create missing parents like CreateSubKey
                 if sub.lower() not in index:
                     out[sub] = {}
                     index[sub.lower()] = sub
@@ -535,8 +554,24 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
     return plan
 
 
+_ALTERNATIVE_CACHE = {}
+
+
 def _alternative(profile, facts, certificate, version, alternatives):
-    """The closest achievable alternative: another certificate, a later version, or another profile."""
+    """The closest achievable alternative: another certificate, a later version, or another profile.
+
+    Cached per (profile, version, certificate, management): a fleet has many hosts with the same answer.
+    """
+    key = (json.dumps(profile, sort_keys=True, default=str), version, json.dumps(certificate, sort_keys=True),
+           json.dumps(facts.get("management"), sort_keys=True, default=str), tuple(sorted(alternatives or ())))
+    if key not in _ALTERNATIVE_CACHE:
+        if len(_ALTERNATIVE_CACHE) > 512:
+            _ALTERNATIVE_CACHE.clear()
+        _ALTERNATIVE_CACHE[key] = _find_alternative(profile, facts, certificate, version, alternatives)
+    return _ALTERNATIVE_CACHE[key]
+
+
+def _find_alternative(profile, facts, certificate, version, alternatives):
     hints = []
     if certificate is None or certificate["type"] != "ecdsa":
         trial = dict(facts, certificate_key="ecdsa:p256", current_state=None)

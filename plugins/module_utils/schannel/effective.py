@@ -121,9 +121,13 @@ class EffectiveState(object):
 
     def suites(self, protocol=None, side="server"):
         """SchannelSuite objects in effect, in order, optionally only those usable under ``protocol``."""
-        names = self.cipher_suites if side == "server" else self.client_cipher_suites
-        found = [catalogue.get(n, self.version) for n in names]
-        return [s for s in found if s is not None and (protocol is None or protocol in s.protocols)]
+        memo_key = (protocol, side, self.cipher_suites, self.client_cipher_suites)
+        memo = self.__dict__.setdefault("_suites_memo", {})
+        if memo_key not in memo:
+            names = self.cipher_suites if side == "server" else self.client_cipher_suites
+            found = [catalogue.get(n, self.version) for n in names]
+            memo[memo_key] = [s for s in found if s is not None and (protocol is None or protocol in s.protocols)]
+        return list(memo[memo_key])
 
     def suites_names(self, protocol=None, side="server"):
         return [s.name for s in self.suites(protocol, side)]

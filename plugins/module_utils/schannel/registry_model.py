@@ -109,9 +109,9 @@ class ManagedValue(object):
     allowed: tuple = field(default=())
     description: str = ""
 
-    @property
-    def key(self):
-        return (self.path.lower(), self.name.lower())
+    def __post_init__(self):
+        # the (path, name) identity, lower-cased like the registry compares; computed once (hot in the compiler)
+        object.__setattr__(self, "key", (self.path.lower(), self.name.lower()))
 
     @property
     def full_name(self):

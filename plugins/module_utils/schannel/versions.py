@@ -88,6 +88,8 @@ def resolve_windows_version(value, field="windows_version"):
     >>> resolve_windows_version("Windows Server 2019 Datacenter")
     '2019'
     """
+    if value.__class__ is str and value in WINDOWS_VERSIONS:  # fast path: already a key (hot in loops)
+        return value
     if isinstance(value, WindowsVersion):
         return value.key
     if isinstance(value, bool) or value is None:
