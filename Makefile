@@ -16,6 +16,8 @@ PYTEST_ARGS ?=
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export TLSOPS_COLLECTIONS_ROOT := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
+# Ansible's and Molecule's own scratch folders stay inside the project (default: ~/.ansible).
+export ANSIBLE_HOME := $(CURDIR)/build/ansible-home
 # Tools call each other by name (antsibull-docs runs ansible-galaxy, molecule runs ansible-playbook).
 export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -79,6 +81,7 @@ changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 
 molecule: venv system-deps
+	mkdir -p build/molecule/inventory
 	$(BIN)/molecule test -s default
 
 bench: venv system-deps
