@@ -33,15 +33,16 @@ class _Server(http.server.ThreadingHTTPServer):
         super().__init__(address, handler)
 
     def finish_request(self, request, client_address):
-        self.twin.connections.add(request)
+        raw = request
+        self.twin.connections.add(raw)  # a reboot resets every open connection
         try:
             if self.tls:
-                request = self._handshake(request)
+                request = self._handshake(raw)
                 if request is None:
                     return
             self.RequestHandlerClass(request, client_address, self)
         finally:
-            self.twin.connections.discard(request)
+            self.twin.connections.discard(raw)
 
     def _handshake(self, sock):
         try:
@@ -115,6 +116,7 @@ class _WinRMHandler(http.server.BaseHTTPRequestHandler):
 class _IISHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Microsoft-IIS/10.0"
+    timeout = 120  # idle keep-alive connections of probes and browsers do not pin a thread for the whole lifetime
 
     def log_message(self, *args):
         pass

@@ -133,3 +133,10 @@ def test_twins_exit_by_themselves_after_their_lifetime(start):
         time.sleep(0.2)
     assert not api._alive(pid)
     assert status(state, "brief")["state"] == "stopped"
+
+
+def test_ansible_over_winrm_https_and_the_lockout(start):
+    state, _doc = start("good:2016", "locked:2008r2::ios_ats_failure", scheme="https")
+    proc = ansible(state, "all", "-m", "ansible.windows.win_ping", check=False)
+    assert "good | SUCCESS" in proc.stdout
+    assert "locked | UNREACHABLE" in proc.stdout and "reset" in proc.stdout.lower()
