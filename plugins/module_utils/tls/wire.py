@@ -541,7 +541,10 @@ def parse_client_hello(record: bytes) -> Dict[str, object]:
         s = _Reader(exts[EXT_SERVER_NAME], "SNI")
         names = _Reader(s.vec16(), "SNI list")
         names.u8()
-        out["server_name"] = names.vec16().decode("idna")
+        try:
+            out["server_name"] = names.vec16().decode("idna")
+        except UnicodeError:
+            raise WireError("ClientHello: server_name is not a valid host name") from None
     if EXT_SUPPORTED_GROUPS in exts:
         g = _Reader(exts[EXT_SUPPORTED_GROUPS], "groups").vec16()
         out["groups"] = [struct.unpack(">H", g[i:i + 2])[0] for i in range(0, len(g) - 1, 2)]
@@ -552,7 +555,10 @@ def parse_client_hello(record: bytes) -> Dict[str, object]:
         a = _Reader(_Reader(exts[EXT_ALPN], "ALPN").vec16(), "ALPN list")
         protos = []
         while a.remaining:
-            protos.append(a.vec8().decode("ascii"))
+            try:
+                protos.append(a.vec8().decode("ascii"))
+            except UnicodeDecodeError:
+                raise WireError("ClientHello: ALPN protocol is not ASCII") from None
         out["alpn"] = protos
     if EXT_KEY_SHARE in exts:
         k = _Reader(_Reader(exts[EXT_KEY_SHARE], "key_share").vec16(), "shares")
