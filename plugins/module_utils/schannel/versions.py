@@ -95,6 +95,10 @@ def resolve_windows_version(value, field="windows_version"):
     if isinstance(value, bool) or value is None:
         raise SchannelInputError(field, "no Windows version given; %s" % _FIX)
     if isinstance(value, int):
+        if str(value) in WINDOWS_VERSIONS:  # YAML reads ``windows_version: 2019`` as the int 2019
+            return str(value)
+        if value == 2008:
+            raise SchannelInputError(field, "Windows Server 2008 (non-R2) is not supported; %s" % _FIX)
         return _from_build(value, field, value)
     text = str(value).strip()
     low = text.lower()

@@ -18,12 +18,14 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions 
     (14393, "2016"), ("Microsoft Windows Server 2016 Datacenter", "2016"),
     ("Windows Server 2019 Datacenter", "2019"), ("10.0.17763", "2019"), (17763, "2019"), (19041, "2019"),
     (20348, "2022"), ("10.0.20348.2340", "2022"), (26100, "2025"), ("2025", "2025"),
+    (2012, "2012"), (2016, "2016"), (2019, "2019"), (2022, "2022"), (2025, "2025"),  # YAML ints
 ])
 def test_resolve(value, expected):
     assert resolve_windows_version(value) == expected
 
 
-@pytest.mark.parametrize("value", ["2008", "Windows Server 2008 Standard", 6001, 10240, "10.0", "xp", None, ""])
+@pytest.mark.parametrize("value", ["2008", 2008, "Windows Server 2008 Standard", 6001, 10240, "10.0", "xp", None,
+                                   ""])
 def test_resolve_rejects_with_fix(value):
     with pytest.raises(SchannelInputError) as err:
         resolve_windows_version(value, field="facts.windows_version")
