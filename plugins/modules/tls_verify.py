@@ -128,7 +128,7 @@ options:
     type: bool
     default: true
 notes:
-  - Runs on the controller and talks to the targets directly; use C(delegate_to: localhost).
+  - Runs on the controller and talks to the targets directly; delegate the task to C(localhost).
   - SSL 2.0 is not probed.
   - Client simulation does not model each client's root store (like testssl.sh); trust is checked once against
     O(ca_path) or the system store.
@@ -173,120 +173,120 @@ results:
   type: list
   elements: dict
   contains:
-    host: {description: Host as given., type: str, returned: always}
-    port: {description: Port., type: int, returned: always}
-    sni: {description: Server name sent and checked., type: str, returned: always}
-    address: {description: Address the name resolved to., type: str, returned: when resolvable}
-    reachable: {description: A TCP connection could be opened., type: bool, returned: always}
-    failed: {description: An asserted policy failed or the target could not be probed., type: bool, returned: always}
-    error: {description: Why the target could not be probed., type: str, returned: always}
-    supported_protocols: {description: Versions negotiated, e.g. C(["TLS 1.2", "TLS 1.3"])., type: list, returned: always}
+    host: {description: "Host as given.", type: str, returned: always}
+    port: {description: "Port.", type: int, returned: always}
+    sni: {description: "Server name sent and checked.", type: str, returned: always}
+    address: {description: "Address the name resolved to.", type: str, returned: when resolvable}
+    reachable: {description: "A TCP connection could be opened.", type: bool, returned: always}
+    failed: {description: "An asserted policy failed or the target could not be probed.", type: bool, returned: always}
+    error: {description: "Why the target could not be probed.", type: str, returned: always}
+    supported_protocols: {description: "Versions negotiated, for example C(TLS 1.2) and C(TLS 1.3).", type: list, returned: always}
     protocols:
       description: Per version (C(SSL 3.0) ... C(TLS 1.3)).
       type: dict
       returned: always
       contains:
-        version: {description: Protocol name., type: str}
-        supported: {description: The server negotiates it., type: bool}
-        cipher_suites: {description: Accepted IANA suite names; the server's preference order when server_order., type: list}
-        server_order: {description: True server order, false client order, null unknown or fewer than 2 suites., type: bool}
-        outcome: {description: How the last probe of this version ended (C(reset), C(alert:handshake_failure), C(alert:protocol_version), C(downgrade:TLS 1.0), ...)., type: str}
-        detail: {description: Detail of that outcome., type: str}
-        connections: {description: Connections used for this version., type: int}
-    groups: {description: Supported groups (named curves, FFDHE) in the order the server picked them., type: list, returned: always}
+        version: {description: "Protocol name.", type: str}
+        supported: {description: "The server negotiates it.", type: bool}
+        cipher_suites: {description: "Accepted IANA suite names; the server's preference order when server_order.", type: list}
+        server_order: {description: "True server order, false client order, null unknown or fewer than 2 suites.", type: bool}
+        outcome: {description: "How the last probe of this version ended (C(reset), C(alert:handshake_failure), C(alert:protocol_version), C(downgrade:TLS 1.0), ...).", type: str}
+        detail: {description: "Detail of that outcome.", type: str}
+        connections: {description: "Connections used for this version.", type: int}
+    groups: {description: "Supported groups (named curves, FFDHE) in the order the server picked them.", type: list, returned: always}
     alpn:
       description: ALPN checks.
       type: dict
       returned: when reachable
       contains:
-        h2_tls12: {description: Server selects h2 under TLS 1.2., type: bool}
-        h2_tls13: {description: Server selects h2 under TLS 1.3., type: bool}
-        h2_with_blocklisted_suite: {description: Blocklisted suite the server accepts together with h2 when offered only those., type: str}
-        tls12_alpn: {description: Protocol selected for (h2, http/1.1) under TLS 1.2., type: str}
-        tls13_alpn: {description: Protocol selected for (h2, http/1.1) under TLS 1.3., type: str}
+        h2_tls12: {description: "Server selects h2 under TLS 1.2.", type: bool}
+        h2_tls13: {description: "Server selects h2 under TLS 1.3.", type: bool}
+        h2_with_blocklisted_suite: {description: "Blocklisted suite the server accepts together with h2 when offered only those.", type: str}
+        tls12_alpn: {description: "Protocol selected for (h2, http/1.1) under TLS 1.2.", type: str}
+        tls13_alpn: {description: "Protocol selected for (h2, http/1.1) under TLS 1.3.", type: str}
     certificate:
       description: The chain as served and its analysis.
       type: dict
       returned: when a certificate was read
       contains:
-        source: {description: C(ssl) full handshake or C(tls12-raw) Certificate message., type: str}
+        source: {description: "C(ssl) full handshake or C(tls12-raw) Certificate message.", type: str}
         chain:
           description: Certificates as served, leaf first.
           type: list
           elements: dict
           contains:
-            subject: {description: RFC 4514 subject., type: str}
-            issuer: {description: RFC 4514 issuer., type: str}
-            serial: {description: Serial number (hex)., type: str}
-            not_before: {description: ISO 8601., type: str}
-            not_after: {description: ISO 8601., type: str}
-            days_left: {description: Days until expiry., type: int}
-            lifetime_days: {description: Total validity in days., type: int}
-            expired: {description: Expired now., type: bool}
-            not_yet_valid: {description: Not valid yet., type: bool}
-            key_type: {description: rsa / ecdsa / ed25519 / ed448 / dsa., type: str}
-            key_size: {description: Key size in bits., type: int}
-            curve: {description: Curve of an ECDSA key., type: str}
-            signature_algorithm: {description: e.g. sha256WithRSAEncryption., type: str}
-            signature_hash: {description: sha1 / sha256 / ..., type: str}
-            san_dns: {description: DNS subject alternative names., type: list}
-            san_ip: {description: IP subject alternative names., type: list}
-            is_ca: {description: basicConstraints CA., type: bool}
-            self_signed: {description: Subject equals issuer., type: bool}
-            sha256_fingerprint: {description: Hex SHA-256 of the DER., type: str}
-        chain_length: {description: Certificates served., type: int}
-        chain_in_order: {description: Each certificate is issued by the next., type: bool}
-        hostname: {description: Name checked., type: str}
-        hostname_match: {description: Leaf matches the name., type: bool}
-        trusted: {description: Chain validates against the CA bundle; null when not validated., type: bool}
-        verify_error: {description: OpenSSL's reason when not trusted., type: str}
-        sha1_in_chain: {description: A certificate below the root is SHA-1 signed., type: bool}
-        weak_signature_certificates: {description: Certificates with SHA-1/MD5 signatures., type: list}
-        by_key_type: {description: Leaf summary per key type served (rsa/ecdsa) for the client rules., type: dict}
+            subject: {description: "RFC 4514 subject.", type: str}
+            issuer: {description: "RFC 4514 issuer.", type: str}
+            serial: {description: "Serial number (hex).", type: str}
+            not_before: {description: "ISO 8601.", type: str}
+            not_after: {description: "ISO 8601.", type: str}
+            days_left: {description: "Days until expiry.", type: int}
+            lifetime_days: {description: "Total validity in days.", type: int}
+            expired: {description: "Expired now.", type: bool}
+            not_yet_valid: {description: "Not valid yet.", type: bool}
+            key_type: {description: "rsa / ecdsa / ed25519 / ed448 / dsa.", type: str}
+            key_size: {description: "Key size in bits.", type: int}
+            curve: {description: "Curve of an ECDSA key.", type: str}
+            signature_algorithm: {description: "e.g. sha256WithRSAEncryption.", type: str}
+            signature_hash: {description: "sha1 / sha256 / ...", type: str}
+            san_dns: {description: "DNS subject alternative names.", type: list}
+            san_ip: {description: "IP subject alternative names.", type: list}
+            is_ca: {description: "basicConstraints CA.", type: bool}
+            self_signed: {description: "Subject equals issuer.", type: bool}
+            sha256_fingerprint: {description: "Hex SHA-256 of the DER.", type: str}
+        chain_length: {description: "Certificates served.", type: int}
+        chain_in_order: {description: "Each certificate is issued by the next.", type: bool}
+        hostname: {description: "Name checked.", type: str}
+        hostname_match: {description: "Leaf matches the name.", type: bool}
+        trusted: {description: "Chain validates against the CA bundle; null when not validated.", type: bool}
+        verify_error: {description: "OpenSSL's reason when not trusted.", type: str}
+        sha1_in_chain: {description: "A certificate below the root is SHA-1 signed.", type: bool}
+        weak_signature_certificates: {description: "Certificates with SHA-1/MD5 signatures.", type: list}
+        by_key_type: {description: "Leaf summary per key type served (rsa/ecdsa) for the client rules.", type: dict}
     clients:
       description: Client simulations keyed by client.
       type: dict
       returned: when reachable
       contains:
-        client: {description: Client key., type: str}
-        label: {description: Client name., type: str}
-        connected: {description: The client would complete the handshake., type: bool}
-        protocol: {description: Negotiated version., type: str}
-        cipher_suite: {description: Negotiated IANA suite., type: str}
-        alpn: {description: Negotiated application protocol., type: str}
-        group: {description: Key exchange group., type: str}
-        dh_bits: {description: DHE prime size., type: int}
-        http2_blocked: {description: h2 with an RFC 7540 blocklisted suite (the client aborts h2)., type: bool}
-        reason: {description: Why not, or what is wrong., type: str}
-        symptom: {description: C(tcp_reset), C(alert:<name>), C(certificate_rejected), C(client_policy), C(timeout)., type: str}
+        client: {description: "Client key.", type: str}
+        label: {description: "Client name.", type: str}
+        connected: {description: "The client would complete the handshake.", type: bool}
+        protocol: {description: "Negotiated version.", type: str}
+        cipher_suite: {description: "Negotiated IANA suite.", type: str}
+        alpn: {description: "Negotiated application protocol.", type: str}
+        group: {description: "Key exchange group.", type: str}
+        dh_bits: {description: "DHE prime size.", type: int}
+        http2_blocked: {description: "h2 with an RFC 7540 blocklisted suite (the client aborts h2).", type: bool}
+        reason: {description: "Why not, or what is wrong.", type: str}
+        symptom: {description: "C(tcp_reset), C(alert:<name>), C(certificate_rejected), C(client_policy), C(timeout).", type: str}
     policies:
       description: Policy verdicts keyed by policy.
       type: dict
       returned: when policies were asserted or reported
       contains:
-        policy: {description: Name., type: str}
-        passed: {description: No violation., type: bool}
+        policy: {description: "Name.", type: str}
+        passed: {description: "No violation.", type: bool}
         violations:
           description: What failed.
           type: list
           elements: dict
           contains:
-            rule: {description: Rule id., type: str}
-            message: {description: Explanation., type: str}
-            evidence: {description: Data behind it., type: dict}
-        warnings: {description: Non-failing remarks., type: list}
+            rule: {description: "Rule id.", type: str}
+            message: {description: "Explanation.", type: str}
+            evidence: {description: "Data behind it.", type: dict}
+        warnings: {description: "Non-failing remarks.", type: list}
     findings:
       description: Diagnosis, certificate problems, prediction mismatches.
       type: list
       returned: always
       elements: dict
       contains:
-        code: {description: e.g. C(tcp_reset_after_client_hello), C(plaintext_http), C(prediction_mismatch)., type: str}
-        severity: {description: critical / error / warning / info., type: str}
-        message: {description: Plain explanation., type: str}
-        evidence: {description: Data behind it., type: dict}
-    connections: {description: TCP connections opened for this target., type: int, returned: always}
-    elapsed: {description: Seconds spent on this target., type: float, returned: always}
+        code: {description: "e.g. C(tcp_reset_after_client_hello), C(plaintext_http), C(prediction_mismatch).", type: str}
+        severity: {description: "critical / error / warning / info.", type: str}
+        message: {description: "Plain explanation.", type: str}
+        evidence: {description: "Data behind it.", type: dict}
+    connections: {description: "TCP connections opened for this target.", type: int, returned: always}
+    elapsed: {description: "Seconds spent on this target.", type: float, returned: always}
 failed_targets:
   description: C(host:port) of targets that failed.
   returned: always

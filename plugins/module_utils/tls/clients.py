@@ -100,7 +100,8 @@ def _profile(**kwargs) -> ClientProfile:
     if kwargs.get("source") is None:
         kwargs["source"] = "LOCAL-CAPTURE " + kwargs["key"]
     rules = dict(kwargs.pop("rules"))
-    assert set(rules) == set(RULE_KEYS), rules
+    if set(rules) != set(RULE_KEYS):
+        raise ValueError("client %s: rules must have exactly %s" % (kwargs["key"], ", ".join(RULE_KEYS)))
     return ClientProfile(rules=rules, **kwargs)
 
 
