@@ -517,8 +517,7 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
         if managed.key in desired.values:
             value = desired.values[managed.key][1]
             plan.operations.append(_op(managed, value))
-            if value is not None or current is not None:
-                plan.registry.setdefault(managed.path, {})[managed.name] = value
+            plan.registry.setdefault(managed.path, {})[managed.name] = value
 
     base = current if current is not None else {}
     after = apply_operations(base, plan.operations)
