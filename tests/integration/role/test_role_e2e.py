@@ -31,7 +31,7 @@ def role_vars(tmp_path, **extra):
         "schannel_target": "twins",
         "schannel_profile": "ios_ats",
         "schannel_verify": {"endpoints": [{"port": "{{ tlsops_twin_https_port }}"}], "policies": ["ios_ats"],
-                            "clients": CLIENTS},
+                            "clients": CLIENTS, "validate_certs": False},  # twins: self-signed
         "schannel_backup_dir": str(tmp_path / "backups"),
         "schannel_report_dir": str(tmp_path / "reports"),
     }
