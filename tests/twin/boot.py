@@ -12,6 +12,7 @@ import dataclasses
 import ssl
 import warnings
 
+from . import openssl_ext
 from .knowledge import catalogue, effective, iana
 
 LOCAL_SSL = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\00010002"
@@ -27,6 +28,13 @@ _NO_FLAGS = {
 }
 
 
+TLS13_NAMES = {0x1301: "TLS_AES_128_GCM_SHA256", 0x1302: "TLS_AES_256_GCM_SHA384", 0x1303: "TLS_CHACHA20_POLY1305_SHA256",
+               0x1304: "TLS_AES_128_CCM_SHA256", 0x1305: "TLS_AES_128_CCM_8_SHA256"}
+# Windows curve name -> (OpenSSL group name, TLS named-group code)
+GROUPS = {"curve25519": ("X25519", 0x001D), "NistP256": ("P-256", 0x0017), "NistP384": ("P-384", 0x0018),
+          "NistP521": ("P-521", 0x0019)}
+
+
 def tls12_only(openssl_name: str) -> bool:
     """AEAD and SHA-256/384 MAC suites exist from TLS 1.2 on; the rest work from SSL 3.0/TLS 1.0 up."""
     return any(t in openssl_name for t in ("GCM", "CCM", "CHACHA", "SHA256", "SHA384"))
@@ -39,7 +47,9 @@ class ServedConfig:
     schannel_suites_source: str
     openssl_ciphers: list  # OpenSSL names of the TLS <= 1.2 suites actually served, in server order
     codes_tls12: list  # IANA codes served up to TLS 1.2, in order
-    codes_tls13: list  # TLS 1.3 codes in effect (OpenSSL picks among its own; see README)
+    codes_tls13: list  # TLS 1.3 codes in effect, in order
+    groups: list  # OpenSSL group names in the Windows curve order
+    group_codes: list
     unservable: list  # suites/protocols in effect that OpenSSL 3 here cannot serve
     cert_path: str
     key_path: str
@@ -50,6 +60,10 @@ class ServedConfig:
             return set(self.codes_tls13)
         names = dict(zip(self.codes_tls12, self.openssl_ciphers))
         return {c for c in self.codes_tls12 if wire_version >= 0x0303 or not tls12_only(names[c])}
+
+    def is_ecdhe(self, code: int) -> bool:
+        names = dict(zip(self.codes_tls12, self.openssl_ciphers))
+        return names.get(code, "").startswith("ECDHE")
 
     def context(self) -> ssl.SSLContext | None:
         """A server context for one listener, or None when nothing can be served (every hello gets a reset)."""
@@ -69,6 +83,11 @@ class ServedConfig:
         else:
             ctx.options |= ssl.OP_NO_TLSv1 | ssl.OP_NO_TLSv1_1 | ssl.OP_NO_TLSv1_2
         ctx.load_cert_chain(self.cert_path, self.key_path)
+        self.order_applied = {"tls13": False, "groups": False}
+        if self.codes_tls13:
+            self.order_applied["tls13"] = openssl_ext.set_tls13_suites(ctx, [TLS13_NAMES[c] for c in self.codes_tls13])
+        if self.groups:
+            self.order_applied["groups"] = openssl_ext.set_groups(ctx, self.groups)
         return ctx
 
     def describe(self) -> dict:
@@ -78,6 +97,8 @@ class ServedConfig:
             "cipher_suites_source": self.schannel_suites_source,
             "openssl_ciphers": self.openssl_ciphers,
             "tls13_codes": ["0x%04x" % c for c in self.codes_tls13],
+            "groups": self.groups,
+            "order_applied": getattr(self, "order_applied", None),
             "unservable": self.unservable,
         }
 
@@ -108,8 +129,19 @@ def local_suite_list(live_registry: dict):
     return None
 
 
+def local_curve_list(live_registry: dict):
+    """The twin's local curve order (REG_MULTI_SZ ``EccCurves`` next to the local ``Functions``), or None."""
+    for key, values in live_registry.items():
+        if key.lower() == LOCAL_SSL.lower():
+            for name, value in values.items():
+                if name.lower() == "ecccurves":
+                    return list(value["data"])
+    return None
+
+
 def derive(version: str, boot_registry: dict, live_registry: dict, certificate) -> ServedConfig:
-    state = effective().effective_state(version, boot_registry, local_cipher_suites=local_suite_list(live_registry))
+    state = effective().effective_state(version, boot_registry, local_cipher_suites=local_suite_list(live_registry),
+                                        local_ecc_curves=local_curve_list(live_registry))
     cat, table = catalogue(), iana()
     unservable, order12, codes13 = [], [], []
     for name in state.cipher_suites:
@@ -118,7 +150,10 @@ def derive(version: str, boot_registry: dict, live_registry: dict, certificate) 
             unservable.append(name)
             continue
         if 0x1300 <= code <= 0x13FF:
-            codes13.append(code)
+            if code in TLS13_NAMES and code not in codes13:
+                codes13.append(code)
+            else:
+                unservable.append(name)
             continue
         suite = table.SUITES_BY_CODE.get(code)
         openssl_name = getattr(suite, "openssl_name", None) if suite else None
@@ -156,7 +191,10 @@ def derive(version: str, boot_registry: dict, live_registry: dict, certificate) 
         unservable.append("TLS 1.3 (no TLS 1.3 suite in effect)")
     if not served_codes and any(p != "TLS 1.3" for p in protocols):
         protocols = [p for p in protocols if p == "TLS 1.3"]
+    groups = [GROUPS[c] for c in state.ecc_curves if c in GROUPS]
     return ServedConfig(
+        groups=[g[0] for g in groups],
+        group_codes=[g[1] for g in groups],
         protocols=protocols,
         schannel_suites=list(state.cipher_suites),
         schannel_suites_source=getattr(state, "cipher_suites_source", None),

@@ -21,6 +21,7 @@ class ClientHello:
     cipher_suites: list
     supported_versions: list | None  # from the supported_versions extension, GREASE removed
     sslv2: bool = False
+    groups: list | None = None  # from supported_groups, GREASE removed; None = extension absent
 
     @property
     def versions(self) -> set:
@@ -67,7 +68,7 @@ def parse_hello(record: bytes) -> ClientHello | None:
     if pos >= len(body):
         return ClientHello(legacy, [s for s in suites if s not in GREASE], None)
     pos += 1 + body[pos]  # compression methods
-    supported = None
+    supported = groups = None
     if pos + 2 <= len(body):
         (ext_total,) = struct.unpack("!H", body[pos:pos + 2])
         pos += 2
@@ -78,12 +79,20 @@ def parse_hello(record: bytes) -> ClientHello | None:
             if ext_type == 43 and data:
                 supported = [struct.unpack("!H", data[i:i + 2])[0] for i in range(1, 1 + data[0], 2)]
                 supported = [v for v in supported if v not in GREASE]
+            elif ext_type == 10 and len(data) >= 2:
+                groups = [struct.unpack("!H", data[i:i + 2])[0] for i in range(2, 2 + struct.unpack("!H", data[:2])[0], 2)]
+                groups = [g for g in groups if g not in GREASE]
             pos += 4 + ext_len
-    return ClientHello(legacy, [s for s in suites if s not in GREASE], supported)
+    return ClientHello(legacy, [s for s in suites if s not in GREASE], supported, groups=groups)
 
 
 def shares_something(served, hello: ClientHello) -> tuple[bool, str]:
-    """(handshake may proceed, why not) for a ``boot.ServedConfig``."""
+    """(handshake may proceed, why not) for a ``boot.ServedConfig``, as the project's predictor reasons.
+
+    No shared protocol version is left to OpenSSL, which answers with a ``protocol_version`` alert (the
+    predictor's ``alert:protocol_version``). At the highest shared version, a suite counts when the client offers
+    it and, for ECDHE and TLS 1.3 suites, shares a group with the server's curve list; none -> reset.
+    """
     from .boot import WIRE_VERSIONS
     if served is None:
         return False, "nothing is served (no effective configuration)"
@@ -92,9 +101,13 @@ def shares_something(served, hello: ClientHello) -> tuple[bool, str]:
     server_versions = {WIRE_VERSIONS[p] for p in served.protocols}
     mutual = hello.versions & server_versions
     if not mutual:
-        return False, "no shared protocol version"
+        return True, "no shared protocol version (OpenSSL sends protocol_version)"
     version = max(mutual)
-    if not set(hello.cipher_suites) & served.codes_for(version):
+    shared = set(hello.cipher_suites) & served.codes_for(version)
+    curve_ok = hello.groups is None or not served.group_codes or bool(set(hello.groups) & set(served.group_codes))
+    if not curve_ok:
+        shared = {c for c in shared if not (0x1300 <= c <= 0x13FF or served.is_ecdhe(c))}
+    if not shared:
         return False, "no shared cipher suite for 0x%04x" % version
     return True, ""
 

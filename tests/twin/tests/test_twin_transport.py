@@ -61,7 +61,7 @@ def test_https_winrm_follows_the_twins_own_schannel(pair):
     assert session(doc, "web", "https").run_cmd("hostname").std_out.strip() == b"web"
     with pytest.raises(Exception) as err:  # 2008 R2 with TLS 1.0 only: a modern controller is locked out
         session(doc, "old", "https").run_cmd("hostname")
-    assert "reset" in str(err.value).lower()
+    assert "protocol version" in str(err.value).lower()  # the predictor's alert:protocol_version
 
 
 def _tls(doc, name, ctx):
@@ -102,6 +102,17 @@ def test_no_shared_suite_is_a_tcp_reset_seen_by_a_raw_client(pair):
         assert sock.recv(5)[:1] == b"\x16"
 
 
+def test_tls13_suites_follow_the_windows_list(pair):
+    """2022 does not enable ChaCha20: a TLS 1.3 client offering only that suite is reset; AES-256 comes first."""
+    from tests.twin import openssl_ext
+    _state, doc = pair
+    assert _tls(doc, "ec", _client()) == ("TLSv1.3", "TLS_AES_256_GCM_SHA384")
+    chacha = _client(minimum_version=ssl.TLSVersion.TLSv1_3)
+    assert openssl_ext.set_tls13_suites(chacha, ["TLS_CHACHA20_POLY1305_SHA256"])
+    with pytest.raises(ConnectionResetError):
+        _tls(doc, "ec", chacha)
+
+
 def test_fault_drop_connection_then_recovery(pair):
     state, _doc = pair
     subprocess.run([sys.executable, "-m", "tests.twin", "fault", "--state-dir", str(state), "--name", "web",
@@ -139,4 +150,4 @@ def test_ansible_over_winrm_https_and_the_lockout(start):
     state, _doc = start("good:2016", "locked:2008r2::ios_ats_failure", scheme="https")
     proc = ansible(state, "all", "-m", "ansible.windows.win_ping", check=False)
     assert "good | SUCCESS" in proc.stdout
-    assert "locked | UNREACHABLE" in proc.stdout and "reset" in proc.stdout.lower()
+    assert "locked | UNREACHABLE" in proc.stdout and "protocol version" in proc.stdout.lower()
