@@ -31,11 +31,27 @@ except ImportError as _exc:  # pragma: no cover
 WEAK_HASHES = ("md5", "sha1", "md2", "md4")
 
 
+# A certificate is what a server sent: its names may hold terminal escape sequences, HTML or megabytes of text.
+# Every string taken from it is made printable (control characters as \\xNN) and bounded before it reaches a
+# result, a finding message, a log line or a report.
+MAX_NAME_CHARS = 1024
+_CONTROL = dict((c, "\\x%02x" % c) for c in list(range(0x20)) + list(range(0x7F, 0xA0)))
+
+
+def safe_text(value, limit: int = MAX_NAME_CHARS) -> str:
+    """``value`` with control characters escaped and at most ``limit`` characters (the rest counted)."""
+    raw = str(value)
+    text = raw[:limit].translate(_CONTROL)
+    if len(raw) > limit:
+        text = "%s...(%d more characters)" % (text, len(raw) - limit)
+    return text
+
+
 def _name(name) -> str:
     try:
-        return name.rfc4514_string()
+        return safe_text(name.rfc4514_string())
     except Exception:  # pragma: no cover - odd encodings
-        return repr(name)
+        return safe_text(repr(name))
 
 
 def _utc(cert, attr: str) -> datetime.datetime:
@@ -49,6 +65,15 @@ def describe(der: bytes, now: Optional[datetime.datetime] = None) -> Certificate
     """One DER certificate -> CertificateInfo. Raises ValueError for unparsable input."""
     if not HAS_CRYPTOGRAPHY:
         raise ValueError("the cryptography package is required to analyse certificates: %s" % CRYPTOGRAPHY_ERROR)
+    try:
+        return _describe(der, now)
+    except ValueError:
+        raise
+    except Exception as exc:  # cryptography raises InvalidVersion, UnsupportedAlgorithm, ... for hostile DER
+        raise ValueError("unparsable certificate (%s: %s)" % (type(exc).__name__, safe_text(exc, 200))) from None
+
+
+def _describe(der: bytes, now: Optional[datetime.datetime]) -> CertificateInfo:
     cert = x509.load_der_x509_certificate(der)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     not_before, not_after = _utc(cert, "not_valid_before"), _utc(cert, "not_valid_after")
@@ -77,7 +102,7 @@ def describe(der: bytes, now: Optional[datetime.datetime] = None) -> Certificate
     dns, ips = [], []
     try:
         san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
-        dns = san.get_values_for_type(x509.DNSName)
+        dns = [safe_text(d, 255) for d in san.get_values_for_type(x509.DNSName)]
         ips = [str(i) for i in san.get_values_for_type(x509.IPAddress)]
     except x509.ExtensionNotFound:
         pass
@@ -98,7 +123,7 @@ def describe(der: bytes, now: Optional[datetime.datetime] = None) -> Certificate
 
 def _common_names(der: bytes) -> List[str]:
     cert = x509.load_der_x509_certificate(der)
-    return [a.value for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    return [safe_text(a.value, 255) for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
 
 
 def hostname_matches(info: CertificateInfo, hostname: str, leaf_der: Optional[bytes] = None) -> bool:
