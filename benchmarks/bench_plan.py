@@ -19,7 +19,8 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, ".cache", "collections"))
 sys.path.insert(0, REPO)
-import tests.conftest  # noqa: E402,F401  (links the checkout as ansible_collections.tlsops.schannel)
+# tests.conftest links the checkout as ansible_collections.tlsops.schannel
+import tests.conftest  # noqa: E402,F401 pylint: disable=unused-import
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import (  # noqa: E402
     apply_operations,

@@ -109,7 +109,7 @@ seealso:
   - module: tlsops.schannel.win_schannel
   - module: tlsops.schannel.win_tls_cipher_suites
 author:
-  - tlsops maintainers
+  - tlsops maintainers (@tlsops)
 attributes:
   check_mode:
     support: full
@@ -118,7 +118,8 @@ attributes:
     support: none
     description: No diff; see RV(changes).
   platform:
-    platforms: [posix]
+    support: full
+    platforms: posix
     description: Runs on the controller.
 '''
 

@@ -12,7 +12,7 @@ Resolution:
 * ``overrides`` (a dict with the same keys) applies last.  List settings (``cipher_suites``, ``ecc_curves``,
   ``winhttp_protocols``) take list semantics like microsoft.ad's ``guide_list_values``: ``{set: [...]}`` (or a
   plain list) replaces, ``{add: [...]}`` appends what is missing, ``{remove: [...]}`` takes entries out; ``add``
-  and ``remove`` combine, ``set`` stands alone.  Suite names from overrides are marked as written for the host
+  and ``remove`` combine, ``set`` stands alone; a comma-separated string (the Group Policy spelling) means ``set``.  Suite names from overrides are marked as written for the host
   (``cipher_suites_literal``), see ``module_utils/schannel/compiler.py``.
 
 Errors raise :class:`SchannelInputError` naming the file, the path inside it and the allowed values.
@@ -168,6 +168,11 @@ def apply_overrides(profile, overrides, source="overrides"):
         return profile
     if not isinstance(overrides, dict):
         raise SchannelInputError(source, "must be a mapping of profile settings (protocols, cipher_suites, ...)")
+    overrides = dict(overrides)
+    for key in LIST_SETTINGS:  # "A,B" is the order as Group Policy writes it: read it as set: [A, B]
+        value = overrides.get(key)
+        if isinstance(value, str) and value != "default":
+            overrides[key] = [item.strip() for item in value.split(",") if item.strip()]
     validate(overrides, source, "overrides")
     out = copy.deepcopy(profile)
     literal = list(out.get("cipher_suites_literal") or [])

@@ -83,8 +83,8 @@ def test_tls13_only_2022_plus():
 
 
 def test_lacking_suites():
-    assert catalogue.versions_with("TLS_DHE_RSA_WITH_AES_128_CBC_SHA") == ["2008r2", "2012r2", "2016", "2019",
-                                                                             "2022", "2025"]
+    assert catalogue.versions_with("TLS_DHE_RSA_WITH_AES_128_CBC_SHA") == [
+        "2008r2", "2012r2", "2016", "2019", "2022", "2025"]
     assert catalogue.versions_with("SSL_CK_RC4_128_WITH_MD5") == ["2008r2", "2012", "2012r2"]
     assert catalogue.versions_with("TLS_PSK_WITH_AES_128_GCM_SHA256") == ["2016", "2019", "2022", "2025"]
 

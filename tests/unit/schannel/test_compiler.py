@@ -114,8 +114,8 @@ def test_literal_suffixed_names_and_ecdsa_warning():
 
 def test_trim_to_1023_characters():
     every = [s.base_name for s in catalogue.suites_for("2008r2") if not s.request_only]
-    profile = {"name": "all", "cipher_suites": list(dict.fromkeys(every)), "ecc_curves": ["NistP256", "NistP384",
-                                                                                       "NistP521"]}
+    profile = {"name": "all", "cipher_suites": list(dict.fromkeys(every)),
+               "ecc_curves": ["NistP256", "NistP384", "NistP521"]}
     plan = compile_plan(profile, {"windows_version": "2008r2"})
     assert len(",".join(plan.cipher_suites)) <= 1023
     assert [f.code for f in plan.findings if f.code == "SCH013"] == ["SCH013"]
@@ -185,8 +185,8 @@ def test_reboot_reasons_only_for_changes():
     ("RSA:4096:sha1", {"type": "rsa", "bits": 4096, "signature_hash": "sha1"}),
     ("ecdsa:p384", {"type": "ecdsa", "bits": 384, "signature_hash": "sha256"}),
     ("ecdsa", {"type": "ecdsa", "bits": 256, "signature_hash": "sha256"}),
-    ({"key_type": "rsa", "key_size": 1024, "signature_hash": "SHA1"}, {"type": "rsa", "bits": 1024,
-                                                                      "signature_hash": "sha1"}),
+    ({"key_type": "rsa", "key_size": 1024, "signature_hash": "SHA1"},
+     {"type": "rsa", "bits": 1024, "signature_hash": "sha1"}),
 ])
 def test_parse_certificate(text, expected):
     assert parse_certificate(text) == expected

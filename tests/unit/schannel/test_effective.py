@@ -128,8 +128,8 @@ def test_curves():
     dump = {rm.POLICY_SSL: {"EccCurves": {"type": "multistring", "data": ["NistP384", "NistP256"]}}}
     state = effective_state("2019", dump)
     assert (state.ecc_curves, state.ecc_curves_source) == (("NistP384", "NistP256"), "policy")
-    policy = {rm.POLICY_SSL: {"Functions": {"type": "string", "data": "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P384,"
-                                                                        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256"}}}
+    data = "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P384,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256"
+    policy = {rm.POLICY_SSL: {"Functions": {"type": "string", "data": data}}}
     assert effective_state("2012r2", policy).ecc_curves == ("NistP384", "NistP256")
 
 

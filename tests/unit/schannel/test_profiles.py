@@ -126,12 +126,14 @@ def test_overrides_list_semantics():
     assert added["cipher_suites_literal"] == ["TLS_RSA_WITH_AES_128_CBC_SHA"]
     removed = profiles.resolve_profile("ios_ats", {"cipher_suites": {"remove": ["TLS_AES_256_GCM_SHA384"]}})
     assert removed["cipher_suites"] == base[1:]
-    both = profiles.resolve_profile("ios_ats", {"cipher_suites": {"add": ["TLS_RSA_WITH_AES_128_CBC_SHA"],
-                                                                   "remove": [base[0]]}})
+    both = profiles.resolve_profile("ios_ats", {"cipher_suites": {
+        "add": ["TLS_RSA_WITH_AES_128_CBC_SHA"], "remove": [base[0]]}})
     assert both["cipher_suites"] == base[1:] + ["TLS_RSA_WITH_AES_128_CBC_SHA"]
     plain = profiles.resolve_profile("ios_ats", {"cipher_suites": ["TLS_RSA_WITH_AES_128_CBC_SHA"]})
     assert plain["cipher_suites"] == ["TLS_RSA_WITH_AES_128_CBC_SHA"]
     assert plain["cipher_suites_literal"] == ["TLS_RSA_WITH_AES_128_CBC_SHA"]
+    joined = profiles.resolve_profile("ios_ats", {"cipher_suites": "TLS_RSA_WITH_AES_128_CBC_SHA, TLS_AES_128_GCM_SHA256"})
+    assert joined["cipher_suites"] == ["TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_AES_128_GCM_SHA256"]
     mapped = profiles.resolve_profile("ios_ats", {"protocols": {"TLS 1.0": "enabled"}})
     assert mapped["protocols"]["TLS 1.0"] == "enabled" and mapped["protocols"]["TLS 1.2"] == "enabled"
     # the cache does not leak one caller's changes into another's
