@@ -58,6 +58,8 @@ def start_twins(specs, state_dir, lifetime: float = DEFAULT_LIFETIME, address: s
     state.mkdir(parents=True, exist_ok=True)
     if not address.startswith("127."):
         raise ValueError("twins bind only to 127.0.0.0/8")
+    from .certs import ensure_ca  # one CA per state folder, made before twins race to make it
+    ensure_ca(state / "_keys")
     started = {}
     procs = []
     for spec in specs:
@@ -95,6 +97,7 @@ def start_twins(specs, state_dir, lifetime: float = DEFAULT_LIFETIME, address: s
             "lifetime": config.lifetime, "started_at": time.time(), "scheme": scheme,
             "status_file": str(state / config.name / "status.json"),
             "registry_file": str(state / config.name / "registry.json"),
+            "ca_file": str(state / "_keys" / "ca.pem"),
         }
     doc = _read_json(state / "twins.json") or {"state_dir": str(state), "twins": {}}
     doc["twins"].update(started)

@@ -83,7 +83,7 @@ class ServedConfig:
         else:
             ctx.options |= ssl.OP_NO_TLSv1 | ssl.OP_NO_TLSv1_1 | ssl.OP_NO_TLSv1_2
         ctx.load_cert_chain(self.cert_path, self.key_path)
-        self.order_applied = {"tls13": False, "groups": False}
+        self.order_applied = {"tls13": False, "groups": False, "dhe": openssl_ext.enable_dh_auto(ctx)}
         if self.codes_tls13:
             self.order_applied["tls13"] = openssl_ext.set_tls13_suites(ctx, [TLS13_NAMES[c] for c in self.codes_tls13])
         if self.groups:

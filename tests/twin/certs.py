@@ -3,7 +3,10 @@
 Spec strings: ``rsa:2048`` (default, SHA-256), ``rsa:1024``, ``rsa:4096``, ``ecdsa:p256``, ``ecdsa:p384``, and a
 hash as ``sha1``/``sha256``/``sha384`` on its own (RSA 2048) or joined with ``+`` (``ecdsa:p256+sha1``).
 Private keys are cached per key type in ``DIR/_keys`` so a fleet of twins does not spend its CPU on RSA key
-generation; each twin still gets its own certificate (its name as CN and SAN, plus 127.0.0.x).
+generation; each twin still gets its own certificate (its name as CN and SAN, plus 127.0.0.1), issued by the state
+folder's own CA (``DIR/_keys/ca.pem``, RSA 2048, SHA-256) as a real server certificate is: clients judge the leaf's
+signature hash (a self-signed root's own signature is never checked), and ``tls_verify`` can validate the chain
+with ``ca_path``.
 """
 from __future__ import annotations
 
@@ -77,9 +80,9 @@ class Certificate:
         }
 
 
-def _private_key(spec: CertSpec, cache: Path):
+def _private_key(spec: CertSpec, cache: Path, label: str | None = None):
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"{spec.key_label}.pem"
+    path = cache / f"{label or spec.key_label}.pem"
     if path.exists():
         return serialization.load_pem_private_key(path.read_bytes(), password=None)
     if spec.key_type == "rsa":
@@ -125,6 +128,30 @@ def _resign_sha1(cert: x509.Certificate, key, key_type: str) -> x509.Certificate
     return x509.load_der_x509_certificate(der)
 
 
+def ensure_ca(key_cache: Path):
+    """(CA certificate, CA key) of a state folder; the launcher creates it before any twin starts."""
+    key_cache = Path(key_cache)
+    ca_path = key_cache / "ca.pem"
+    ca_key = _private_key(CertSpec("rsa", 2048, None, "sha256"), key_cache, label="ca-rsa2048")
+    if ca_path.exists():
+        return x509.load_pem_x509_certificate(ca_path.read_bytes()), ca_key
+    now = datetime.datetime.now(datetime.timezone.utc)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "tlsops twin CA")])
+    ca = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=2)).not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    tmp = ca_path.with_name(f".ca.{os.getpid()}.tmp")
+    tmp.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    os.replace(tmp, ca_path)
+    return x509.load_pem_x509_certificate(ca_path.read_bytes()), ca_key
+
+
 def load_or_create(twin_dir: Path, text: str | None, name: str, key_cache: Path) -> Certificate:
     spec = parse_spec(text)
     cert_path, key_path = twin_dir / "cert.pem", twin_dir / "key.pem"
@@ -132,21 +159,25 @@ def load_or_create(twin_dir: Path, text: str | None, name: str, key_cache: Path)
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
     else:
         key = _private_key(spec, Path(key_cache))
+        ca, ca_key = ensure_ca(key_cache)
         now = datetime.datetime.now(datetime.timezone.utc)
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
         sans = [x509.DNSName(name), x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
         cert = (
             x509.CertificateBuilder()
-            .subject_name(subject).issuer_name(subject)
+            .subject_name(subject).issuer_name(ca.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(days=1))
             .not_valid_after(now + datetime.timedelta(days=365))
             .add_extension(x509.SubjectAlternativeName(sans), critical=False)
-            .sign(key, _HASHES["sha256" if spec.signature_hash == "sha1" else spec.signature_hash]())
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, _HASHES["sha256" if spec.signature_hash == "sha1" else spec.signature_hash]())
         )
         if spec.signature_hash == "sha1":
-            cert = _resign_sha1(cert, key, spec.key_type)
+            cert = _resign_sha1(cert, ca_key, "rsa")
         key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                serialization.NoEncryption()))
         cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))

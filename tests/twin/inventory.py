@@ -29,6 +29,7 @@ def host_vars(twin: dict) -> dict:
         "tlsops_twin_version": twin["version"],
         "tlsops_twin_status_file": twin.get("status_file"),
         "tlsops_twin_registry_file": twin.get("registry_file"),
+        "tlsops_twin_ca_file": twin.get("ca_file"),
     }
 
 

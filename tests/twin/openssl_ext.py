@@ -1,4 +1,4 @@
-"""Two OpenSSL settings Python's ``ssl`` does not expose: the TLS 1.3 suite list and the group (curve) list.
+"""OpenSSL settings Python's ``ssl`` does not expose: the TLS 1.3 suite list, the group (curve) list, DH auto.
 
 Schannel orders TLS 1.3 suites and curves like everything else (2022 does not enable ChaCha20; ``EccCurves``
 orders the groups), so the twin sets them on the ``SSL_CTX`` behind an ``ssl.SSLContext`` through ``ctypes``:
@@ -13,6 +13,7 @@ import ctypes
 import ssl
 
 SSL_CTRL_SET_GROUPS_LIST = 92
+SSL_CTRL_SET_DH_AUTO = 118
 _LIB = None
 
 
@@ -53,5 +54,14 @@ def set_groups(ctx: ssl.SSLContext, groups: list) -> bool:
     try:
         buf = ctypes.create_string_buffer(":".join(groups).encode())
         return _libssl().SSL_CTX_ctrl(_ctx_pointer(ctx), SSL_CTRL_SET_GROUPS_LIST, 0, ctypes.cast(buf, ctypes.c_void_p)) == 1
+    except (OSError, AttributeError, ValueError):
+        return False
+
+
+def enable_dh_auto(ctx: ssl.SSLContext) -> bool:
+    """Let DHE suites work: without DH parameters OpenSSL silently skips every ``TLS_DHE_*`` suite, which Schannel
+    serves (2016+ with 2048-bit groups). ``SSL_CTX_set_dh_auto`` picks a built-in group sized to the certificate."""
+    try:
+        return _libssl().SSL_CTX_ctrl(_ctx_pointer(ctx), SSL_CTRL_SET_DH_AUTO, 1, None) == 1
     except (OSError, AttributeError, ValueError):
         return False

@@ -106,6 +106,18 @@ def test_specs_and_certificates_parse():
     assert parse_cert("ecdsa:p384+sha384").curve == "p384"
 
 
+def test_sha1_leaf_is_issued_by_the_folder_ca(tmp_path):
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from tests.twin.certs import ensure_ca, load_or_create
+    ca, _key = ensure_ca(tmp_path / "keys")
+    cert = load_or_create(tmp_path, "ecdsa:p256+sha1", "legacy", tmp_path / "keys")
+    leaf = x509.load_pem_x509_certificate(cert.cert_path.read_bytes())
+    assert leaf.signature_hash_algorithm.name == "sha1" and leaf.issuer == ca.subject
+    ca.public_key().verify(leaf.signature, leaf.tbs_certificate_bytes, padding.PKCS1v15(), leaf.signature_hash_algorithm)
+    assert cert.facts()["key_type"] == "ecdsa" and cert.facts()["signature_hash"] == "sha1"
+
+
 @pytest.mark.parametrize("version", ["2008r2", "2019", "2022"])
 def test_iis_crypto_best_practices_scenario_names_only_suites_the_version_has(tmp_path, version):
     from tests.twin.certs import load_or_create
