@@ -190,7 +190,7 @@ results:
         supported: {description: "The server negotiates it.", type: bool}
         cipher_suites: {description: "Accepted IANA suite names; the server's preference order when server_order.", type: list}
         server_order: {description: "True server order, false client order, null unknown or fewer than 2 suites.", type: bool}
-        outcome: {description: "How the last probe of this version ended (C(reset), C(alert:handshake_failure), C(alert:protocol_version), C(downgrade:TLS 1.0), ...).", type: str}
+        outcome: {description: "How the last probe of this version ended (C(reset), C(alert:handshake_failure), C(downgrade:TLS 1.0), ...).", type: str}
         detail: {description: "Detail of that outcome.", type: str}
         connections: {description: "Connections used for this version.", type: int}
     groups: {description: "Supported groups (named curves, FFDHE) in the order the server picked them.", type: list, returned: always}
@@ -337,8 +337,8 @@ def _targets(module):
             continue
         key = (target.host.lower(), target.port, target.server_name)
         if key in seen:
-            module.warn("duplicate target %s:%d (sni %s) is probed once" % (target.host, target.port,
-                                                                           target.server_name))
+            module.warn("duplicate target %s:%d (sni %s) is probed once"
+                        % (target.host, target.port, target.server_name))
             continue
         seen.add(key)
         targets.append((target, entry.get("expect")))

@@ -101,9 +101,9 @@ def certificate_findings(result: TargetResult) -> List[Finding]:
         findings.append(Finding("certificate_not_yet_valid", "error", "the certificate is valid only from %s"
                                 % leaf.not_before, {"subject": leaf.subject}))
     if cert.hostname_match is False:
+        names = ", ".join(leaf.san_dns + leaf.san_ip) or leaf.subject
         findings.append(Finding("certificate_hostname_mismatch", "error",
-                                "the certificate is for %s, not %s" % (", ".join(leaf.san_dns + leaf.san_ip)
-                                                                      or leaf.subject, cert.hostname),
+                                "the certificate is for %s, not %s" % (names, cert.hostname),
                                 {"san_dns": leaf.san_dns, "san_ip": leaf.san_ip}))
     if cert.trusted is False:
         hint = ""

@@ -16,11 +16,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
-from ansible_collections.tlsops.schannel.plugins.module_utils.tls import (certificate, clients, connection, diagnose,
-                                                                           elimination, iana, policies, simulate,
-                                                                           wire)
-from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import (CertificateResult, Finding,
-                                                                                  ProtocolResult, TargetResult)
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import (
+    certificate, clients, connection, diagnose, elimination, iana, policies, simulate, wire)
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import (
+    CertificateResult, Finding, ProtocolResult, TargetResult)
 
 PROBE_VERSIONS = (wire.SSL3, wire.TLS10, wire.TLS11, wire.TLS12, wire.TLS13)
 GROUP_CANDIDATES = tuple(wire.GROUPS)

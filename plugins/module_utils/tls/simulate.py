@@ -69,8 +69,8 @@ def judge(profile: ClientProfile, ex: Exchange, certs: Dict[str, dict], tls13_al
     # the client's own checks of the ServerHello
     if hello.version < VERSION_CODES[profile.min_version] or hello.version > VERSION_CODES[profile.max_version]:
         res.symptom = "alert:protocol_version"
-        res.reason = "the server chose %s, outside the client's range %s-%s" % (version, profile.min_version,
-                                                                                 profile.max_version)
+        res.reason = "the server chose %s, outside the client's range %s-%s" % (
+            version, profile.min_version, profile.max_version)
         return res
     if hello.cipher_suite not in profile.cipher_suites:
         res.symptom = "alert:illegal_parameter"

@@ -109,10 +109,22 @@ class WireError(ValueError):
 # --- key shares -------------------------------------------------------------------------------------------------
 
 
+_KEY_SHARES: Dict[int, Optional[bytes]] = {}
+
+
 def key_share_for(group: int) -> Optional[bytes]:
     """A real public key for ``group`` (so a strict TLS 1.3 server does not abort with illegal_parameter), or
     random bytes of the right size for x25519 when ``cryptography`` is missing (good enough to see whether the
-    server answers). None when no key can be made (then the group is offered without a share)."""
+    server answers). None when no key can be made (then the group is offered without a share).
+
+    One key per group and process: the prober never completes a key exchange, so reusing a public key is safe and
+    saves a key generation per hello."""
+    if group not in _KEY_SHARES:
+        _KEY_SHARES[group] = _new_key_share(group)
+    return _KEY_SHARES[group]
+
+
+def _new_key_share(group: int) -> Optional[bytes]:
     if HAS_CRYPTOGRAPHY:
         raw = serialization.Encoding.Raw, serialization.PublicFormat.Raw
         if group == 0x001D:
@@ -261,8 +273,8 @@ class _Reader:
 
     def take(self, n: int) -> bytes:
         if n < 0 or self.pos + n > len(self.data):
-            raise WireError("%s: truncated (need %d bytes at offset %d of %d)" % (self.what, n, self.pos,
-                                                                                   len(self.data)))
+            raise WireError("%s: truncated (need %d bytes at offset %d of %d)"
+                            % (self.what, n, self.pos, len(self.data)))
         chunk = self.data[self.pos:self.pos + n]
         self.pos += n
         return chunk

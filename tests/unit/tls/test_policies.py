@@ -73,10 +73,8 @@ def test_mozilla_intermediate_and_modern():
     assert [v.rule for v in p.violations] == ["protocol", "cipher_suites"]
     assert "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256" in p.violations[1].message
     assert p.warnings == ["groups outside the recommended X25519/P-256/P-384: x448"]
-    m = policies.evaluate("mozilla_modern", target({"TLS 1.3": [0x1301, 0x1302]}, cert=leaf(key_type="ecdsa",
-                                                                                                 key_size=256,
-                                                                                                 curve="secp256r1",
-                                                                                                 lifetime_days=90)))
+    ecdsa = leaf(key_type="ecdsa", key_size=256, curve="secp256r1", lifetime_days=90)
+    m = policies.evaluate("mozilla_modern", target({"TLS 1.3": [0x1301, 0x1302]}, cert=ecdsa))
     assert m.passed
 
 
@@ -158,8 +156,8 @@ def test_expectations():
               "android44": {"connects": False, "symptom": "alert:handshake_failure"},
               "netscape": {"connects": True}}
     findings = diagnose.expectation_findings(r, expect)
-    assert [(f.code, f.evidence["client"]) for f in findings] == [("prediction_mismatch", "android44"),
-                                                                   ("prediction_unchecked", "netscape")]
+    assert [(f.code, f.evidence["client"]) for f in findings] == [
+        ("prediction_mismatch", "android44"), ("prediction_unchecked", "netscape")]
 
 
 def test_results_are_json_serialisable():

@@ -96,8 +96,8 @@ def test_parse_dhe_key_exchange_size():
 
 def test_parse_tls13_server_hello_and_hrr():
     sv = ext(wire.EXT_SUPPORTED_VERSIONS, b"\x03\x04")
-    sh = wire.parse_flight(record(22, server_hello(0x1302, extensions=sv + ext(wire.EXT_KEY_SHARE, b"\x00\x1d\x00\x20"
-                                                                                + b"k" * 32))))
+    share = ext(wire.EXT_KEY_SHARE, b"\x00\x1d\x00\x20" + b"k" * 32)
+    sh = wire.parse_flight(record(22, server_hello(0x1302, extensions=sv + share)))
     assert sh.server_hello.version == wire.TLS13 and sh.server_hello.selected_group == 0x001D
     assert not sh.server_hello.is_hrr
     hrr = wire.parse_flight(record(22, server_hello(0x1301, extensions=sv + ext(wire.EXT_KEY_SHARE, b"\x00\x17"),
