@@ -21,7 +21,7 @@ LIFETIME="${DEMO_LIFETIME:-300}"
 OUT="${DEMO_OUT:-$ROOT/.cache/demo}"
 export ANSIBLE_COLLECTIONS_PATH="${ANSIBLE_COLLECTIONS_PATH:-$ROOT/.cache/collections}"
 export ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-1}" ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_HOST_KEY_CHECKING=0
-export ANSIBLE_DISPLAY_SKIPPED_HOSTS=0
+export ANSIBLE_DISPLAY_SKIPPED_HOSTS=0 ANSIBLE_DISPLAY_OK_HOSTS="${ANSIBLE_DISPLAY_OK_HOSTS:-0}"
 
 for tool in "$PY" "$PLAYBOOK"; do
   [[ -x "$tool" ]] || { echo "demo: $tool not found; run 'make demo' (it creates the venv) or set VENV" >&2; exit 2; }

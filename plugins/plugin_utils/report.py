@@ -509,7 +509,9 @@ td.cell-fail{background:#cf222e;color:#fff}
 td.cell-na{background:#eaeef2;color:#57606a}
 td.mismatch{outline:3px dashed #9a6700;outline-offset:-3px}
 .proto{display:block;font-weight:600}
-.suite{display:block;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;word-break:break-all}
+.scroll{overflow-x:auto}
+table.matrix td.cell{min-width:8em;max-width:14em}
+.suite{display:block;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;overflow-wrap:anywhere}
 .why{display:block;font-size:.85em}
 .badge{display:inline-block;padding:.05em .5em;border-radius:1em;font-size:.8em;font-weight:600;color:#fff}
 .st-ok{background:#1a7f37}.st-changed{background:#0969da}.st-drift{background:#9a6700}
@@ -518,6 +520,17 @@ td.mismatch{outline:3px dashed #9a6700;outline-offset:-3px}
 code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em}
 ul.summary{list-style:none;padding:0;display:flex;gap:1.2em;flex-wrap:wrap}
 """
+
+
+def _short(text, limit=70) -> str:
+    """First clause of a long reason, for a matrix cell; the whole text goes into the cell's title."""
+    text = one_line(text).split("; ")[0]
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+def _suite_html(name) -> str:
+    """A suite name that wraps at its underscores instead of mid-word (``<wbr>`` after each ``_``)."""
+    return esc(name).replace("_", "_<wbr>")
 
 
 def _cell(cell) -> str:
@@ -529,19 +542,20 @@ def _cell(cell) -> str:
     parts = []
     if cell["connects"]:
         parts.append('<span class="proto">%s</span>' % esc(cell["protocol"] or "connects"))
-        parts.append('<span class="suite">%s</span>' % esc(cell["cipher_suite"] or ""))
+        parts.append('<span class="suite">%s</span>' % _suite_html(cell["cipher_suite"] or ""))
+        title = "%s: %s %s" % (cell["client"], cell["protocol"] or "", cell["cipher_suite"] or "")
     else:
         parts.append('<span class="proto">fails</span>')
         why = cell["symptom"] or ""
         if cell["reason"]:
-            why = "%s%s%s" % (why, ": " if why else "", cell["reason"])
+            why = "%s%s%s" % (why, ": " if why else "", _short(cell["reason"]))
         parts.append('<span class="why">%s</span>' % esc(why))
+        title = "%s: fails: %s" % (cell["client"], one_line(cell["reason"] or cell["symptom"] or ""))
     if cell["matches_prediction"] is False:
         expected = cell["expected"] or {}
         parts.append('<span class="why">predicted: %s</span>' % esc(
             "%s %s" % (expected.get("protocol") or "", expected.get("cipher_suite") or "")
             if expected.get("connects") else "fails"))
-    title = "%s: %s" % (cell["client"], "connects" if cell["connects"] else "fails")
     return '<td class="%s" data-client="%s" title="%s">%s</td>' % (
         " ".join(classes), esc(cell["client"]), esc(title), "".join(parts))
 
@@ -551,7 +565,7 @@ def _matrix(report: FleetReport) -> list:
     if not report.clients:
         out.append("<p>No client handshakes were simulated.</p>")
         return out
-    out.append('<table class="matrix"><thead><tr><th>host</th><th>endpoint</th>')
+    out.append('<div class="scroll"><table class="matrix"><thead><tr><th>host</th><th>endpoint</th>')
     out.extend('<th data-client="%s">%s</th>' % (esc(c["key"]), esc(c["label"])) for c in report.clients)
     out.append("</tr></thead><tbody>")
     for host in report.hosts:
@@ -561,7 +575,7 @@ def _matrix(report: FleetReport) -> list:
                 esc(host["host"]), esc(host["host"]), esc(endpoint["endpoint"] if endpoint else "(not verified)")))
             out.extend(_cell(cells.get(c["key"])) for c in report.clients)
             out.append("</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     out.append('<p class="meta">Green: the client completes a handshake (negotiated protocol and suite shown). '
                'Red: it does not (symptom shown). A dashed outline marks a result that differs from the plan\'s '
                'prediction.</p>')
