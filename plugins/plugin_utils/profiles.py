@@ -12,7 +12,8 @@ Resolution:
 * ``overrides`` (a dict with the same keys) applies last.  List settings (``cipher_suites``, ``ecc_curves``,
   ``winhttp_protocols``) take list semantics like microsoft.ad's ``guide_list_values``: ``{set: [...]}`` (or a
   plain list) replaces, ``{add: [...]}`` appends what is missing, ``{remove: [...]}`` takes entries out; ``add``
-  and ``remove`` combine, ``set`` stands alone; a comma-separated string (the Group Policy spelling) means ``set``.  Suite names from overrides are marked as written for the host
+  and ``remove`` combine, ``set`` stands alone; a comma-separated string (the Group Policy spelling)
+  means ``set``.  Suite names from overrides are marked as written for the host
   (``cipher_suites_literal``), see ``module_utils/schannel/compiler.py``.
 
 Errors raise :class:`SchannelInputError` naming the file, the path inside it and the allowed values.
@@ -197,6 +198,7 @@ def load_profile(name_or_path, search_dirs=None, _seen=None):
     data, source = _read(name_or_path, search_dirs)
     if not isinstance(data, dict):
         raise SchannelInputError(source, "a profile is a YAML mapping with at least name and description")
+    _string_keys(data, source)
     validate(data, source)
     seen = list(_seen or [])
     if source in seen:
@@ -212,8 +214,23 @@ def load_profile(name_or_path, search_dirs=None, _seen=None):
     return data
 
 
+def _string_keys(value, field):
+    """Raise SchannelInputError at the first mapping key that is not a string (YAML reads ``1.2:`` as a number)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise SchannelInputError("%s.%s" % (field, key), "setting names must be strings, got %s %r; quote "
+                                         "it (YAML reads an unquoted 1.2 or on/off as a number or boolean)"
+                                         % (type(key).__name__, key))
+            _string_keys(item, "%s.%s" % (field, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _string_keys(item, "%s[%d]" % (field, i))
+
+
 def resolve_profile(name_or_path, overrides=None, search_dirs=None):
     """The profile to compile: extends resolved, overrides applied.  Cached per (profile, overrides)."""
+    _string_keys(overrides, "overrides")  # before json.dumps(sort_keys=True), which fails on mixed key types
     key = (name_or_path, json.dumps(overrides, sort_keys=True, default=str), tuple(search_dirs or ()))
     cached = _CACHE.get(key)
     if cached is None:
