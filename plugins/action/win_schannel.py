@@ -14,8 +14,13 @@ import os
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
 from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regfile, _regops, _settings
-from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import (APPLY_OPTIONS, Refused,
-                                                                                   SchannelAction, text_diff)
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import (
+    APPLY_OPTIONS,
+    Refused,
+    SchannelAction,
+    text_diff,
+)
+
 
 def _order_value(op):
     """Values win_tls_cipher_suites owns: a profile's suite/curve order is applied there, not here."""

@@ -4,7 +4,6 @@
 """Action plugin of tlsops.schannel.win_schannel_info: one read on the host, everything derived in Python."""
 from __future__ import annotations
 
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import _info
 from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import SchannelAction
 
 

@@ -9,15 +9,19 @@ lockout guard on the order that will be in effect, and only then sends the FINAL
 """
 from __future__ import annotations
 
+import difflib
+
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import catalogue, effective, lints
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import WINDOWS_VERSIONS, at_least
 from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regops
-from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import (APPLY_OPTIONS, Refused,
-                                                                                   SchannelAction, text_diff)
-
-import difflib
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import (
+    APPLY_OPTIONS,
+    Refused,
+    SchannelAction,
+    text_diff,
+)
 
 
 def _validate_suites(names, version, field="cipher_suites"):

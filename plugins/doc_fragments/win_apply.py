@@ -76,7 +76,12 @@ attributes:
     support: full
     description: Shows each changed value before and after, DWORDs as C(0x%08x), with the layer (policy or local).
   platform:
+    support: full
     platforms: windows
+    description: Windows Server 2008 R2 to 2025 over WinRM or PSRP.
   action:
     support: full
+    description: >-
+      An action plugin reads the host, compiles and guards the change on the controller, then runs the PowerShell
+      module once.
 '''

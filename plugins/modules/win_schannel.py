@@ -95,7 +95,7 @@ seealso:
   - module: tlsops.schannel.win_tls_cipher_suites
   - module: ansible.windows.win_reboot
 author:
-  - tlsops maintainers
+  - tlsops maintainers (@tlsops)
 '''
 
 EXAMPLES = r'''

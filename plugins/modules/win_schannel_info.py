@@ -39,15 +39,19 @@ attributes:
     description: Read only; runs the same in check mode.
   diff_mode:
     support: none
+    description: Read only, nothing to show.
   platform:
+    support: full
     platforms: windows
+    description: Windows Server 2008 R2 to 2025 over WinRM or PSRP.
   action:
     support: full
+    description: An action plugin reads the host once and derives the effective state on the controller.
 seealso:
   - module: tlsops.schannel.win_schannel
   - module: tlsops.schannel.win_tls_cipher_suites
 author:
-  - tlsops maintainers
+  - tlsops maintainers (@tlsops)
 '''
 
 EXAMPLES = r'''

@@ -76,7 +76,7 @@ seealso:
   - module: tlsops.schannel.win_schannel
   - module: tlsops.schannel.win_schannel_info
 author:
-  - tlsops maintainers
+  - tlsops maintainers (@tlsops)
 '''
 
 EXAMPLES = r'''
@@ -149,6 +149,14 @@ findings:
 guard:
   description: What the lockout guard checked and concluded.
   returned: always
+  type: dict
+rebooted:
+  description: Whether the host was rebooted by O(reboot=true).
+  returned: always
+  type: bool
+state_after_reboot:
+  description: The M(tlsops.schannel.win_schannel_info) result read after the reboot.
+  returned: when rebooted
   type: dict
 '''
 

@@ -190,4 +190,3 @@ def _strong_crypto_on(dump):
                 if name.lower() == "schusestrongcrypto" and int(value.get("data") or 0) != 0:
                     return True
     return False
-
