@@ -208,8 +208,11 @@ class ActionModule(SchannelAction):
     def _restore_policy(self, args, task_vars, facts, ops):
         """A policy-scope backup is a list of registry operations; win_schannel.ps1 applies those."""
         ops = _regops.validate_operations(ops, field="restore")
+        allowed = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography".lower()
         for i, op in enumerate(ops):
-            if op["path"].lower() != rm.POLICY_SSL.lower():
+            low = op["path"].lower()
+            if low != rm.POLICY_SSL.lower() and not (op["name"] is None and rm.POLICY_SSL.lower().startswith(low)
+                                                     and (low == allowed or low.startswith(allowed + "\\"))):
                 raise SchannelInputError("restore[%d].path" % i, "a cipher-suite backup only touches %s; restore "
                                          "other values with tlsops.schannel.win_schannel" % rm.POLICY_SSL)
         after_dump = _regops.apply_operations(facts["registry"] or {}, ops)

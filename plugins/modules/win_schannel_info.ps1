@@ -135,15 +135,14 @@ Function Get-CertificateFacts {
         }
         '1.2.840.10045.2.1' {
             $facts.key_type = 'ecdsa'
-            $curveOid = $null
-            try {
-                $curveOid = (New-Object -TypeName System.Security.Cryptography.AsnEncodedData -ArgumentList @(
-                        , $cert.PublicKey.EncodedParameters.RawData)).Format($false)
-            } catch { $curveOid = $null }
-            $facts.key_size = switch -Wildcard ($curveOid) {
-                '*1.2.840.10045.3.1.7*' { 256 }
-                '*1.3.132.0.34*' { 384 }
-                '*1.3.132.0.35*' { 521 }
+            # The curve is the DER-encoded OID in the key parameters: P-256 1.2.840.10045.3.1.7,
+            # P-384 1.3.132.0.34, P-521 1.3.132.0.35.
+            $curveHex = ''
+            try { $curveHex = [BitConverter]::ToString($cert.PublicKey.EncodedParameters.RawData) } catch { $curveHex = '' }
+            $facts.key_size = switch -Wildcard ($curveHex) {
+                '*2A-86-48-CE-3D-03-01-07' { 256 }
+                '*2B-81-04-00-22' { 384 }
+                '*2B-81-04-00-23' { 521 }
                 default { $null }
             }
         }

@@ -128,6 +128,21 @@ if ($module.Params.scope -eq 'policy') {
         $writes.Add(@{ name = 'EccCurves'; value = $wanted.ecc_curves })
     }
 
+    # A policy key this run creates (from ...\Policies\Microsoft\Cryptography down) is removed by the backup
+    # too, so a restore leaves no empty keys behind.
+    if ($writes.Count -gt 0) {
+        $segments = $policyPath.Split('\')
+        for ($i = 4; $i -le $segments.Count; $i++) {
+            $sub = $segments[0..($i - 1)] -join '\'
+            $probe = $hklm.OpenSubKey($sub, $false)
+            if ($null -eq $probe) {
+                $backup.Add(@{ path = "HKLM\$sub"; name = $null; state = 'absent'; type = $null; data = $null; reboot_reason = $rebootReason })
+                break
+            }
+            $probe.Dispose()
+        }
+    }
+
     if ($writes.Count -gt 0 -and -not $module.CheckMode) {
         $key = Open-PolicyKey
         $done = [System.Collections.Generic.List[String]]@()

@@ -187,3 +187,13 @@ def test_profile_and_list_are_exclusive():
     from ansible.errors import AnsibleActionFail
     with pytest.raises(AnsibleActionFail, match="mutually exclusive"):
         _run({"profile": "mozilla_intermediate", "cipher_suites": GCM})
+
+
+def test_restore_policy_backup_may_remove_the_policy_key_it_created():
+    backup = [{"path": POLICY, "name": "Functions", "state": "absent", "type": None, "data": None, "reboot_reason": "x"},
+              {"path": "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography", "name": None, "state": "absent",
+               "type": None, "data": None, "reboot_reason": "x"}]
+    result, rec = _run({"restore": backup})
+    assert not result.get("failed"), result
+    bad, _ = _run({"restore": [dict(backup[1], path="HKLM\\SOFTWARE\\Policies")]})
+    assert bad["failed"] and bad["field"] == "restore[0].path"
