@@ -37,11 +37,18 @@ class WinRS:
         self.lock = threading.Lock()
 
     def handle(self, data: bytes) -> tuple[int, bytes]:
-        req = wsman.parse_request(data)
+        """(HTTP status, body); a malformed request gets a SOAP fault, never an exception (fuzzed in
+        tests/reliability/test_fuzz_wsman.py)."""
+        try:
+            req = wsman.parse_request(data)
+        except wsman.MalformedRequest as exc:
+            return 500, wsman.fault("", wsman.FAULT_MALFORMED, str(exc))
         try:
             return 200, self._dispatch(req)
         except KeyError as exc:
             return 500, wsman.fault(req.message_id, wsman.FAULT_INVALID_SELECTORS, f"unknown shell or command {exc}")
+        except (AttributeError, TypeError, ValueError) as exc:  # a required element or attribute is missing/bad
+            return 500, wsman.fault(req.message_id, wsman.FAULT_MALFORMED, f"malformed {req.action} request: {exc}")
 
     def _dispatch(self, req: wsman.Request) -> bytes:
         if req.action == wsman.ACTION_CREATE:

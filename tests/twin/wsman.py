@@ -30,6 +30,7 @@ ACTION_SIGNAL = NS["rsp"] + "/Signal"
 
 FAULT_OPERATION_TIMEOUT = 2150858793  # 0x80338029, what Receive answers when no output arrived in time
 FAULT_INVALID_SELECTORS = 2150858843  # 0x8033805B, unknown ShellId
+FAULT_MALFORMED = 2150858817  # the twin's answer to a request it cannot parse (HTTP 500 + WSManFault, as WinRM does)
 ERROR_BUSY = 170
 
 
@@ -44,10 +45,20 @@ class Request:
     options: dict[str, str]
 
 
+class MalformedRequest(ValueError):
+    """The bytes are not a SOAP envelope the twin can act on (answered with a fault, never a traceback)."""
+
+
 def parse_request(data: bytes) -> Request:
-    root = ET.fromstring(data)
+    """Raises MalformedRequest for anything that is not a SOAP envelope with a Header and a Body."""
+    try:
+        root = ET.fromstring(data)  # expat refuses entity-expansion bombs; external entities are never fetched
+    except ET.ParseError as exc:
+        raise MalformedRequest("the request is not well-formed XML: %s" % exc) from None
     header = root.find("s:Header", NS)
     body = root.find("s:Body", NS)
+    if header is None or body is None:
+        raise MalformedRequest("the request is not a SOAP envelope with a Header and a Body")
     action = _text(header, "a:Action")
     message_id = _text(header, "a:MessageID")
     shell_id = None
