@@ -464,7 +464,7 @@ def _junit_cases(host):
 
 def render_junit(report: FleetReport) -> str:
     """JUnit XML: one ``testsuite`` per host, one ``testcase`` per host x policy (x endpoint when several)."""
-    root = ET.Element("testsuites", name=report.title)
+    root = ET.Element("testsuites", name=strip_terminal_escapes(report.title))
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for host in report.hosts:
         cases = _junit_cases(host)
