@@ -52,8 +52,11 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 def start_twins(specs, state_dir, lifetime: float = DEFAULT_LIFETIME, address: str = "127.0.0.1",
-                scheme: str = "http", reboot_downtime: float = 3.0, timeout: float = 60.0) -> dict:
-    """Start one twin per spec (strings or dicts); return the ``twins.json`` document."""
+                scheme: str = "http", reboot_downtime: float = 3.0, timeout: float = 180.0) -> dict:
+    """Start one twin per spec (strings or dicts); return the ``twins.json`` document.
+
+    ``timeout`` is generous because twenty twins on a loaded two-core machine each need about half a CPU second.
+    """
     state = Path(state_dir).resolve()
     state.mkdir(parents=True, exist_ok=True)
     if not address.startswith("127."):
