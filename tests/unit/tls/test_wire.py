@@ -124,7 +124,7 @@ def test_parse_rejects_malformed(data, message):
         wire.parse_flight(data)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=600))
 def test_fuzz_random_bytes_only_raise_wire_error(data):
     parser = wire.FlightParser()
@@ -135,7 +135,7 @@ def test_fuzz_random_bytes_only_raise_wire_error(data):
         pass
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=0, max_value=0xFFFF), st.binary(max_size=80), st.integers(min_value=0, max_value=200),
        st.sampled_from([2, 11, 12, 14, 99]), st.integers(min_value=0, max_value=20))
 def test_fuzz_mutated_handshakes(suite, extensions, cut, msg_type, flip):
@@ -150,7 +150,7 @@ def test_fuzz_mutated_handshakes(suite, extensions, cut, msg_type, flip):
         pass
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=0xFFFE), min_size=1, max_size=300, unique=True),
        st.sampled_from([wire.SSL3, wire.TLS10, wire.TLS11, wire.TLS12, wire.TLS13]),
        st.lists(st.sampled_from(["h2", "http/1.1", "spdy/3"]), max_size=3, unique=True))
