@@ -30,6 +30,7 @@ def main(argv=None) -> int:
     fault.add_argument("--state-dir", required=True)
     fault.add_argument("--name", required=True)
     fault.add_argument("--drop-connection", type=int, metavar="N", help="cut the next N module answers")
+    fault.add_argument("--drop-module", metavar="MODULE", help="only cut answers of this module")
     fault.add_argument("--fail-write", action="append", metavar="PATH[@VALUE]", help="fail writes to this value/key")
     fault.add_argument("--refuse-after-reboot", type=float, metavar="SECONDS")
     fault.add_argument("--clear", action="store_true")
@@ -62,10 +63,12 @@ def main(argv=None) -> int:
         from .faults import Faults
         faults = Faults(Path(args.state_dir) / args.name / "faults.json")
         if args.clear:
-            faults.update(drop_connection=None, fail_writes=None, refuse_after_reboot=None)
+            faults.update(drop_connection=None, drop_module=None, fail_writes=None, refuse_after_reboot=None)
         changes = {}
         if args.drop_connection is not None:
             changes["drop_connection"] = args.drop_connection
+        if args.drop_module is not None:
+            changes["drop_module"] = args.drop_module
         if args.fail_write:
             changes["fail_writes"] = [dict(zip(("path", "name"), (w.split("@", 1) + [None])[:2])) for w in args.fail_write]
         if args.refuse_after_reboot is not None:

@@ -41,7 +41,7 @@ class Executor:
             except Exception as exc:
                 result = {"failed": True, "msg": f"{inv.module} (twin double) raised {type(exc).__name__}: {exc}",
                           "exception": traceback.format_exc()}
-        drop = self.host.faults.take_drop()
+        drop = self.host.faults.take_drop(inv.module)
         rc = 1 if result.get("failed") else 0
         return json.dumps(result).encode() + b"\r\n", b"", rc, drop
 

@@ -3,6 +3,8 @@ switch them on while the twin runs.
 
 ``{"drop_connection": N}``         the next N module executions run, then the WinRM connection is cut
                                    before the answer is sent (the "connection dropped mid-command" case);
+                                   with ``"drop_module": "win_schannel"`` only executions of that module
+                                   (fully qualified name or its last part) count;
 ``{"fail_writes": [{"path": P, "name": V}]}``  a registry write to that value (``name`` null: that key) fails;
 ``{"refuse_after_reboot": S}``     after the next reboot the endpoints stay down S seconds longer.
 """
@@ -51,12 +53,13 @@ class Faults:
             if (rule.get("name") or None) is None or (name or "").lower() == str(rule.get("name")).lower():
                 raise RegistryWriteError("Access is denied (fault injected by the twin)")
 
-    def take_drop(self) -> bool:
-        """Consume one ``drop_connection`` if any is armed."""
+    def take_drop(self, module: str = "") -> bool:
+        """Consume one ``drop_connection`` if any is armed (for ``module``, when ``drop_module`` is set)."""
         with self._lock:
             data = self.read()
             count = int(data.get("drop_connection") or 0)
-            if count <= 0:
+            only = data.get("drop_module")
+            if count <= 0 or (only and only not in (module, module.rsplit(".", 1)[-1])):
                 return False
             data["drop_connection"] = count - 1
             self._write(data)

@@ -129,3 +129,11 @@ def test_iis_crypto_best_practices_scenario_names_only_suites_the_version_has(tm
     served = boot.derive(version, registry, registry, load_or_create(tmp_path, None, "bp", tmp_path / "keys"))
     assert "TLS 1.2" in served.protocols and "SSL 3.0" not in served.protocols
     assert served.schannel_suites_source == "policy" and not any("3DES" in c for c in served.openssl_ciphers)
+
+
+def test_drop_fault_can_target_one_module(tmp_path):
+    faults = Faults(tmp_path / "faults.json")
+    faults.update(drop_connection=1, drop_module="win_schannel")
+    assert not faults.take_drop("tlsops.schannel.win_schannel_info")
+    assert faults.take_drop("tlsops.schannel.win_schannel")
+    assert not faults.take_drop("tlsops.schannel.win_schannel")
