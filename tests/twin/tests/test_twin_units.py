@@ -137,3 +137,16 @@ def test_drop_fault_can_target_one_module(tmp_path):
     assert not faults.take_drop("tlsops.schannel.win_schannel_info")
     assert faults.take_drop("tlsops.schannel.win_schannel")
     assert not faults.take_drop("tlsops.schannel.win_schannel")
+
+
+@pytest.mark.parametrize("module", ["win_schannel", "win_schannel_info", "win_tls_cipher_suites"])
+def test_doubles_take_the_options_the_ps1_spec_declares(module):
+    """A new option in a .ps1 ``$spec`` must reach its double too (the doubles reject options they do not know)."""
+    import importlib
+    import re
+    from tests.twin.testing import REPO_ROOT
+    ps1 = (REPO_ROOT / "plugins" / "modules" / f"{module}.ps1").read_text()
+    block = ps1[ps1.index("$spec = @{"):ps1.index("supports_check_mode")]
+    declared = set(re.findall(r"^ {8}(\w+) = @\{", block, re.MULTILINE))
+    double = importlib.import_module(f"tests.twin.doubles.{module}")
+    assert declared == set(double.OPTIONS)
