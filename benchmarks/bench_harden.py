@@ -16,7 +16,7 @@ Figures per fleet size: WinRM module executions per host (the twins' own counter
 * ``loop``: the whole loop -- apply, reboot where needed, verify from outside (role: ``tls_verify``; baseline:
   ``win_reboot`` + one ``sslyze`` scan per host, what users verify with).
 
-    .venv/bin/python benchmarks/bench_harden.py                 # N = 1, 10, 50 apply; N = 1, 10 full loop
+    .venv/bin/python benchmarks/bench_harden.py                 # N = 1, 10, 50 apply; N = 10 full loop
     .venv/bin/python benchmarks/bench_harden.py --short         # N = 1 apply, both sides at once (< 20 s)
     .venv/bin/python benchmarks/bench_harden.py --sizes 1,10 --loop-sizes 10 --json out.json
 
@@ -240,7 +240,7 @@ class Run:
         out = []
         for line in self.log.read_text(errors="replace").splitlines():
             head, sep, tail = line.rpartition(" ")
-            if sep and tail.endswith("s") and "---" in head:
+            if sep and tail.endswith("s") and " --" in head:
                 try:
                     out.append((float(tail[:-1]), head.rstrip(" -").split(" : ", 1)[-1]))
                 except ValueError:
@@ -261,7 +261,93 @@ def wait_all(runs, timeout: float) -> None:
         time.sleep(0.02)
 
 
-def role_cmd(state: Path, tmp: Path, profile: str, forks: int, loop: bool) -> list:
+class HostCost:
+    """Emulates what a module execution costs on the Windows side, which the twin answers at once: a WinRM proxy in
+    front of each twin that holds every WinRS ``Command`` request (one per module execution, one per win_reboot
+    command) for ``delay`` seconds.  Real Windows starts powershell.exe and loads the module wrapper there; the
+    delay is an assumption given on the command line (``--host-cost``), not a Windows measurement."""
+
+    COMMAND = b"windows/shell/Command</"
+
+    def __init__(self, delay: float):
+        import asyncio
+        import threading
+        self.delay = delay
+        self.delayed = 0
+        self.loop = asyncio.new_event_loop()
+        self.servers = []
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    async def _pipe_requests(self, reader, writer):
+        import asyncio
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            body = await reader.readexactly(length) if length else b""
+            if self.COMMAND in body:
+                self.delayed += 1
+                await asyncio.sleep(self.delay)
+            writer.write(head + body)
+            await writer.drain()
+
+    @staticmethod
+    async def _pipe(reader, writer):
+        while True:
+            data = await reader.read(65536)
+            if not data:
+                break
+            writer.write(data)
+            await writer.drain()
+
+    async def _client(self, creader, cwriter, address, port):
+        import asyncio
+        try:
+            ureader, uwriter = await asyncio.open_connection(address, port)
+        except OSError:
+            cwriter.close()
+            return
+        tasks = [asyncio.ensure_future(self._pipe_requests(creader, uwriter)),
+                 asyncio.ensure_future(self._pipe(ureader, cwriter))]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            for w in (uwriter, cwriter):
+                w.close()
+
+    def front(self, address: str, port: int) -> int:
+        """A proxy on ``address`` for the twin's WinRM port; returns the proxy's port."""
+        import asyncio
+
+        async def start():
+            return await asyncio.start_server(lambda r, w: self._client(r, w, address, port), address, 0)
+        server = asyncio.run_coroutine_threadsafe(start(), self.loop).result(10)
+        self.servers.append(server)
+        return server.sockets[0].getsockname()[1]
+
+    def inventory(self, state: Path) -> Path:
+        """A copy of the twins' inventory whose WinRM ports point at proxies."""
+        text = (state / "inventory.yml").read_text()
+        doc = json.loads(text.split("\n", 1)[1] if text.startswith("#") else text)
+        for name, hvars in doc["all"]["children"]["twins"]["hosts"].items():
+            hvars["ansible_port"] = self.front(hvars["ansible_host"], int(hvars["ansible_port"]))
+        out = state / "inventory-host-cost.yml"
+        out.write_text(json.dumps(doc, indent=1))
+        return out
+
+    def close(self) -> None:
+        for server in self.servers:
+            self.loop.call_soon_threadsafe(server.close)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+def role_cmd(state: Path, tmp: Path, profile: str, forks: int, loop: bool, inventory: Path) -> list:
     extra = {"schannel_target": "twins", "schannel_profile": profile, "schannel_waves": ["100%"],
              "schannel_backup_dir": str(tmp / "backups"), "schannel_report_dir": ""}
     if loop:
@@ -272,16 +358,16 @@ def role_cmd(state: Path, tmp: Path, profile: str, forks: int, loop: bool) -> li
         extra.update(schannel_reboot="never", schannel_verify={"endpoints": []})
     vars_file = tmp / ("role-vars-%s.json" % state.name)
     vars_file.write_text(json.dumps(extra))
-    return [str(VENV_BIN / "ansible-playbook"), "-i", str(state / "inventory.yml"), str(HARDEN),
+    return [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(HARDEN),
             "-e", "@%s" % vars_file, "-f", str(forks)]
 
 
-def baseline_cmd(state: Path, tmp: Path, values: dict, forks: int, loop: bool) -> list:
+def baseline_cmd(state: Path, tmp: Path, values: dict, forks: int, loop: bool, inventory: Path) -> list:
     vars_file = tmp / ("baseline-vars-%s.json" % state.name)
     vars_file.write_text(json.dumps({"baseline_values": values, "baseline_target": "twins",
                                      "baseline_reboot": loop, "baseline_verify": loop,
                                      "baseline_sslyze": str(VENV_BIN / "sslyze")}))
-    return [str(VENV_BIN / "ansible-playbook"), "-i", str(state / "inventory.yml"), str(BASELINE),
+    return [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(BASELINE),
             "-e", "@%s" % vars_file, "-f", str(forks)]
 
 
@@ -308,14 +394,14 @@ def registry_diff(role_doc: dict, base_doc: dict) -> list:
     return problems
 
 
-def measure(count: int, loop: bool, args, tmp: Path, started_dirs: list) -> dict:
+def measure(count: int, loop: bool, args, tmp: Path, started_dirs: list, host_cost: float = 0.0) -> dict:
     from tests.twin import api
-    mode = "loop" if loop else "apply"
+    mode = ("loop" if loop else "apply") + (" +%gs/exec" % host_cost if host_cost else "")
     specs = fleet_specs(count)
     docs = {}
     t0 = time.perf_counter()
     for side, address in (("role", "127.0.0.2"), ("baseline", "127.0.0.3")):
-        state = tmp / ("%s-%s-%d" % (side, mode, count))
+        state = tmp / ("%s-%s-%d" % (side, mode.replace(" +", "-cost").replace("/exec", ""), count))
         started_dirs.append(state)
         docs[side] = api.start_twins(specs, state, lifetime=args.lifetime, address=address,
                                      reboot_downtime=args.reboot_downtime, timeout=120 + count)
@@ -324,14 +410,24 @@ def measure(count: int, loop: bool, args, tmp: Path, started_dirs: list) -> dict
     values = plan_values(docs["baseline"], args.profile)
     boots_before = {side: executions(doc)["boots"] for side, doc in docs.items()}
     forks = min(count, args.forks)
-    role = Run("role-%s-%d" % (mode, count), role_cmd(Path(docs["role"]["state_dir"]), tmp, args.profile, forks,
-                                                      loop), tmp)
-    if not args.concurrent:
-        role.wait(args.timeout)
-    base = Run("baseline-%s-%d" % (mode, count), baseline_cmd(Path(docs["baseline"]["state_dir"]), tmp, values,
-                                                               forks, loop), tmp)
-    wait_all([role, base], args.timeout)
-    result = {"hosts": count, "mode": mode, "forks": forks, "twin_startup_s": round(startup, 2),
+    proxies = HostCost(host_cost) if host_cost else None
+    try:
+        inventories = dict((side, proxies.inventory(Path(doc["state_dir"])) if proxies else
+                            Path(doc["state_dir"]) / "inventory.yml") for side, doc in docs.items())
+        label = Path(docs["role"]["state_dir"]).name.split("-", 1)[1]
+        role = Run("role-" + label, role_cmd(Path(docs["role"]["state_dir"]), tmp, args.profile, forks, loop,
+                                             inventories["role"]), tmp)
+        if not args.concurrent:
+            role.wait(args.timeout)
+        base = Run("baseline-" + label, baseline_cmd(Path(docs["baseline"]["state_dir"]), tmp, values, forks, loop,
+                                                     inventories["baseline"]), tmp)
+        wait_all([role, base], args.timeout)
+    finally:
+        if proxies:
+            proxies.close()
+    commands = proxies.delayed if proxies else None
+    result = {"hosts": count, "mode": mode, "host_cost_s": host_cost, "forks": forks,
+              "twin_startup_s": round(startup, 2), "winrs_commands_delayed": commands,
               "values_per_host": round(sum(len(v) for v in values.values()) / count, 1),
               "dsc_tasks_per_host": round(sum(dsc_resources(v) for v in values.values()) / count, 1),
               "problems": []}
@@ -363,7 +459,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="N = 1, apply only, both sides at once: proves it runs")
     parser.add_argument("--sizes", default="1,10,50", help="fleet sizes for apply only (default 1,10,50)")
-    parser.add_argument("--loop-sizes", default="1,10", help="fleet sizes for the full loop ('' for none)")
+    parser.add_argument("--loop-sizes", default="10", help="fleet sizes for the full loop ('' for none)")
+    parser.add_argument("--host-cost", type=float, default=0.5,
+                        help="assumed Windows-side seconds per module execution, emulated by a WinRM proxy")
+    parser.add_argument("--host-cost-sizes", default="10", help="fleet sizes for apply with --host-cost ('' for none)")
     parser.add_argument("--profile", default="ios_ats")
     parser.add_argument("--forks", type=int, default=50, help="ansible forks, the same for both sides")
     parser.add_argument("--lifetime", type=float, default=900.0, help="each twin exits by itself after this")
@@ -374,8 +473,12 @@ def main(argv=None) -> int:
     args.concurrent = False
     if args.short:
         args.sizes, args.loop_sizes, args.lifetime, args.timeout, args.concurrent = "1", "", 120.0, 90.0, True
+        args.host_cost_sizes = ""
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     loop_sizes = [int(s) for s in args.loop_sizes.split(",") if s.strip()]
+    runs = [(False, n, 0.0) for n in sizes]
+    runs += [(False, int(n), args.host_cost) for n in args.host_cost_sizes.split(",") if n.strip() and args.host_cost]
+    runs += [(True, n, 0.0) for n in loop_sizes]
 
     facts = machine_facts()
     print_facts(facts)
@@ -386,20 +489,21 @@ def main(argv=None) -> int:
     started: list = []
     results, failed = [], False
     try:
-        for loop, counts in ((False, sizes), (True, loop_sizes)):
-            for count in counts:
-                res = measure(count, loop, args, tmp, started)
-                results.append(res)
-                r, b = res["role"], res["baseline"]
-                print("%s N=%d: role %.2f exec/host %.1f s (cpu %.1f s), baseline %.2f exec/host %.1f s "
-                      "(cpu %.1f s)" % (res["mode"], count, r["executions_per_host"], r["wall_s"], r["cpu_s"],
-                                        b["executions_per_host"], b["wall_s"], b["cpu_s"]), flush=True)
-                for side in ("role", "baseline"):
-                    print("  %s slowest tasks: %s" % (side, "; ".join(
-                        "%s %.1f s" % (name[:60], sec) for sec, name in res[side]["slowest_tasks"])))
-                for problem in res["problems"]:
-                    failed = True
-                    print("PROBLEM: %s" % problem, flush=True)
+        for loop, count, host_cost in runs:
+            res = measure(count, loop, args, tmp, started, host_cost)
+            results.append(res)
+            r, b = res["role"], res["baseline"]
+            if host_cost:
+                print("host cost: %d WinRS commands held %g s each" % (res["winrs_commands_delayed"], host_cost))
+            print("%s N=%d: role %.2f exec/host %.1f s (cpu %.1f s), baseline %.2f exec/host %.1f s "
+                  "(cpu %.1f s)" % (res["mode"], count, r["executions_per_host"], r["wall_s"], r["cpu_s"],
+                                    b["executions_per_host"], b["wall_s"], b["cpu_s"]), flush=True)
+            for side in ("role", "baseline"):
+                print("  %s slowest tasks: %s" % (side, "; ".join(
+                    "%s %.1f s" % (name[:60], sec) for sec, name in res[side]["slowest_tasks"])))
+            for problem in res["problems"]:
+                failed = True
+                print("PROBLEM: %s" % problem, flush=True)
     except Stop as exc:
         print("stopped by %s" % exc)
         failed = True
