@@ -468,9 +468,12 @@ def main(argv=None) -> int:
     parser.add_argument("--lifetime", type=float, default=900.0, help="each twin exits by itself after this")
     parser.add_argument("--reboot-downtime", type=float, default=1.0)
     parser.add_argument("--timeout", type=float, default=600.0, help="per playbook run")
-    parser.add_argument("--json", help="also write the figures here")
+    parser.add_argument("--json", help="also write the figures here (full mode default: benchmarks/results/harden.json)")
     args = parser.parse_args(argv)
     args.concurrent = False
+    if not args.short and not args.json:
+        (HERE / "results").mkdir(exist_ok=True)
+        args.json = str(HERE / "results" / "harden.json")
     if args.short:
         args.sizes, args.loop_sizes, args.lifetime, args.timeout, args.concurrent = "1", "", 120.0, 90.0, True
         args.host_cost_sizes = ""

@@ -329,11 +329,14 @@ def main(argv=None) -> int:
     parser.add_argument("--hosts", default="100,1000,5000")
     parser.add_argument("--sslyze-max-endpoints", type=int, default=10)
     parser.add_argument("--lifetime", type=float, default=600.0, help="the TLS servers exit by themselves after this")
-    parser.add_argument("--json", help="also write the figures here")
+    parser.add_argument("--json", help="also write the figures here (full mode default: benchmarks/results/scaling.json)")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         return serve(json.loads(args.serve))
+    if not args.short and not args.json:
+        (HERE / "results").mkdir(exist_ok=True)
+        args.json = str(HERE / "results" / "scaling.json")
     if args.short:
         args.suites, args.endpoints, args.hosts, args.sslyze_max_endpoints, args.lifetime = "1,5", "1,3", "20,60", \
             1, 120.0
