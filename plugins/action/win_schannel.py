@@ -122,7 +122,10 @@ class ActionModule(SchannelAction):
         if ops:
             module = self.run_module("win_schannel", {"operations": ops}, task_vars)
             result["changed"] = bool(module.get("changed"))
-            result["changes"] = [dict(c, layer=_regops.layer(c["path"])) for c in module.get("changes") or []]
+            reasons = dict(((op["path"].lower(), (op.get("name") or "").lower()), op.get("reboot_reason")) for op in ops)
+            result["changes"] = [dict(c, layer=_regops.layer(c["path"]),
+                                      reboot_reason=reasons.get((c["path"].lower(), (c.get("name") or "").lower())))
+                                 for c in module.get("changes") or []]
             result["backup"] = module.get("backup") or []
             result["reboot_required"] = bool(module.get("reboot_required"))
             result["reboot_reasons"] = list(module.get("reboot_reasons") or [])

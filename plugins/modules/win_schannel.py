@@ -143,7 +143,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 changes:
-  description: Every value the run changed (or would change in check mode), with its layer.
+  description:
+    - Every value the run changed (or would change in check mode), with its C(layer) (C(policy) or C(local)) and
+      the C(reboot_reason) of that change (null when it takes effect without a reboot).
   returned: always
   type: list
   elements: dict
@@ -153,6 +155,7 @@ changes:
       layer: local
       before: {type: dword, data: 1}
       after: {type: dword, data: 0}
+      reboot_reason: Schannel applies protocol settings to credential handles acquired after the change; ...
 backup:
   description:
     - Registry operations that, applied in order, restore the previous state of everything the run changed.

@@ -36,6 +36,7 @@ def test_protocols_and_ciphers_compile_to_canonical_values():
     assert rec.names() == ["win_schannel_info", "win_schannel"]
     assert result["changed"] and result["reboot_required"]
     assert all(c["layer"] == "local" for c in result["changes"])
+    assert all(c["reboot_reason"] for c in result["changes"])  # protocol and cipher changes need a reboot
 
 
 def test_facts_skip_the_read():
