@@ -214,18 +214,23 @@ def load_profile(name_or_path, search_dirs=None, _seen=None):
     return data
 
 
-def _string_keys(value, field):
-    """Raise SchannelInputError at the first mapping key that is not a string (YAML reads ``1.2:`` as a number)."""
+def _string_keys(value, field, _stack=()):
+    """Raise SchannelInputError at the first mapping key that is not a string (YAML reads ``1.2:`` as a number)
+    or at a container that contains itself (a YAML alias such as ``a: &a [*a]``, which no profile needs)."""
+    if isinstance(value, (dict, list)):
+        if id(value) in _stack:
+            raise SchannelInputError(field, "a YAML alias makes this value contain itself; write the value out")
+        _stack = _stack + (id(value),)
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise SchannelInputError("%s.%s" % (field, key), "setting names must be strings, got %s %r; quote "
                                          "it (YAML reads an unquoted 1.2 or on/off as a number or boolean)"
                                          % (type(key).__name__, key))
-            _string_keys(item, "%s.%s" % (field, key))
+            _string_keys(item, "%s.%s" % (field, key), _stack)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _string_keys(item, "%s[%d]" % (field, i))
+            _string_keys(item, "%s[%d]" % (field, i), _stack)
 
 
 def resolve_profile(name_or_path, overrides=None, search_dirs=None):

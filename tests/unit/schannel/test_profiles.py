@@ -154,3 +154,16 @@ def test_overrides_validation():
 def test_schema_file_is_json():
     with open(profiles.SCHEMA_PATH) as handle:
         json.load(handle)
+
+
+def test_self_referencing_yaml_alias_is_an_input_error(tmp_path):
+    path = write(tmp_path, "loop.yml", "name: loop\ndescription: x\nsources: &a [*a]\n")
+    with pytest.raises(SchannelInputError) as err:
+        profiles.resolve_profile(path)
+    assert "contain itself" in str(err.value)
+
+
+def test_non_string_key_is_an_input_error():
+    with pytest.raises(SchannelInputError) as err:
+        profiles.resolve_profile("ios_ats", {"protocols": {1.2: "enabled"}})
+    assert "quote" in str(err.value)
