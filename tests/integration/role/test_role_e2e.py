@@ -149,3 +149,19 @@ def test_rollback_playbook_restores_the_last_backup(twins, playbook, tmp_path):
     result = playbook("rollback.yml", doc["inventory"], role_vars(tmp_path))
     assert result.returncode == 0, result.stdout[-4000:]
     assert registry(doc, "web2008") == before
+
+
+def test_verify_probes_any_tls_endpoint_without_winrm(twins, playbook, tmp_path):
+    """verify.yml on a host reached without WinRM: no registry read, just the probe (here the twin's TLS port)."""
+    doc = twins(["tlsbox:2022"])
+    inventory = tmp_path / "plain.ini"
+    inventory.write_text("[web]\nplain ansible_host=127.0.0.1 ansible_connection=local tls_port=%d\n"
+                         % doc["twins"]["tlsbox"]["ports"]["https"])
+    result = playbook("verify.yml", inventory, role_vars(
+        tmp_path, schannel_target="web", schannel_profile="",
+        schannel_verify={"endpoints": [{"port": "{{ tls_port }}"}], "policies": ["ios_ats"],
+                         "clients": ["ios9_ats", "chrome"], "validate_certs": False}))
+    assert result.returncode == 0, result.stdout[-4000:]
+    host = load_report(tmp_path / "reports", "schannel-verify")["hosts"][0]
+    assert host["status"] == "ok" and host["state"] is None
+    assert {c["client"]: c["connects"] for c in host["endpoints"][0]["clients"]} == {"ios9_ats": True, "chrome": True}
