@@ -305,7 +305,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 try:
-    import cryptography  # noqa: F401
+    from cryptography import x509  # noqa: F401, pylint: disable=unused-import
 
     HAS_CRYPTOGRAPHY = True
     CRYPTOGRAPHY_IMPORT_ERROR = None
@@ -428,7 +428,7 @@ def main():
         for target, res in zip(batch, probe.run(batch, options)):
             by_target[(target.host.lower(), target.port, target.server_name)] = res
     results = []
-    for target, _ in targets:
+    for target, dummy in targets:
         res = by_target[(target.host.lower(), target.port, target.server_name)]
         data = res.to_dict()
         data["failed"] = bool(res.error) or any(not data["policies"][p]["passed"] for p in asserted

@@ -159,16 +159,17 @@ def analyse_chain(chain: Sequence[bytes], source: str, hostname: Optional[str],
             parsed.append((der, describe(der), x509.load_der_x509_certificate(der)))
         except ValueError as exc:
             result.weak_signature_certificates.append("unparsable certificate: %s" % exc)
-    result.chain = [info for _, info, _ in parsed]
+    result.chain = [entry[1] for entry in parsed]
     result.chain_length = len(parsed)
     if not parsed:
         return result
     in_order = True
-    for (_, _, cert), (_, _, nxt) in zip(parsed, parsed[1:]):
-        if cert.issuer != nxt.subject:
+    for current, following in zip(parsed, parsed[1:]):
+        if current[2].issuer != following[2].subject:
             in_order = False
     result.chain_in_order = in_order
-    for _, info, _ in parsed:
+    for entry in parsed:
+        info = entry[1]
         if info.signature_hash in WEAK_HASHES and not info.self_signed:
             result.sha1_in_chain = result.sha1_in_chain or info.signature_hash == "sha1"
             result.weak_signature_certificates.append("%s (%s)" % (info.subject, info.signature_algorithm))

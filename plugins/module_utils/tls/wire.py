@@ -533,7 +533,7 @@ def split_records(data: bytes) -> List[Tuple[int, int, bytes]]:
 
 def parse_client_hello(record: bytes) -> Dict[str, object]:
     """Decode a ClientHello record (round-trip tests, and the test servers that answer raw hellos)."""
-    handshake = b"".join(fragment for ctype, _, fragment in split_records(record) if ctype == CONTENT_HANDSHAKE)
+    handshake = b"".join(rec[2] for rec in split_records(record) if rec[0] == CONTENT_HANDSHAKE)
     r = _Reader(handshake, "ClientHello")
     if r.u8() != HS_CLIENT_HELLO:
         raise WireError("not a ClientHello")
