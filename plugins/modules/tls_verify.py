@@ -26,7 +26,18 @@ description:
   - Client data for the simulations comes from the Qualys SSL Labs client list (CC BY 3.0 US) as recorded in
     testssl.sh, plus local captures; see the C(clients) module_utils.
 author:
-  - tlsops.schannel contributors
+  - tlsops maintainers (@tlsops)
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; check mode runs the same probes.
+  diff_mode:
+    support: none
+    description: Nothing changes, so there is no diff.
+  platform:
+    support: full
+    platforms: posix
+    description: Runs on the controller and connects to the targets.
 options:
   host:
     description:
@@ -132,7 +143,6 @@ notes:
   - SSL 2.0 is not probed.
   - Client simulation does not model each client's root store (like testssl.sh); trust is checked once against
     O(ca_path) or the system store.
-  - Supports check mode (it only reads).
 requirements:
   - cryptography (certificate analysis and real key shares)
 seealso:
