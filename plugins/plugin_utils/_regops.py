@@ -54,6 +54,9 @@ def validate_operation(op, field="operations"):
         raise OperationError(field + ".path", "must be a full key path starting with 'HKLM\\' (got %r)" % (path,))
     if "\x00" in path or "\\\\" in path.rstrip("\\"):
         raise OperationError(field + ".path", "must not contain NUL or empty key names (got %r)" % (path,))
+    if any(part.strip() in (".", "..") for part in path.split("\\")):
+        # .NET takes '..' as a literal key name, PowerShell's registry provider as the parent: never ambiguous here
+        raise OperationError(field + ".path", "must not contain '.' or '..' key names (got %r)" % (path,))
     state = op.get("state", "present")
     if state not in ("present", "absent"):
         raise OperationError(field + ".state", "must be present or absent (got %r)" % (state,))
