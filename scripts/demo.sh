@@ -43,7 +43,8 @@ started=$SECONDS
 step() { printf '\n=== [%3ss] %s\n' "$((SECONDS - started))" "$*"; }
 
 rm -rf "$OUT"
-mkdir -p -m 0700 "$OUT"
+mkdir -p "$OUT"
+chmod 0700 "$OUT"
 
 step "Starting the Windows host twins (2008 R2 like the field report, and 2022)"
 "$PY" -m tests.twin start --state-dir "$STATE" --lifetime "$LIFETIME" \

@@ -21,7 +21,7 @@ description:
   - Files are created with mode C(0600) in directories with mode C(0700); the file names come from O(name)
     (reduced to C([A-Za-z0-9._-])), never from host names.
 author:
-  - tlsops maintainers
+  - tlsops maintainers (@tlsops)
 options:
   dest:
     description:
@@ -42,8 +42,8 @@ options:
     default: [json, junit, html, text]
   results:
     description:
-      - Per-host results, C({host: result}). When omitted they are read from O(var_name) in each host's
-        hostvars.
+      - Per-host results, a dict of host name to that host's result. When omitted they are read from
+        O(var_name) in each host's hostvars.
     type: dict
   hosts:
     description:
@@ -69,13 +69,16 @@ options:
 attributes:
   check_mode:
     support: full
-    details: Writes the report in check mode too; it changes nothing on any managed host.
+    description: Writes the report in check mode too; it changes nothing on any managed host.
   diff_mode:
     support: none
+    description: No diff.
   platform:
+    support: full
     platforms: posix
+    description: Runs on the controller.
 notes:
-  - Always returns C(changed=false): the report is an artefact on the controller, not a change to a host.
+  - Always returns C(changed=false) because the report is an artefact on the controller, not a change to a host.
 seealso:
   - module: tlsops.schannel.tls_verify
   - module: tlsops.schannel.schannel_plan

@@ -451,8 +451,9 @@ def _junit_cases(host):
             cases.append(("verify %s" % endpoint["endpoint"], endpoint["msg"] or "probe failed",
                           "\n".join(endpoint["diagnosis"]), True))
         for policy in endpoint["policies"]:
-            name = policy["policy"] if len(host["endpoints"]) == 1 else "%s @ %s" % (policy["policy"],
-                                                                                    endpoint["endpoint"])
+            name = policy["policy"]
+            if len(host["endpoints"]) > 1:
+                name = "%s @ %s" % (policy["policy"], endpoint["endpoint"])
             message = None if policy["passed"] else "; ".join(policy["reasons"]) or "policy not met"
             details = "\n".join(policy["reasons"] + endpoint["diagnosis"])
             cases.append((name, message, details, False))
@@ -524,7 +525,7 @@ ul.summary{list-style:none;padding:0;display:flex;gap:1.2em;flex-wrap:wrap}
 
 def _short(text, limit=70) -> str:
     """First clause of a long reason, for a matrix cell; the whole text goes into the cell's title."""
-    text = one_line(text).split("; ")[0]
+    text = one_line(text).split("; ", maxsplit=1)[0]
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
 
 
@@ -611,10 +612,9 @@ def _host_details(host) -> list:
         out.append('<table class="drift"><caption>%s</caption><thead><tr><th>key</th><th>value</th><th>before</th>'
                    '<th>after</th></tr></thead><tbody>' % label)
         for c in host["changes"]:
-            out.append('<tr><td class="mono">%s</td><td class="mono">%s</td><td class="mono">%s</td>'
-                       '<td class="mono">%s</td></tr>' % (esc(c["path"]), esc(c["name"] if c["name"] is not None
-                                                                                else "(key)"),
-                                                         esc(c["before"]), esc(c["after"])))
+            value = c["name"] if c["name"] is not None else "(key)"
+            cells = (esc(c["path"]), esc(value), esc(c["before"]), esc(c["after"]))
+            out.append('<tr>%s</tr>' % "".join('<td class="mono">%s</td>' % cell for cell in cells))
         out.append("</tbody></table>")
     else:
         out.append("<p>%s: none.</p>" % label)
