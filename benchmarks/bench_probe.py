@@ -37,15 +37,16 @@ COLLECTIONS = str(REPO / ".cache" / "collections")
 R2_SUITES = "ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA:AES128-SHA"  # scanner-anchors server A
 
 PROBE_SNIPPET = r"""
-import json, sys
+import json, sys, time
 sys.path.insert(0, %(collections)r)
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import probe
+started = time.monotonic()
 ports = [int(p) for p in sys.argv[1].split(",")]
 targets = [probe.Target("127.0.0.1", p, "localhost") for p in ports]
 res = probe.run(targets, probe.ProbeOptions(ca_path=sys.argv[2], timeout=5, concurrency=int(sys.argv[3]),
                                             policies=("ios_ats", "http2", "mozilla_intermediate")))
 print(json.dumps({"connections": sum(r.connections for r in res), "ok": sum(1 for r in res if r.supported_protocols),
-                  "n": len(res)}))
+                  "n": len(res), "work_s": time.monotonic() - started}))
 """
 
 
@@ -123,7 +124,7 @@ def cmd_probe(ports, ca, concurrency=20):
 def cmd_sslyze(ports, ca, short=False):
     scans = ["--tlsv1_2"] if short else ["--certinfo", "--certinfo_ca_file", str(ca), "--sslv2", "--sslv3", "--tlsv1",
                                          "--tlsv1_1", "--tlsv1_2", "--tlsv1_3", "--elliptic_curves"]
-    return [PY, "-m", "sslyze", "--quiet", "--mozilla_config", "disable"] + scans + \
+    return [PY, "-m", "sslyze", "--mozilla_config", "disable"] + scans + \
         ["127.0.0.1:%d" % p for p in ports]
 
 
@@ -131,6 +132,19 @@ def cmd_testssl(port, short=False):
     if short:
         return ["testssl", "--version"]
     return ["testssl", "--quiet", "--color", "0", "--warnings", "off", "--ip", "one", "127.0.0.1:%d" % port]
+
+
+def work_time(name, stdout):
+    """The tool's own time for the scan, without interpreter start and imports (sslyze/testssl print it)."""
+    import re
+
+    if name == "tls_verify":
+        return json.loads(stdout.strip().splitlines()[-1])["work_s"]
+    if name == "sslyze":
+        m = re.search(r"SCANS COMPLETED IN ([0-9.]+) S", stdout, re.I)
+        return float(m.group(1)) if m else None
+    m = re.search(r"Done .*\[\s*([0-9]+)s\]", stdout)
+    return float(m.group(1)) if m else None
 
 
 def stats(values):
@@ -164,11 +178,14 @@ def bench_single(workdir, pki, runs, testssl_runs, short):
                 out[name] = {"skipped": "testssl not installed"}
                 continue
             n = 1 if short else (testssl_runs if name == "testssl" else runs)
-            walls, rss = [], []
+            walls, rss, works = [], [], []
             for _ in range(n):
-                wall, peak, _ = timed(make(port))
+                wall, peak, stdout = timed(make(port))
                 walls.append(wall)
                 rss.append(peak)
+                work = None if short else work_time(name, stdout)
+                if work is not None:
+                    works.append(work)
             proxy = CountingProxy(port)
             try:
                 _, _, stdout = timed(make(proxy.port))
@@ -176,15 +193,21 @@ def bench_single(workdir, pki, runs, testssl_runs, short):
                 conns = proxy.count
             finally:
                 proxy.close()
-            out[name] = {"wall_s": stats(walls), "peak_rss_mb": round(max(rss), 1), "connections": conns,
+            out[name] = {"wall_s": stats(walls), "work_s": stats(works) if works else None,
+                         "peak_rss_mb": round(max(rss), 1), "connections": conns,
                          "command": " ".join(make(port)[:3] + ["..."] if name == "tls_verify" else make(port))}
-            print("  %-10s median %.2f s (min %.2f, max %.2f, %d runs), %d connections, peak %.0f MB" % (
-                name, statistics.median(walls), min(walls), max(walls), n, conns, max(rss)), flush=True)
+            print("  %-10s median %.2f s (min %.2f, max %.2f, %d runs), own scan time median %s, %d connections, "
+                  "peak %.0f MB" % (name, statistics.median(walls), min(walls), max(walls), n,
+                                    "%.2f s" % statistics.median(works) if works else "n/a", conns, max(rss)),
+                  flush=True)
     finally:
         server.stop()
     if not short and "wall_s" in out.get("sslyze", {}):
         ours = out["tls_verify"]["wall_s"]["median"]
         out["ratio_sslyze_over_tls_verify"] = round(out["sslyze"]["wall_s"]["median"] / ours, 1)
+        if out["sslyze"].get("work_s") and out["tls_verify"].get("work_s"):
+            out["ratio_sslyze_over_tls_verify_work"] = round(
+                out["sslyze"]["work_s"]["median"] / out["tls_verify"]["work_s"]["median"], 1)
         if "wall_s" in out.get("testssl", {}):
             out["ratio_testssl_over_tls_verify"] = round(out["testssl"]["wall_s"]["median"] / ours, 1)
     return out
@@ -233,6 +256,7 @@ def main(argv=None) -> int:
     parser.add_argument("--endpoints", type=int, default=200)
     parser.add_argument("--skip-batch", action="store_true")
     args = parser.parse_args(argv)
+    tf.LIFETIME = 3600  # the servers must outlive the testssl runs; they are still stopped by PID at the end
     results = {"machine": machine()}
     with tempfile.TemporaryDirectory(prefix="bench-probe-") as tmp:
         workdir = Path(tmp)
@@ -248,6 +272,7 @@ def main(argv=None) -> int:
             single["ratio_sslyze_over_tls_verify"], single.get("ratio_testssl_over_tls_verify", "n/a")))
     if "throughput_ratio" in results.get("batch", {}):
         print("batch throughput tls_verify/sslyze %.1fx" % results["batch"]["throughput_ratio"])
+    results["machine"]["load_1min_end"] = os.getloadavg()[0]
     if not args.short:
         (HERE / "results").mkdir(exist_ok=True)
         (HERE / "results" / "probe.json").write_text(json.dumps(results, indent=2))
