@@ -96,7 +96,9 @@ protocols:
 cipher_suites:
   description:
     - C(order) in effect, its C(source) (C(policy), C(local) or C(default)), the C(policy) and C(local) lists
-      (null when not set or not readable) and C(supported) (every suite this host's version knows).
+      (null when not set or not readable), C(available) (the suites the host offers, from C(Get-TlsCipherSuite) on
+      2016 and later, from the local registry list or the version's default list elsewhere, see
+      C(available_source)) and C(supported) (every suite Schannel knows on this version).
   returned: always
   type: dict
 ecc_curves:

@@ -159,13 +159,30 @@ def enrich(raw, bindings=True):
         "local": state_dict["local_cipher_suites"],
         "dropped": state_dict["dropped_cipher_suites"],
         "supported": [s.name for s in catalogue.suites_for(version)],
-        "supported_source": "Get-TlsCipherSuite" if local_suites is not None else "catalogue",
     }
+    # What the host offers to enable: the TLS cmdlets' list on 2016+, the local registry list elsewhere, else the
+    # version's default list.
+    registry_local = _names(effective.RegistryView(dump).get(rm.LOCAL_SSL, "Functions"))
+    if local_suites is not None:
+        facts["cipher_suites"]["available"], source = list(local_suites), "Get-TlsCipherSuite"
+    elif registry_local is not None:
+        facts["cipher_suites"]["available"], source = registry_local, "registry"
+    else:
+        facts["cipher_suites"]["available"], source = catalogue.default_order(version), "default"
+    facts["cipher_suites"]["available_source"] = source
     facts["ecc_curves"] = {"order": state_dict["ecc_curves"], "source": state_dict["ecc_curves_source"],
                            "policy": _policy_curves(dump), "local": raw.get("tls_ecc_curves")}
     facts["effective"] = state_dict
     facts["stray_keys"] = stray_keys(dump)
     return facts
+
+
+def _names(value):
+    """A REG_MULTI_SZ list or a comma-separated REG_SZ as a list of names (None when absent)."""
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [str(i).strip() for i in items if str(i).strip()]
 
 
 def _policy_curves(dump):

@@ -29,7 +29,8 @@ def test_version_protocols_and_suite_source():
     assert result["cipher_suites"]["source"] == "local"
     assert result["cipher_suites"]["local"][0] == "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"
     assert result["cipher_suites"]["policy"] is None
-    assert result["cipher_suites"]["supported_source"] == "Get-TlsCipherSuite"
+    assert result["cipher_suites"]["available_source"] == "Get-TlsCipherSuite"
+    assert result["cipher_suites"]["available"] == result["cipher_suites"]["local"]
     assert "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" in result["cipher_suites"]["supported"]
     assert result["ecc_curves"]["order"] == ["curve25519", "NistP256", "NistP384"]
 
@@ -68,7 +69,7 @@ def test_2008r2_without_tls_cmdlets():
     assert result["windows_version"] == "2008r2"
     assert result["cipher_suites"]["local"] is None
     assert result["cipher_suites"]["source"] == "default"
-    assert result["cipher_suites"]["supported_source"] == "catalogue"
+    assert result["cipher_suites"]["available_source"] == "default"
     assert any(n.endswith("_P256") for n in result["cipher_suites"]["supported"])
     assert "TLS 1.2" not in result["protocols"]["server"]  # off by default on 2008 R2
     assert result["stray_keys"] == []
@@ -83,3 +84,16 @@ def test_module_failure_is_returned():
     rec = Recorder(answers={"win_schannel_info": {"failed": True, "msg": "access denied"}})
     result, _ = run_action(ActionModule, {}, rec, action="win_schannel_info")
     assert result["failed"] and result["msg"] == "access denied"
+
+
+def test_2012r2_local_list_from_the_registry():
+    import copy
+    from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm2
+    info = copy.deepcopy(RECORDED_INFO_2008R2)
+    info["os"] = {"version": "6.3.9600", "build": 9600, "caption": "Microsoft Windows Server 2012 R2 Standard"}
+    info["registry"][rm2.LOCAL_SSL] = {"Functions": {"type": "multistring", "data": [
+        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384", "TLS_RSA_WITH_AES_256_CBC_SHA256"]}}
+    result, _ = _run(info=info)
+    assert result["windows_version"] == "2012r2"
+    assert result["cipher_suites"]["available_source"] == "registry"
+    assert result["cipher_suites"]["available"][0] == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384"
