@@ -163,3 +163,23 @@ def test_guard_blocks_cutting_winrm_https_and_the_cut_is_real(twin, play):
     assert _handshake(https["ports"]["winrm_https"]).startswith("failed")
     (ping,), proc = play(https, [{"ansible.windows.win_ping": {}}])
     assert ping.get("unreachable") or ping.get("failed"), ping
+
+
+def test_a_failed_write_is_rolled_back_and_named(web19, play):
+    import subprocess
+    import sys
+
+    from tests.integration.modules.conftest import REPO
+    target = SCHANNEL + "\\KeyExchangeAlgorithms\\PKCS"  # written last: the cipher and hash writes come first
+    before = managed_part(registry(web19))
+    subprocess.run([sys.executable, "-m", "tests.twin", "fault", "--state-dir", web19["state"], "--name",
+                    web19["name"], "--fail-write", target + "@Enabled"], check=True, capture_output=True, cwd=str(REPO))
+    try:
+        args = {"hashes": {"SHA": "disabled"}, "ciphers": {"RC2 40/128": "disabled"},
+                "key_exchanges": {"PKCS": "disabled"}}
+        (res,), _ = play(web19, [_task("win_schannel", args, ignore_errors=True)])
+    finally:
+        subprocess.run([sys.executable, "-m", "tests.twin", "fault", "--state-dir", web19["state"], "--name",
+                        web19["name"], "--clear"], check=True, capture_output=True, cwd=str(REPO))
+    assert res["failed"] and "PKCS" in res["msg"] and "restored" in res["msg"], res
+    assert managed_part(registry(web19)) == before  # the writes before the failing one were undone
