@@ -183,3 +183,15 @@ def test_a_failed_write_is_rolled_back_and_named(web19, play):
                         web19["name"], "--clear"], check=True, capture_output=True, cwd=str(REPO))
     assert res["failed"] and "PKCS" in res["msg"] and "restored" in res["msg"], res
     assert managed_part(registry(web19)) == before  # the writes before the failing one were undone
+
+
+def test_reboot_through_the_helper_then_the_change_is_served(twin, play):
+    host = twin("rb12:2012r2")
+    assert "TLS 1.0" in twin_status(host)["served"]["protocols"]
+    args = {"protocols": {"TLS 1.0": "disabled", "TLS 1.2": "enabled"}, "dotnet_strong_crypto": "enabled",
+            "reboot": True, "reboot_timeout": 120}
+    (res,), _ = play(host, [_task("win_schannel", args)])
+    assert res["changed"] and res["rebooted"] is True and res["reboot_required"] is False, res
+    assert "TLS 1.0" not in res["state_after_reboot"]["protocols"]["server"]
+    served = twin_status(host)["served"]["protocols"]
+    assert "TLS 1.0" not in served and "TLS 1.2" in served
