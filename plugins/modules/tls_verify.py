@@ -168,12 +168,12 @@ EXAMPLES = r"""
   run_once: true
   register: probe
 
-- name: Ad hoc, against a lab server with a private CA
+- name: Ad hoc, against a lab server with a private CA (validate against that CA, not validate_certs false)
   tlsops.schannel.tls_verify:
     host: 127.0.0.1
     port: 8443
     sni: localhost
-    validate_certs: false
+    ca_path: /etc/pki/lab-ca.pem
 """
 
 RETURN = r"""
