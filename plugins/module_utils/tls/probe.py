@@ -105,30 +105,42 @@ class TargetProbe:
             result.reachable = first.outcome not in ("refused", "unreachable")
             return self._finish(result, started)
         result.reachable = True
-        # 2. enumeration per version, concurrently
-        runs = await asyncio.gather(*(elimination.eliminate(
-            self.send_version, v, elimination.CANDIDATES_TLS13 if v == wire.TLS13 else elimination.CANDIDATES_TLS12)
-            for v in PROBE_VERSIONS))
-        await asyncio.gather(*(elimination.detect_order(self.send_version, r) for r in runs if r.supported))
-        outcomes = {}
-        for run in runs:
-            name = wire.VERSION_NAMES[run.version]
-            outcomes[name] = run.outcome or ("hello" if run.supported else "")
-            result.protocols[name] = ProtocolResult(
-                version=name, supported=run.supported, cipher_suites=[iana.suite_name(c) for c in run.accepted],
-                server_order=run.server_order, outcome=run.outcome, detail=run.detail, connections=run.exchanges)
-            for anomaly in run.anomalies:
-                result.findings.append(Finding("server_anomaly", "warning", "%s: %s" % (name, anomaly), {}))
-            if run.fatal is not None:
-                finding = diagnose.connect_failure(run.fatal, t.host, t.port)
-                if finding is not None:
-                    finding.severity = "warning"
-                    finding.message = "%s probe: %s" % (name, finding.message)
-                    result.findings.append(finding)
-        result.findings.extend(diagnose.version_findings(result, outcomes))
-        # 3. the rest, concurrently
-        await asyncio.gather(self._groups(result, runs), self._certificates(result, runs), self._alpn(result, runs))
-        await self._clients(result)
+        # Client hellos and the trust handshake do not depend on the enumeration: start them now so they overlap
+        # with it instead of waiting behind it.
+        profiles = [clients.CLIENTS[k] for k in self.options.clients]
+        client_task = asyncio.ensure_future(asyncio.gather(*(
+            self.send(simulate.hello_params(p, t.server_name), want="flight") for p in profiles)))
+        verify_task = asyncio.ensure_future(self.ssl(verify=self.options.validate_certs, ca_path=self.options.ca_path))
+        try:
+            # 2. enumeration per version, concurrently
+            runs = await asyncio.gather(*(elimination.eliminate(
+                self.send_version, v, elimination.CANDIDATES_TLS13 if v == wire.TLS13 else elimination.CANDIDATES_TLS12)
+                for v in PROBE_VERSIONS))
+            await asyncio.gather(*(elimination.detect_order(self.send_version, r) for r in runs if r.supported))
+            outcomes = {}
+            for run in runs:
+                name = wire.VERSION_NAMES[run.version]
+                outcomes[name] = run.outcome or ("hello" if run.supported else "")
+                result.protocols[name] = ProtocolResult(
+                    version=name, supported=run.supported, cipher_suites=[iana.suite_name(c) for c in run.accepted],
+                    server_order=run.server_order, outcome=run.outcome, detail=run.detail, connections=run.exchanges)
+                for anomaly in run.anomalies:
+                    result.findings.append(Finding("server_anomaly", "warning", "%s: %s" % (name, anomaly), {}))
+                if run.fatal is not None:
+                    finding = diagnose.connect_failure(run.fatal, t.host, t.port)
+                    if finding is not None:
+                        finding.severity = "warning"
+                        finding.message = "%s probe: %s" % (name, finding.message)
+                        result.findings.append(finding)
+            result.findings.extend(diagnose.version_findings(result, outcomes))
+            # 3. the rest, concurrently
+            await asyncio.gather(self._groups(result, runs), self._certificates(result, runs, verify_task, client_task),
+                                 self._alpn(result, runs))
+            self._judge_clients(result, profiles, await client_task)
+        finally:  # an unexpected error above must not leave connections running behind the result
+            for task in (client_task, verify_task):
+                if not task.done():
+                    task.cancel()
         # 4. verdicts
         for name in self.options.policies:
             result.policies[name] = policies.evaluate(name, result)
@@ -170,16 +182,25 @@ class TargetProbe:
                     found.append(g)
         result.groups = [wire.GROUPS.get(g, "0x%04X" % g) for g in found]
 
-    async def _certificates(self, result: TargetResult, runs: List[elimination.Elimination]) -> None:
+    async def _certificates(self, result: TargetResult, runs: List[elimination.Elimination],
+                            verify_task: "asyncio.Future", client_task: "asyncio.Future") -> None:
+        """Chains per key type from the TLS <= 1.2 flights the client simulations already read (one raw hello per
+        key type they did not cover), plus the trust verdict of the full handshake."""
+        auth_key = {"RSA": "rsa", "ECDSA": "ecdsa", "DSS": "dsa"}
+        raw_chains: Dict[str, List[bytes]] = {}
+        for ex in await client_task:
+            if ex.outcome == "hello" and ex.flight is not None and ex.flight.certificates:
+                suite = iana.SUITES_BY_CODE.get(ex.hello.cipher_suite)
+                key = auth_key.get(suite.auth) if suite else None
+                if key:
+                    raw_chains.setdefault(key, ex.flight.certificates)
         best12 = next((r for r in sorted(runs, key=lambda r: -r.version) if r.version < wire.TLS13 and r.supported),
                       None)
-        raw_chains: Dict[str, List[bytes]] = {}
         if best12 is not None:
             by_auth: Dict[str, List[int]] = {}
             for code in best12.accepted:
-                auth = iana.SUITES_BY_CODE[code].auth
-                key = {"RSA": "rsa", "ECDSA": "ecdsa", "DSS": "dsa"}.get(auth)
-                if key:
+                key = auth_key.get(iana.SUITES_BY_CODE[code].auth)
+                if key and key not in raw_chains:
                     by_auth.setdefault(key, []).append(code)
             exchanges = await asyncio.gather(*(self.send(self.base_params(best12.version, codes), want="flight")
                                                for codes in by_auth.values()))
@@ -187,7 +208,7 @@ class TargetProbe:
                 if ex.flight is not None and ex.flight.certificates:
                     raw_chains[key] = ex.flight.certificates
         verify = self.options.validate_certs
-        ssl_result = await self.ssl(verify=verify, ca_path=self.options.ca_path)
+        ssl_result = await verify_task
         if verify and ssl_result.verified is False:
             trusted, verify_error = False, ssl_result.verify_error
             if not raw_chains:  # TLS 1.3 only: fetch the chain without verification
@@ -254,12 +275,9 @@ class TargetProbe:
         await asyncio.gather(*tasks)
         result.alpn = info
 
-    async def _clients(self, result: TargetResult) -> None:
+    def _judge_clients(self, result: TargetResult, profiles, exchanges) -> None:
         certs = dict(result.certificate.by_key_type) if result.certificate else {}
         tls13_alpn = result.alpn.get("tls13_alpn") if result.alpn else None
-        profiles = [clients.CLIENTS[k] for k in self.options.clients]
-        exchanges = await asyncio.gather(*(self.send(simulate.hello_params(p, self.target.server_name),
-                                                     want="flight") for p in profiles))
         for profile, ex in zip(profiles, exchanges):
             result.clients[profile.key] = simulate.judge(profile, ex, certs, tls13_alpn)
 
