@@ -310,3 +310,12 @@ def test_error_findings_refuse():
     assert result["failed"] and "error findings" in result["msg"], result
     assert any(f["severity"] == "error" for f in result["findings"])
     assert "win_schannel" not in rec.names()
+
+
+def test_restore_validates_operations_from_a_reg_file(tmp_path):
+    ops = [{"path": SCHANNEL + "\\..\\..\\Lsa", "name": "x", "state": "present", "type": "dword", "data": 1,
+            "reboot_reason": None}]
+    path = _regfile.write_backup(ops, str(tmp_path), "host")
+    result, rec = run_action(ActionModule, {"restore": path})
+    assert result["failed"] and "'.' or '..'" in result["msg"] and result["field"].endswith("[0].path"), result
+    assert "win_schannel" not in rec.names()
