@@ -59,14 +59,6 @@ class RegistryStore:
             self._fill_ancestors()
             self.save()
 
-    def clone(self) -> "RegistryStore":
-        """An in-memory copy that never touches the file: what check mode writes to."""
-        twin = RegistryStore.__new__(RegistryStore)
-        twin.path, twin.lock, twin.write_guard = self.path, threading.RLock(), self.write_guard
-        twin._keys = copy.deepcopy(self._keys)
-        twin.save = lambda: None
-        return twin
-
     # -- reading -----------------------------------------------------------------------------------------
     def _real_key(self, path: str) -> str | None:
         path = normalise_path(path)
@@ -85,10 +77,6 @@ class RegistryStore:
         values = self._keys[key]
         real = next((n for n in values if n.lower() == name.lower()), None)
         return copy.deepcopy(values[real]) if real is not None else None
-
-    def values(self, path: str) -> dict:
-        key = self._real_key(path)
-        return copy.deepcopy(self._keys[key]) if key else {}
 
     def subtree(self, path: str) -> dict:
         """Every key at or under ``path`` with its values, parents before children."""

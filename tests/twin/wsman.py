@@ -28,10 +28,8 @@ ACTION_SEND = NS["rsp"] + "/Send"
 ACTION_RECEIVE = NS["rsp"] + "/Receive"
 ACTION_SIGNAL = NS["rsp"] + "/Signal"
 
-FAULT_OPERATION_TIMEOUT = 2150858793  # 0x80338029, what Receive answers when no output arrived in time
 FAULT_INVALID_SELECTORS = 2150858843  # 0x8033805B, unknown ShellId
 FAULT_MALFORMED = 2150858817  # the twin's answer to a request it cannot parse (HTTP 500 + WSManFault, as WinRM does)
-ERROR_BUSY = 170
 
 
 @dataclasses.dataclass
