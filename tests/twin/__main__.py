@@ -18,6 +18,7 @@ def main(argv=None) -> int:
     start.add_argument("--address", default="127.0.0.1", help="a 127.0.0.0/8 address to bind")
     start.add_argument("--scheme", choices=("http", "https"), default="http", help="WinRM scheme in the inventory")
     start.add_argument("--reboot-downtime", type=float, default=3.0)
+    start.add_argument("--alpn", default="", help="ALPN the IIS-like port offers on 2016+, e.g. h2,http/1.1")
 
     stop = sub.add_parser("stop", help="stop the twins recorded in DIR/twins.json, by PID")
     stop.add_argument("--state-dir", required=True)
@@ -46,7 +47,8 @@ def main(argv=None) -> int:
     from . import api
     if args.cmd == "start":
         doc = api.start_twins(args.spec, args.state_dir, lifetime=args.lifetime, address=args.address,
-                              scheme=args.scheme, reboot_downtime=args.reboot_downtime)
+                              scheme=args.scheme, reboot_downtime=args.reboot_downtime,
+                              alpn=[p for p in args.alpn.split(",") if p])
         for name, twin in doc["twins"].items():
             print(f"{name}: pid {twin['pid']} {twin['address']} {twin['ports']}")
         print(f"inventory: {Path(args.state_dir).resolve() / 'inventory.yml'}")

@@ -52,7 +52,7 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 def start_twins(specs, state_dir, lifetime: float = DEFAULT_LIFETIME, address: str = "127.0.0.1",
-                scheme: str = "http", reboot_downtime: float = 3.0, timeout: float = 180.0) -> dict:
+                scheme: str = "http", reboot_downtime: float = 3.0, timeout: float = 180.0, alpn=None) -> dict:
     """Start one twin per spec (strings or dicts); return the ``twins.json`` document.
 
     ``timeout`` is generous because twenty twins on a loaded two-core machine each need about half a CPU second.
@@ -68,7 +68,7 @@ def start_twins(specs, state_dir, lifetime: float = DEFAULT_LIFETIME, address: s
     for spec in specs:
         fields = parse_spec(spec) if isinstance(spec, str) else dict(spec)
         config = TwinConfig(state_dir=str(state), lifetime=float(lifetime), address=fields.pop("address", address),
-                            reboot_downtime=reboot_downtime, **fields)
+                            reboot_downtime=reboot_downtime, alpn=list(alpn or []), **fields)
         twin_dir = state / config.name
         twin_dir.mkdir(parents=True, exist_ok=True)
         (twin_dir / "status.json").unlink(missing_ok=True)

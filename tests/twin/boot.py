@@ -65,7 +65,7 @@ class ServedConfig:
         names = dict(zip(self.codes_tls12, self.openssl_ciphers))
         return names.get(code, "").startswith("ECDHE")
 
-    def context(self) -> ssl.SSLContext | None:
+    def context(self, alpn=None) -> ssl.SSLContext | None:
         """A server context for one listener, or None when nothing can be served (every hello gets a reset)."""
         if not self.protocols or not (self.openssl_ciphers or self.codes_tls13):
             return None
@@ -83,6 +83,8 @@ class ServedConfig:
         else:
             ctx.options |= ssl.OP_NO_TLSv1 | ssl.OP_NO_TLSv1_1 | ssl.OP_NO_TLSv1_2
         ctx.load_cert_chain(self.cert_path, self.key_path)
+        if alpn:
+            ctx.set_alpn_protocols(list(alpn))
         self.order_applied = {"tls13": False, "groups": False, "dhe": openssl_ext.enable_dh_auto(ctx)}
         if self.codes_tls13:
             self.order_applied["tls13"] = openssl_ext.set_tls13_suites(ctx, [TLS13_NAMES[c] for c in self.codes_tls13])

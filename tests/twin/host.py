@@ -35,6 +35,7 @@ class TwinConfig:
     password: str = "Twin-Passw0rd!"
     reboot_downtime: float = 3.0
     ports: dict = dataclasses.field(default_factory=dict)  # requested ports (0 = any free one)
+    alpn: list = dataclasses.field(default_factory=list)  # ALPN the IIS-like port offers on 2016+ (IIS 10), e.g. h2
 
 
 class TwinHost:

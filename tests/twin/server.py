@@ -27,9 +27,9 @@ class _Server(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, address, handler, twin: "Twin", tls: bool):
-        self.twin, self.tls = twin, tls
-        self.ssl_context = twin.host.served.context() if tls and twin.host.served is not None else None
+    def __init__(self, address, handler, twin: "Twin", tls: bool, alpn=None):
+        self.twin, self.tls, self.alpn = twin, tls, alpn
+        self.ssl_context = twin.host.served.context(alpn) if tls and twin.host.served is not None else None
         super().__init__(address, handler)
 
     def finish_request(self, request, client_address):
@@ -155,21 +155,28 @@ class Twin:
         self.host.ports = dict(self.ports)
         self.host.write_status()
 
+    def _alpn(self, name):
+        """IIS 10 (2016+) offers HTTP/2 over TLS when asked to (``--alpn h2,http/1.1``); WinRM never does."""
+        from .knowledge import versions
+        if name != "https" or not self.host.config.alpn or not versions().at_least(self.host.version, "2016"):
+            return None
+        return self.host.config.alpn
+
     def _bind(self, name, handler, tls):
         for _attempt in range(50):  # after a reboot the old port may linger a moment
             try:
-                return _Server((self.host.config.address, self.ports[name]), handler, self, tls)
+                return _Server((self.host.config.address, self.ports[name]), handler, self, tls, self._alpn(name))
             except OSError:
                 if not self.ports[name]:
                     raise
                 time.sleep(0.1)
-        return _Server((self.host.config.address, self.ports[name]), handler, self, tls)
+        return _Server((self.host.config.address, self.ports[name]), handler, self, tls, self._alpn(name))
 
     def refresh_tls(self) -> None:
         """Serve a re-derived configuration without a reboot (the local CNG list changes live)."""
         for server in self.servers.values():
             if server.tls:
-                server.ssl_context = self.host.served.context() if self.host.served is not None else None
+                server.ssl_context = self.host.served.context(server.alpn) if self.host.served is not None else None
 
     def stop(self) -> None:
         servers, self.servers = self.servers, {}

@@ -151,3 +151,17 @@ def test_ansible_over_winrm_https_and_the_lockout(start):
     proc = ansible(state, "all", "-m", "ansible.windows.win_ping", check=False)
     assert "good | SUCCESS" in proc.stdout
     assert "locked | UNREACHABLE" in proc.stdout and "protocol version" in proc.stdout.lower()
+
+
+def test_iis_port_offers_h2_on_2016_and_later_when_asked(start):
+    _state, doc = start("h2:2019", "old2:2012r2", alpn=["h2", "http/1.1"])
+
+    def negotiated(name):
+        ctx = _client()
+        ctx.set_alpn_protocols(["h2", "http/1.1"])
+        twin = doc["twins"][name]
+        with socket.create_connection((twin["address"], twin["ports"]["https"]), timeout=5) as sock:
+            with ctx.wrap_socket(sock) as tls:
+                return tls.selected_alpn_protocol()
+
+    assert negotiated("h2") == "h2" and negotiated("old2") is None
