@@ -70,6 +70,9 @@ set +e
 verify_rc=$?
 set -e
 [[ -f "$OUT/before.txt" ]] || { echo "demo: verify.yml wrote no report (rc=$verify_rc)" >&2; exit 1; }
+if [[ $verify_rc -ne 0 ]]; then
+  echo "(verify.yml exited $verify_rc: web2008 fails the ios_ats policy, as in the field report; the diagnosis follows)"
+fi
 cat "$OUT/before.txt"
 
 step "harden.yml with the ios_ats profile: plan, apply, reboot where required, verify (canary wave first)"
