@@ -119,11 +119,8 @@ class ActionModule(SchannelAction):
 
         result = {"changed": False, "operations": ops, "findings": findings, "guard": verdict, "changes": [],
                   "backup": [], "reboot_required": False, "reboot_reasons": [], "windows_version": version}
-        pre_backup = None
         if ops:
-            # the previous state reaches the controller before the first write (nothing lost if the run is cut)
-            pre_backup = self.write_backup(args, task_vars, _regops.backup_for(dump, ops))
-            module = self.apply_module("win_schannel", {"operations": ops}, task_vars, pre_backup)
+            module = self.run_module("win_schannel", {"operations": ops}, task_vars)
             result["changed"] = bool(module.get("changed"))
             reasons = dict(((op["path"].lower(), (op.get("name") or "").lower()), op.get("reboot_reason")) for op in ops)
             result["changes"] = [dict(c, layer=_regops.layer(c["path"]),
@@ -134,7 +131,7 @@ class ActionModule(SchannelAction):
             result["reboot_reasons"] = list(module.get("reboot_reasons") or [])
             diff = module.get("diff") or {}
             result["diff"] = text_diff(diff.get("before"), diff.get("after"), header=task_vars.get("inventory_hostname"))
-        path = self.finish_backup(args, task_vars, result["backup"], pre_backup)
+        path = self.write_backup(args, task_vars, result["backup"])
         if path:
             result["backup_file"] = path
         return self.maybe_reboot(args, task_vars, result)
