@@ -276,6 +276,8 @@ def _display_value(value) -> str:
     """A registry value for the drift table: ``0x00000001 (dword)`` like win_regedit, or ``(absent)``."""
     if value is None:
         return "(absent)"
+    if isinstance(value, dict) and value.get("type") == "key":
+        return "(key)"
     if isinstance(value, dict) and "type" in value:
         kind, data = value.get("type"), value.get("data")
         if kind in ("dword", "qword") and isinstance(data, int):
@@ -344,7 +346,10 @@ def normalise_host(name, raw) -> dict:
     state = _first(raw, "state")
     findings = [normalise_finding(f) for f in _first(raw, "findings", default=[]) or []]
     seen = {(f["code"], f["item"]) for f in findings}
-    findings += [normalise_finding(f) for f in state_findings(state) if (f["code"], f["item"]) not in seen]
+    changes = _first(raw, "changes", default=[]) or []
+    # the state was read before the run: once a live run changed the host, its old problems are history
+    if not changes or _first(raw, "check_mode", default=False):
+        findings += [normalise_finding(f) for f in state_findings(state) if (f["code"], f["item"]) not in seen]
     verify = _first(raw, "verify", "endpoints", default=[])
     if isinstance(verify, dict):
         verify = [verify]
@@ -358,7 +363,7 @@ def normalise_host(name, raw) -> dict:
         "failed": bool(_first(raw, "failed", default=False)),
         "failed_step": _first(raw, "failed_step"),
         "msg": _first(raw, "msg"),
-        "changes": [normalise_change(c) for c in _first(raw, "changes", default=[]) or []],
+        "changes": [normalise_change(c) for c in changes],
         "findings": sorted(findings, key=lambda f: SEVERITY_ORDER[f["severity"]]),
         "state": {
             "server_protocols": [str(p) for p in (state.get("server_protocols") or [])],
@@ -600,7 +605,7 @@ def _hosts_table(report: FleetReport) -> list:
 def _host_details(host) -> list:
     out = ['<h3 id="host-%s">%s</h3>' % (esc(safe_file_stem(host["host"], "host")), esc(host["host"]))]
     if host["state"]:
-        out.append("<p>In effect on the host: protocols %s; cipher suites (%s): %s</p>" % (
+        out.append("<p>In effect when the run started: protocols %s; cipher suites (%s): %s</p>" % (
             esc(", ".join(host["state"]["server_protocols"]) or "none"),
             esc(host["state"]["cipher_suites_source"] or "?"),
             esc(", ".join(host["state"]["cipher_suites"]) or "none")))
@@ -609,13 +614,16 @@ def _host_details(host) -> list:
                                              esc("; ".join(host["reboot_reasons"]))))
     label = "Drift (would change)" if host["check_mode"] else "Changes"
     if host["changes"]:
-        out.append('<table class="drift"><caption>%s</caption><thead><tr><th>key</th><th>value</th><th>before</th>'
-                   '<th>after</th></tr></thead><tbody>' % label)
+        # long lists start folded so the findings below stay in view
+        out.append('<details class="drift"%s><summary>%s: %d value(s)</summary>' % (
+            " open" if len(host["changes"]) <= 12 else "", label, len(host["changes"])))
+        out.append('<table class="drift"><thead><tr><th>key</th><th>value</th><th>before</th>'
+                   '<th>after</th></tr></thead><tbody>')
         for c in host["changes"]:
             value = c["name"] if c["name"] is not None else "(key)"
             cells = (esc(c["path"]), esc(value), esc(c["before"]), esc(c["after"]))
             out.append('<tr>%s</tr>' % "".join('<td class="mono">%s</td>' % cell for cell in cells))
-        out.append("</tbody></table>")
+        out.append("</tbody></table></details>")
     else:
         out.append("<p>%s: none.</p>" % label)
     if host["findings"]:
@@ -699,7 +707,7 @@ def render_text(report: FleetReport) -> str:
         if h["msg"]:
             lines.append("  note: %s" % one_line(h["msg"]))
         if h["state"]:
-            lines.append("  in effect: %s; suites from %s: %d" % (
+            lines.append("  in effect at start: %s; suites from %s: %d" % (
                 one_line(", ".join(h["state"]["server_protocols"]) or "no protocol"),
                 one_line(h["state"]["cipher_suites_source"] or "?"), len(h["state"]["cipher_suites"])))
         for f in h["findings"]:

@@ -320,7 +320,7 @@ def test_state_findings_name_dropped_suites_and_tls12():
                      ("tls12-disabled", "TLS 1.2 Server")]
     assert "2008 R2 default: disabled" in host["findings"][1]["message"]
     text = rep.render_text(rep.FleetReport.from_results({"h": {"state": state}}))
-    assert "in effect: SSL 3.0, TLS 1.0; suites from policy: 1" in text
+    assert "in effect at start: SSL 3.0, TLS 1.0; suites from policy: 1" in text
     assert "suite-name-invalid" in text
 
 
@@ -403,3 +403,20 @@ def test_dropped_names_in_windows_own_local_list_are_info_only():
              "dropped_cipher_suites": [{"name": "TLS_RSA_WITH_NULL_SHA", "reason": "used only on request"}]}
     (finding,) = rep.FleetReport.from_results({"h": {"state": state}}).hosts[0]["findings"]
     assert (finding["code"], finding["severity"]) == ("suite-not-used", "info")
+
+
+def test_state_findings_are_history_after_a_live_change():
+    state = {"server_protocols": ["TLS 1.0"], "cipher_suites_source": "policy", "dropped_cipher_suites": ["X"]}
+    change = [{"path": "p", "name": "n", "before": None, "after": {"type": "key", "data": None}}]
+    live = rep.FleetReport.from_results({"h": {"state": state, "changes": change}}).hosts[0]
+    audit = rep.FleetReport.from_results({"h": {"state": state, "changes": change, "check_mode": True}}).hosts[0]
+    assert live["findings"] == [] and len(audit["findings"]) == 2
+    assert live["changes"][0]["after"] == "(key)"
+
+
+def test_long_change_lists_start_folded():
+    many = [{"path": "p%d" % i, "name": "n"} for i in range(20)]
+    page = rep.render_html(rep.FleetReport.from_results({"h": {"changes": many}}))
+    assert '<details class="drift"><summary>Changes: 20 value(s)</summary>' in page
+    page = rep.render_html(rep.FleetReport.from_results({"h": {"changes": many[:2]}}))
+    assert '<details class="drift" open>' in page
