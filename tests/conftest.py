@@ -31,3 +31,13 @@ def _link_collection() -> None:
 
 
 _link_collection()
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _tlsops_state_dir(tmp_path, monkeypatch):
+    """Each test gets its own controller state folder (plugins/plugin_utils/host_lock.py: host locks and owed
+    reboots), so one test's recorded reboot never shows up in another's result; plays a test runs inherit it."""
+    monkeypatch.setenv("TLSOPS_STATE_DIR", str(tmp_path.parent / (tmp_path.name + "-tlsops-state")))

@@ -65,6 +65,7 @@ def compile_settings(profile_dict, facts):
 
 class ActionModule(SchannelAction):
 
+    WRITES = True
     ARGUMENT_SPEC = dict(APPLY_OPTIONS, **{
         "profile": {"type": "str"},
         "protocols": {"type": "dict"},
@@ -119,8 +120,13 @@ class ActionModule(SchannelAction):
 
         result = {"changed": False, "operations": ops, "findings": findings, "guard": verdict, "changes": [],
                   "backup": [], "reboot_required": False, "reboot_reasons": [], "windows_version": version}
+        pre_backup = None
         if ops:
-            module = self.run_module("win_schannel", {"operations": ops}, task_vars)
+            # the previous state reaches the controller before the first write (nothing lost if the run is cut)
+            pre_backup = self.write_backup(args, task_vars, _regops.backup_for(dump, ops))
+            module = self.apply_module("win_schannel", {"operations": ops}, task_vars, pre_backup,
+                                       boot_time=facts.get("last_boot_time"),
+                                       reboot_reasons=list(dict.fromkeys(op.get("reboot_reason") for op in ops)))
             result["changed"] = bool(module.get("changed"))
             reasons = dict(((op["path"].lower(), (op.get("name") or "").lower()), op.get("reboot_reason")) for op in ops)
             result["changes"] = [dict(c, layer=_regops.layer(c["path"]),
@@ -131,10 +137,10 @@ class ActionModule(SchannelAction):
             result["reboot_reasons"] = list(module.get("reboot_reasons") or [])
             diff = module.get("diff") or {}
             result["diff"] = text_diff(diff.get("before"), diff.get("after"), header=task_vars.get("inventory_hostname"))
-        path = self.write_backup(args, task_vars, result["backup"])
+        path = self.finish_backup(args, task_vars, result["backup"], pre_backup)
         if path:
             result["backup_file"] = path
-        return self.maybe_reboot(args, task_vars, result)
+        return self.settle_reboot(args, task_vars, facts, result)
 
     def _restore_ops(self, restore):
         if isinstance(restore, str):

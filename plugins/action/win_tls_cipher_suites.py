@@ -66,6 +66,8 @@ def resolve_list(mode, current, given, position=None):
 
 class ActionModule(SchannelAction):
 
+    WRITES = True
+
     ARGUMENT_SPEC = dict(APPLY_OPTIONS, **{
         "profile": {"type": "str"},
         "cipher_suites": {"type": "list", "elements": "str"},

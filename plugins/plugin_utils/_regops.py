@@ -148,6 +148,49 @@ def changed_operations(dump, ops):
     return changed
 
 
+def backup_for(dump, ops):
+    """The backup win_schannel.ps1 would return for ``ops`` applied to ``dump``: one block of undo operations per
+    operation that changes something, newest block first (contracts: "Registry operations").
+
+    The action plugins write it to the controller *before* the first write, so a connection that drops mid-apply,
+    or a controller that is interrupted, never loses the previous state; the module's own backup replaces it after.
+    """
+    blocks, current = [], copy.deepcopy(dump or {})
+    for op in ops:
+        after = apply_operations(current, [op])
+        if _normalised(after) == _normalised(current):
+            continue
+        path, reason = op["path"].rstrip("\\"), op.get("reboot_reason")
+        if op.get("name") is None:
+            if op.get("state") == "absent":
+                low = path.lower()
+                block = []
+                for key in sorted((k for k in current if k.lower() == low or k.lower().startswith(low + "\\")),
+                                  key=lambda k: (k.count("\\"), k.lower())):
+                    block.append({"path": key, "name": None, "state": "present", "type": None, "data": None,
+                                  "reboot_reason": reason})
+                    for name, value in current[key].items():
+                        block.append({"path": key, "name": name, "state": "present", "type": value.get("type"),
+                                      "data": copy.deepcopy(value.get("data")), "reboot_reason": reason})
+            else:
+                block = [{"path": path, "name": None, "state": "absent", "type": None, "data": None,
+                          "reboot_reason": reason}]
+        else:
+            key = _find_key(current, path)
+            old = None
+            if key is not None:
+                old = next((v for n, v in current[key].items() if n.lower() == op["name"].lower()), None)
+            if old is None:
+                block = [{"path": path, "name": op["name"], "state": "absent", "type": None, "data": None,
+                          "reboot_reason": reason}]
+            else:
+                block = [{"path": path, "name": op["name"], "state": "present", "type": old.get("type"),
+                          "data": copy.deepcopy(old.get("data")), "reboot_reason": reason}]
+        blocks.append(block)
+        current = after
+    return [undo for block in reversed(blocks) for undo in block]
+
+
 def _normalised(dump):
     out = {}
     for key, values in dump.items():

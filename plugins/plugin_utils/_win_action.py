@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 
-from ansible.errors import AnsibleActionFail
+from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import _guard, _info, _regfile, _regops
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _guard, _info, _regfile, _regops, host_lock
 
 display = Display()
 
@@ -72,6 +72,7 @@ class SchannelAction(ActionBase):
 
     ARGUMENT_SPEC = {}
     MUTUALLY_EXCLUSIVE = ()
+    WRITES = False  # plugins that change the host hold its lock (plugin_utils/host_lock.py) for the whole run
     _requires_connection = True
 
     def run(self, tmp=None, task_vars=None):
@@ -84,7 +85,13 @@ class SchannelAction(ActionBase):
                                                         mutually_exclusive=list(self.MUTUALLY_EXCLUSIVE))
         self._warnings = []
         try:
-            out = self.schannel_run(args, task_vars)
+            if self.WRITES:
+                with host_lock.HostLock(task_vars, getattr(self._task, "action", "")):
+                    out = self.schannel_run(args, task_vars)
+            else:
+                out = self.schannel_run(args, task_vars)
+        except host_lock.HostLocked as exc:
+            out = {"failed": True, "changed": False, "locked": True, "msg": str(exc)}
         except (SchannelInputError, _regops.OperationError, _regfile.RegFileError) as exc:
             out = {"failed": True, "changed": False, "msg": str(exc), "field": getattr(exc, "field", None)}
         except (ModuleFailed, Refused) as exc:
@@ -108,6 +115,33 @@ class SchannelAction(ActionBase):
             res["changed"] = bool(res.get("changed", False))
             raise ModuleFailed(res)
         return res
+
+    def apply_module(self, name, module_args, task_vars, pre_backup=None, boot_time=None, reboot_reasons=()):
+        """``run_module`` for the one call that writes: a connection lost mid-call becomes a failed result that says
+        what is known (the module is transactional, so the host holds the previous state or the new one, never a
+        mix) and where the previous state is saved."""
+        try:
+            return self.run_module(name, module_args, task_vars)
+        except ModuleFailed as exc:
+            if pre_backup:
+                exc.result.setdefault("backup_file", pre_backup)
+            raise
+        except (AnsibleError, OSError) as exc:  # pywinrm lets requests' ConnectionError (an OSError) through
+            if not self._task.check_mode:  # the writes may have happened: a reboot they need is owed until it is done
+                host_lock.record_owed_reboot(task_vars, boot_time, [r for r in reboot_reasons if r])
+            saved = ("the previous state is saved in %s (restore: that path)" % pre_backup if pre_backup else
+                     "set backup: true to keep the previous state on the controller before writing")
+            raise ModuleFailed({"failed": True, "changed": False, "outcome": "unknown", "backup_file": pre_backup,
+                                "msg": "the connection to the host was lost while %s was writing (%s): the host holds "
+                                       "either the previous state or the new one (the module applies all or nothing); "
+                                       "%s; run the task again to converge"
+                                       % (name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__, saved)})
+
+    def finish_backup(self, args, task_vars, backup_ops, pre_backup):
+        """Replace the pre-apply backup with the module's own (authoritative) backup; drop it when nothing changed."""
+        if pre_backup and os.path.exists(pre_backup):
+            os.unlink(pre_backup)
+        return self.write_backup(args, task_vars, backup_ops)
 
     def read_host(self, task_vars, bindings=True, cipher_suites=True):
         raw = self.run_module("win_schannel_info", _info.info_module_args(bindings, cipher_suites), task_vars)
@@ -153,6 +187,27 @@ class SchannelAction(ActionBase):
             directory = os.path.join(base, "backups")
         hostname = task_vars.get("inventory_hostname") or "host"
         return _regfile.write_backup(backup_ops, directory, hostname)
+
+    def settle_reboot(self, args, task_vars, facts, result):
+        """``maybe_reboot`` plus the controller's memory of owed reboots: a reboot a previous run needed and that has
+        not happened (same boot time) is still required now, and one needed now is remembered until it happens."""
+        boot = (facts or {}).get("last_boot_time")
+        owed = host_lock.owed_reboot(task_vars, boot)
+        if owed:
+            result["reboot_owed"] = owed
+            result["reboot_required"] = True
+            result["reboot_reasons"] = list(result.get("reboot_reasons") or []) + [
+                r for r in owed if r not in (result.get("reboot_reasons") or [])]
+            self.warn("a previous run changed settings that apply at boot and %s has not rebooted since (%s): "
+                      "reboot_required stays true" % (task_vars.get("inventory_hostname", "the host"), boot))
+        result = self.maybe_reboot(args, task_vars, result)
+        if self._task.check_mode:
+            return result
+        if result.get("rebooted"):
+            host_lock.clear_owed_reboot(task_vars)
+        elif result.get("reboot_required"):
+            host_lock.record_owed_reboot(task_vars, boot, result.get("reboot_reasons") or [])
+        return result
 
     def maybe_reboot(self, args, task_vars, result):
         result["rebooted"] = False
