@@ -1,0 +1,120 @@
+"""Faults during apply, injected into a Windows host twin (tests/twin faults.json), through real ansible-playbook.
+
+After each fault: the registry (the twin's registry.json) is the previous state or the new one, never a mix; the
+previous state is saved on the controller; a re-run converges; and the task result says what happened.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.faults_helpers import SCHANNEL, TwinRun, restore_task, schannel_task
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.slow]
+
+TLS10 = SCHANNEL + "\\Protocols\\TLS 1.0\\Server"
+TLS11 = SCHANNEL + "\\Protocols\\TLS 1.1\\Server"
+
+
+@pytest.fixture
+def twin(tmp_path):
+    runs = []
+
+    def start(spec="web01:2019", **kwargs):
+        t = TwinRun(tmp_path / ("t%d" % len(runs)), spec, **kwargs)
+        runs.append(t)
+        return t
+
+    yield start
+    for t in runs:
+        t.stop()
+
+
+def _private(path):
+    path = Path(path)
+    return stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_connection_drop_mid_apply(twin):
+    t = twin()
+    before = t.registry()
+    t.faults(drop_connection=1, drop_module="win_schannel")
+    (r,), _ = t.run([schannel_task(backup=True, backup_dir=str(t.backups))])
+    assert r["failed"] and "connection to the host was lost while win_schannel was writing" in r["msg"], r
+    assert "run the task again to converge" in r["msg"] and r["outcome"] == "unknown"
+    backup = r["backup_file"]
+    assert backup and os.path.exists(backup) and _private(backup)  # the previous state reached the controller first
+    after_fault = t.registry()
+
+    # re-run converges; the reboot the interrupted writes may need is not forgotten
+    (r2,), _ = t.run([schannel_task()])
+    assert not r2.get("failed"), r2
+    converged = t.registry()
+    assert after_fault in (before, converged), "a mix of old and new values after the drop"
+    if after_fault == converged:  # the writes happened before the connection was cut (what the twin does)
+        assert r2["changed"] is False and r2["reboot_required"] is True and r2["reboot_owed"]
+
+    # the backup written before the first write puts the exact previous registry back
+    (r3,), _ = t.run([restore_task(backup)])
+    assert not r3.get("failed"), r3
+    assert t.registry() == before
+
+
+def test_one_registry_write_fails(twin):
+    t = twin()
+    before = t.registry()
+    t.faults(fail_writes=[{"path": TLS11, "name": "Enabled"}])
+    (r,), _ = t.run([schannel_task(backup=True, backup_dir=str(t.backups))])
+    assert r["failed"] and "TLS 1.1" in r["msg"] and "Enabled" in r["msg"], r
+    assert t.registry() == before, "the values written before the failure were not rolled back"
+    assert r.get("backup_file") and os.path.exists(r["backup_file"])
+    t.faults(fail_writes=None)
+    (r2, r3), _ = t.run([schannel_task(), schannel_task()])
+    assert r2["changed"] is True and r3["changed"] is False, (r2, r3)
+    assert t.registry()[TLS10]["Enabled"]["data"] == 0 and t.registry()[TLS11]["Enabled"]["data"] == 0
+
+
+def test_host_does_not_come_back_within_the_reboot_timeout(twin):
+    t = twin(reboot_downtime=0.5)
+    boot = t.status().get("boot_time")
+    t.faults(refuse_after_reboot=20)
+    (r,), _ = t.run([schannel_task(backup=True, backup_dir=str(t.backups), reboot=True, reboot_timeout=5)])
+    assert r["failed"] and "the change was applied but the reboot failed" in r["msg"], r
+    assert r["changed"] is True and r.get("backup_file") and os.path.exists(r["backup_file"])
+    assert t.registry()[TLS10]["Enabled"]["data"] == 0  # the new state, complete
+    assert t.wait_running(90), "the twin never came back"
+    assert t.status().get("boot_time") != boot
+    (r2,), _ = t.run([schannel_task()])
+    assert r2["changed"] is False and r2["reboot_required"] is False, r2  # it did reboot in the end: nothing owed
+    assert "TLS 1.0" not in (t.status().get("served") or {}).get("protocols", ["TLS 1.0"])
+
+
+def test_controller_interrupted_between_apply_and_reboot(twin):
+    t = twin()
+    boot = t.status().get("boot_time")
+    # apply, then a long step standing in for "waiting for the reboot handler"; the controller is killed there
+    proc, _out = t.start([schannel_task(backup=True, backup_dir=str(t.backups)),
+                          {"name": "waiting for the reboot", "ansible.builtin.pause": {"seconds": 60}}])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(t.backups.glob("*.reg")):
+        time.sleep(0.2)
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGKILL)  # our own process group (start_new_session), by PID
+    proc.wait(timeout=30)
+    backups = list(t.backups.glob("*.reg"))
+    assert len(backups) == 1 and _private(backups[0])
+    assert t.registry()[TLS10]["Enabled"]["data"] == 0 and t.status().get("boot_time") == boot
+
+    # the re-run finds nothing to write but still owes the reboot; a run with reboot: true settles it
+    (r2,), _ = t.run([schannel_task()])
+    assert r2["changed"] is False and r2["reboot_required"] is True and r2["reboot_owed"], r2
+    assert any("previous run" in w for w in r2.get("warnings", [])), r2.get("warnings")
+    (r3,), _ = t.run([schannel_task(reboot=True)])
+    assert r3["rebooted"] is True, r3
+    (r4,), _ = t.run([schannel_task()])
+    assert r4["changed"] is False and r4["reboot_required"] is False, r4
