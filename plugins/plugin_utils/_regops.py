@@ -172,8 +172,15 @@ def backup_for(dump, ops):
                     for name, value in current[key].items():
                         block.append({"path": key, "name": name, "state": "present", "type": value.get("type"),
                                       "data": copy.deepcopy(value.get("data")), "reboot_reason": reason})
-            else:
-                block = [{"path": path, "name": None, "state": "absent", "type": None, "data": None,
+            else:  # remove the topmost key this creates (parents come with it), never above a key the dump has
+                top, parts = path, path.split("\\")
+                for i in range(2, len(parts) + 1):
+                    sub = "\\".join(parts[:i])
+                    if _find_key(current, sub) is None:
+                        if _find_key(current, "\\".join(parts[:i - 1])) is not None:
+                            top = sub
+                        break
+                block = [{"path": top, "name": None, "state": "absent", "type": None, "data": None,
                           "reboot_reason": reason}]
         else:
             key = _find_key(current, path)
