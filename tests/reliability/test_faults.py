@@ -118,3 +118,49 @@ def test_controller_interrupted_between_apply_and_reboot(twin):
     assert r3["rebooted"] is True, r3
     (r4,), _ = t.run([schannel_task()])
     assert r4["changed"] is False and r4["reboot_required"] is False, r4
+
+
+def test_role_reports_a_dropped_connection_and_a_rerun_converges(tmp_path):
+    """The whole role (harden.yml) with the connection cut during win_schannel: the report names the step and what
+    happened, the previous state is on the controller, and the next run finishes the job (reboot included)."""
+    import json
+
+    from tests.reliability.faults_helpers import REPO, VENV_BIN
+
+    t = TwinRun(tmp_path / "role", "web2008:2008r2:rsa:2048:ios_ats_failure")
+    try:
+        before = t.registry()
+        t.faults(drop_connection=1, drop_module="win_schannel")
+        extra = {"schannel_target": "twins", "schannel_profile": "ios_ats",
+                 "schannel_verify": {"endpoints": [{"port": "{{ tlsops_twin_https_port }}"}], "policies": ["ios_ats"],
+                                     "clients": ["ios9_ats"], "validate_certs": False},  # twins: self-signed
+                 "schannel_backup_dir": str(tmp_path / "backups"), "schannel_report_dir": str(tmp_path / "reports")}
+        (tmp_path / "vars.json").write_text(json.dumps(extra))
+        cmd = [str(VENV_BIN / "ansible-playbook"), "-i", str(t.inventory), str(REPO / "playbooks" / "harden.yml"),
+               "-e", "@%s" % (tmp_path / "vars.json")]
+        import subprocess
+
+        first = subprocess.run(cmd, cwd=str(REPO), env=t.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               timeout=400)
+        assert first.returncode != 0
+        report = json.loads((tmp_path / "reports" / "schannel-report.json").read_text())
+        (host,) = report["hosts"]
+        assert host["status"] == "failed" and host["failed_step"] == "apply", host
+        assert "connection to the host was lost" in host["msg"], host["msg"]
+        saved = list((tmp_path / "backups" / "web2008").glob("*.reg"))
+        assert saved, "no backup of the previous state on the controller"
+        after_fault = t.registry()
+
+        second = subprocess.run(cmd, cwd=str(REPO), env=t.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                timeout=400)
+        assert second.returncode == 0, second.stdout[-4000:].decode(errors="replace")
+        report = json.loads((tmp_path / "reports" / "schannel-report.json").read_text())
+        (host,) = report["hosts"]
+        assert host["rebooted"] is True, host  # the reboot the cut run owed happens now
+        ios = {c["client"]: c for c in host["endpoints"][0]["clients"]}["ios9_ats"]
+        assert ios["connects"] is True
+        converged = t.registry()
+        assert after_fault in (before, converged) or all(
+            after_fault.get(k) in (before.get(k), converged.get(k)) for k in set(after_fault) | set(converged))
+    finally:
+        t.stop()
