@@ -270,8 +270,8 @@ def render_doc(ansible):
     rows = []
     for i, (variables, field, _t) in enumerate(cases.ROLE):
         msg, failed = ansible["role"][i]
-        rows.append((_args_cell(variables), _cell(field), _cell(msg if failed else "accepted: an unknown role "
-                                                                 "variable is an ordinary play variable")))
+        shown = msg if failed else "accepted: an unknown role variable is an ordinary play variable"
+        rows.append((_args_cell(variables), _cell(field), _cell(shown)))
     table("Role `tlsops.schannel.schannel` variables", rows)
     rows = []
     from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regfile

@@ -45,11 +45,10 @@ def test_other_hosts_and_ports_are_not_blocked():
 
 
 def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
+    root = os.environ.get("TLSOPS_COLLECTIONS_ROOT", str(Path(__file__).resolve().parents[2] / ".cache" / "collections"))
     code = ("import sys,time; sys.path.insert(0, %r); "
             "from ansible_collections.tlsops.schannel.plugins.plugin_utils import host_lock as h; "
-            "l=h.HostLock(%r, 'holder'); l.__enter__(); print('held', flush=True); time.sleep(60)"
-            % (os.environ.get("TLSOPS_COLLECTIONS_ROOT", str(Path(__file__).resolve().parents[2] / ".cache" /
-                                                                "collections")), TV))
+            "l=h.HostLock(%r, 'holder'); l.__enter__(); print('held', flush=True); time.sleep(60)" % (root, TV))
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=dict(os.environ))
     try:
         assert proc.stdout.readline().strip() == b"held"
@@ -63,14 +62,11 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
         pass
 
 
-def test_locked_host_fails_the_task_before_any_read_or_write():
+def test_locked_host_fails_the_task_before_any_read_or_write(monkeypatch):
     rec = Recorder()
+    monkeypatch.setenv("TLSOPS_LOCK_WAIT", "0")
     with host_lock.HostLock({"inventory_hostname": "web01", "ansible_host": "127.0.0.1", "ansible_port": 5985}):
-        os.environ["TLSOPS_LOCK_WAIT"] = "0"
-        try:
-            result, rec = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}}, recorder=rec)
-        finally:
-            del os.environ["TLSOPS_LOCK_WAIT"]
+        result, rec = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}}, recorder=rec)
     assert result["failed"] and result["locked"] and "another tlsops.schannel run" in result["msg"]
     assert rec.calls == []
 
