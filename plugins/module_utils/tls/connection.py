@@ -55,61 +55,72 @@ class Budget:
         self.connections = 0
 
 
+class _State:
+    """What one exchange has seen so far; survives the cancellation that enforces the deadline."""
+
+    def __init__(self) -> None:
+        self.parser = wire.FlightParser()
+        self.received = bytearray()
+        self.writer = None
+        self.connected = False
+
+
+async def _talk(address: str, port: int, payload: bytes, want: str, state: _State) -> Optional[Exchange]:
+    """Connect, send, read until ``want``; returns an Exchange only for the early endings (too much data)."""
+    reader, state.writer = await asyncio.open_connection(address, port)
+    state.connected = True
+    state.writer.write(payload)
+    await state.writer.drain()
+    parser = state.parser
+    while not parser.done(want):
+        chunk = await reader.read(65536)
+        if not chunk:
+            break
+        state.received += chunk
+        if len(state.received) > MAX_FLIGHT_BYTES:
+            return Exchange("garbage", parser.flight, "more than %d bytes without a complete handshake flight"
+                            % MAX_FLIGHT_BYTES, 0.0, len(state.received))
+        parser.feed(chunk)
+    return None
+
+
 async def exchange(address: str, port: int, payload: bytes, budget: Budget, want: str = "hello") -> Exchange:
     """Connect, send ``payload`` (a ClientHello record), read until ``want`` is satisfied (see
-    ``FlightParser.done``), classify. Never raises for network or peer misbehaviour."""
+    ``FlightParser.done``), classify. One deadline (``budget.timeout``) covers connect, send and every read.
+    Never raises for network or peer misbehaviour."""
     async with budget.per_host, budget.global_limit:
         budget.connections += 1
         started = time.monotonic()
-        parser = wire.FlightParser()
-        received = bytearray()
-        writer = None
+        state = _State()
         try:
-            try:
-                reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port), budget.timeout)
-            except ConnectionRefusedError as exc:
-                return Exchange("refused", detail=str(exc), elapsed=time.monotonic() - started)
-            except asyncio.TimeoutError:
+            early = await asyncio.wait_for(_talk(address, port, payload, want, state), budget.timeout)
+            if early is not None:
+                early.elapsed = time.monotonic() - started
+                return early
+        except asyncio.TimeoutError:
+            if not state.connected:
                 return Exchange("unreachable", detail="no TCP connection within %.1f s" % budget.timeout,
                                 elapsed=time.monotonic() - started)
-            except OSError as exc:
-                return Exchange("unreachable", detail=str(exc), elapsed=time.monotonic() - started)
-            deadline = started + budget.timeout
-            writer.write(payload)
-            await asyncio.wait_for(writer.drain(), max(deadline - time.monotonic(), 0.001))
-            while not parser.done(want):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise asyncio.TimeoutError()
-                chunk = await asyncio.wait_for(reader.read(65536), remaining)
-                if not chunk:
-                    break
-                received += chunk
-                if len(received) > MAX_FLIGHT_BYTES:
-                    return Exchange("garbage", parser.flight, "more than %d bytes without a complete handshake "
-                                    "flight" % MAX_FLIGHT_BYTES, time.monotonic() - started, len(received))
-                parser.feed(chunk)
-        except asyncio.TimeoutError:
-            got = len(received)
+            got = len(state.received)
             detail = ("no answer within %.1f s" % budget.timeout if not got else
                       "only %d bytes within %.1f s (slow or incomplete answer)" % (got, budget.timeout))
-            return Exchange("timeout", parser.flight if got else None, detail, time.monotonic() - started, got)
+            return Exchange("timeout", state.parser.flight if got else None, detail, time.monotonic() - started, got)
+        except ConnectionRefusedError as exc:
+            return Exchange("refused", detail=str(exc), elapsed=time.monotonic() - started)
         except (ConnectionResetError, BrokenPipeError) as exc:
-            return Exchange("reset", parser.flight if received else None, str(exc) or "connection reset by peer",
-                            time.monotonic() - started, len(received))
+            return Exchange("reset", state.parser.flight if state.received else None,
+                            str(exc) or "connection reset by peer", time.monotonic() - started, len(state.received))
         except wire.WireError as exc:
-            return _classify_bad_bytes(bytes(received), str(exc), time.monotonic() - started)
+            return _classify_bad_bytes(bytes(state.received), str(exc), time.monotonic() - started)
         except OSError as exc:
-            return Exchange("reset", None, str(exc), time.monotonic() - started, len(received))
+            kind = "reset" if state.connected else "unreachable"
+            return Exchange(kind, None, str(exc), time.monotonic() - started, len(state.received))
         finally:
-            if writer is not None:
-                writer.close()
-                try:
-                    await asyncio.wait_for(writer.wait_closed(), 0.5)
-                except (asyncio.TimeoutError, OSError, ssl.SSLError):
-                    pass
+            if state.writer is not None:
+                state.writer.close()  # the transport closes on its own; no need to wait for it
         elapsed = time.monotonic() - started
-        flight = parser.flight
+        flight = state.parser.flight
+        received = state.received
         if flight.sslv2:
             return Exchange("sslv2", flight, "SSLv2 ServerHello", elapsed, len(received))
         if flight.alert is not None and flight.server_hello is None:

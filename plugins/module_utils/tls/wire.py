@@ -11,6 +11,7 @@ so a server sending garbage ends in a finding, not a traceback.
 """
 from __future__ import annotations
 
+import functools
 import os
 import struct
 from dataclasses import dataclass, field
@@ -190,6 +191,46 @@ class HelloParams:
     pad: bool = True
 
 
+def _u16s(values: Sequence[int]) -> bytes:
+    return struct.pack(">%dH" % len(values), *values)
+
+
+@functools.lru_cache(maxsize=256)
+def _extensions(tls13: bool, legacy: int, min_version: int, max_version: int, server_name: Optional[str],
+                groups: Tuple[int, ...], point_formats: Tuple[int, ...], signature_algorithms: Tuple[int, ...],
+                alpn: Tuple[str, ...], extended_master_secret: bool, session_ticket: bool,
+                key_share_groups: Tuple[int, ...]) -> bytes:
+    """Every extension but padding. Cached: an enumeration sends dozens of hellos that differ only in their
+    suites, and the key shares are per-process anyway (see key_share_for)."""
+    exts = b""
+    if server_name and not _is_ip(server_name):
+        name = server_name.rstrip(".").encode("idna")
+        exts += _ext(EXT_SERVER_NAME, _vec16(_u8(0) + _vec16(name)))
+    if groups:
+        exts += _ext(EXT_SUPPORTED_GROUPS, _vec16(_u16s(groups)))
+    if point_formats:
+        exts += _ext(EXT_EC_POINT_FORMATS, _vec8(bytes(point_formats)))
+    if legacy >= TLS12 and signature_algorithms:
+        exts += _ext(EXT_SIGNATURE_ALGORITHMS, _vec16(_u16s(signature_algorithms)))
+    if alpn:
+        exts += _ext(EXT_ALPN, _vec16(b"".join(_vec8(p.encode("ascii")) for p in alpn)))
+    if extended_master_secret:
+        exts += _ext(EXT_EXTENDED_MASTER_SECRET, b"")
+    if session_ticket:
+        exts += _ext(EXT_SESSION_TICKET, b"")
+    if tls13:
+        versions = [v for v in (TLS13, TLS12, TLS11, TLS10) if min_version <= v <= max_version]
+        exts += _ext(EXT_SUPPORTED_VERSIONS, _vec8(_u16s(versions)))
+        exts += _ext(EXT_PSK_KEY_EXCHANGE_MODES, _vec8(b"\x01"))
+        shares = b""
+        for group in key_share_groups:
+            key = key_share_for(group)
+            if key is not None:
+                shares += _u16(group) + _vec16(key)
+        exts += _ext(EXT_KEY_SHARE, _vec16(shares))
+    return exts
+
+
 def build_client_hello(params: HelloParams) -> bytes:
     """One TLS record holding one ClientHello, built from ``params``."""
     legacy = min(params.max_version, TLS12)
@@ -205,36 +246,13 @@ def build_client_hello(params: HelloParams) -> bytes:
         raise ValueError("too many cipher suites")
     body = _u16(legacy) + os.urandom(32)
     body += _vec8(os.urandom(32) if tls13 else b"")  # TLS 1.3 middlebox compatibility mode sends a session id
-    body += _vec16(b"".join(_u16(c) for c in suites))
+    body += _vec16(_u16s(suites))
     body += _vec8(b"\x00")  # compression: null only
-    exts = b""
     if params.extensions:
-        if params.server_name and not _is_ip(params.server_name):
-            name = params.server_name.rstrip(".").encode("idna")
-            exts += _ext(EXT_SERVER_NAME, _vec16(_u8(0) + _vec16(name)))
-        if params.groups:
-            exts += _ext(EXT_SUPPORTED_GROUPS, _vec16(b"".join(_u16(g) for g in params.groups)))
-        if params.point_formats:
-            exts += _ext(EXT_EC_POINT_FORMATS, _vec8(bytes(params.point_formats)))
-        if legacy >= TLS12 and params.signature_algorithms:
-            exts += _ext(EXT_SIGNATURE_ALGORITHMS, _vec16(b"".join(_u16(s) for s in params.signature_algorithms)))
-        if params.alpn:
-            protos = b"".join(_vec8(p.encode("ascii")) for p in params.alpn)
-            exts += _ext(EXT_ALPN, _vec16(protos))
-        if params.extended_master_secret:
-            exts += _ext(EXT_EXTENDED_MASTER_SECRET, b"")
-        if params.session_ticket:
-            exts += _ext(EXT_SESSION_TICKET, b"")
-        if tls13:
-            versions = [v for v in (TLS13, TLS12, TLS11, TLS10) if params.min_version <= v <= params.max_version]
-            exts += _ext(EXT_SUPPORTED_VERSIONS, _vec8(b"".join(_u16(v) for v in versions)))
-            exts += _ext(EXT_PSK_KEY_EXCHANGE_MODES, _vec8(b"\x01"))
-            shares = b""
-            for group in params.key_share_groups:
-                key = key_share_for(group)
-                if key is not None:
-                    shares += _u16(group) + _vec16(key)
-            exts += _ext(EXT_KEY_SHARE, _vec16(shares))
+        exts = _extensions(tls13, legacy, params.min_version, params.max_version, params.server_name,
+                           tuple(params.groups), tuple(params.point_formats), tuple(params.signature_algorithms),
+                           tuple(params.alpn), params.extended_master_secret, params.session_ticket,
+                           tuple(params.key_share_groups))
         # RFC 7685: some servers (F5) hang on hellos of 256-511 bytes; pad those to 512.
         length = 4 + len(body) + 2 + len(exts)
         if params.pad and 256 <= length < 512:
