@@ -31,7 +31,6 @@ import datetime
 import json
 import os
 import platform
-import resource
 import shutil
 import signal
 import subprocess
@@ -129,7 +128,7 @@ def print_facts(facts: dict, out=sys.stdout) -> None:
 def table(headers, rows, out=sys.stdout) -> None:
     """A Markdown table (pastes into benchmarks/README.md as is)."""
     out.write("| " + " | ".join(headers) + " |\n")
-    out.write("|" + "|".join("---" for _ in headers) + "|\n")
+    out.write("|" + "|".join(["---"] * len(headers)) + "|\n")
     for row in rows:
         out.write("| " + " | ".join(str(c) for c in row) + " |\n")
     out.flush()
@@ -253,7 +252,10 @@ class Run:
 
 def wait_all(runs, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    while not all([run.poll() for run in runs]):
+    while True:
+        finished = [run.poll() for run in runs]  # poll every run, no short-circuit: each records its own end
+        if all(finished):
+            return
         if time.monotonic() > deadline:
             for run in runs:
                 run.poll(kill=True)
@@ -497,7 +499,7 @@ def main(argv=None) -> int:
             results.append(res)
             r, b = res["role"], res["baseline"]
             if host_cost:
-                print("host cost: %d WinRS commands held %g s each" % (res["winrs_commands_delayed"], host_cost))
+                print("host cost: %s WinRS commands held %g s each" % (res["winrs_commands_delayed"], host_cost))
             print("%s N=%d: role %.2f exec/host %.1f s (cpu %.1f s), baseline %.2f exec/host %.1f s "
                   "(cpu %.1f s)" % (res["mode"], count, r["executions_per_host"], r["wall_s"], r["cpu_s"],
                                     b["executions_per_host"], b["wall_s"], b["cpu_s"]), flush=True)
