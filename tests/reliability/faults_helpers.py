@@ -93,7 +93,7 @@ class TwinRun(object):
 
     def run(self, tasks, extra_env=None, timeout=300):
         proc, out = self.start(tasks, extra_env)
-        stdout, _ = proc.communicate(timeout=timeout)
+        stdout, dummy = proc.communicate(timeout=timeout)
         assert out.exists(), stdout.decode(errors="replace")[-4000:]
         return json.loads(out.read_text()), stdout.decode(errors="replace")
 

@@ -55,7 +55,7 @@ class HostileServer:
     def _accept(self):
         while time.time() < self.deadline:
             try:
-                conn, _ = self.sock.accept()
+                conn, dummy = self.sock.accept()
             except socket.timeout:
                 continue
             except OSError:

@@ -19,7 +19,7 @@ SEED = hostile_certs.hostile_der()
 @st.composite
 def mutated_der(draw):
     data = bytearray(SEED)
-    for _ in range(draw(st.integers(1, 8))):
+    for dummy in range(draw(st.integers(1, 8))):
         pos = draw(st.integers(0, len(data) - 1))
         op = draw(st.sampled_from(["flip", "set", "cut", "insert"]))
         if op == "flip":

@@ -34,7 +34,7 @@ def dumps(draw):
 @st.composite
 def operations(draw):
     ops = []
-    for _ in range(draw(st.integers(0, 6))):
+    for dummy in range(draw(st.integers(0, 6))):
         path, kind = draw(st.sampled_from(KEYS)), draw(st.sampled_from(["set", "del_value", "del_key", "mk_key"]))
         if kind == "set":
             value = draw(values)

@@ -64,7 +64,7 @@ def certificate_body(draw):
 @st.composite
 def server_flight(draw):
     messages = [handshake(2, draw(server_hello_body()))]
-    for _ in range(draw(st.integers(0, 4))):
+    for dummy in range(draw(st.integers(0, 4))):
         kind = draw(st.sampled_from([11, 12, 13, 14, 0, 255]))
         body = draw(certificate_body()) if kind == 11 else draw(st.binary(max_size=80))
         messages.append(handshake(kind, body))

@@ -96,9 +96,9 @@ def test_two_playbooks_against_one_twin_do_not_interleave(tmp_path):
                 break
             time.sleep(0.1)
         assert held, "the first run never took the lock"
-        (second,), _ = t.run([{"name": "other", "tlsops.schannel.win_schannel": {
+        (second,), dummy = t.run([{"name": "other", "tlsops.schannel.win_schannel": {
             "protocols": {"TLS 1.0": "enabled"}}}], extra_env={"TLSOPS_LOCK_WAIT": "0"})
-        stdout, _ = first.communicate(timeout=300)
+        stdout, dummy = first.communicate(timeout=300)
         (r1,) = json.loads(first_out.read_text())
     finally:
         t.stop()

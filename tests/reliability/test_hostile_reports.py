@@ -64,7 +64,7 @@ class _Tags(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
-        self.attrs.extend(name for name, _ in attrs)
+        self.attrs.extend(name for name, dummy in attrs)
 
 
 def test_html_has_no_markup_from_data(rendered):

@@ -60,7 +60,7 @@ def test_hostile_certificate_names_never_reach_output_raw(tmp_path):
     der, key = hc.build(kind="ecdsa")
     server = HostileServer("tls", lifetime=60, context=_tls_context(tmp_path, [der], key))
     try:
-        result, _ = _probe(server.port)
+        result, dummy = _probe(server.port)
     finally:
         server.stop()
     data = result.to_dict()
@@ -86,7 +86,7 @@ def test_oversized_chain_ends_in_a_result(tmp_path):
     from cryptography.hazmat.primitives.asymmetric import ec
 
     key = ec.generate_private_key(ec.SECP256R1())
-    leaf, _ = hc.build(key=key, cn="localhost", ou="x", o="y", san=("localhost",))
+    leaf, dummy = hc.build(key=key, cn="localhost", ou="x", o="y", san=("localhost",))
     filler = [hc.build(key=key, cn="filler %d" % i, ou="x" * 60, o="y", san=None)[0] for i in range(300)]
     server = HostileServer("tls", lifetime=60, context=_tls_context(tmp_path, [leaf] + filler, key))
     try:
