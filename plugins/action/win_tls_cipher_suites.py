@@ -154,7 +154,14 @@ class ActionModule(SchannelAction):
         verdict = self.guard(args, task_vars, version, facts, after_dump, local_suites, local_curves)
 
         module_args = {"scope": scope, "cipher_suites": suites, "ecc_curves": curves, "state": state}
-        module = self.run_module("win_tls_cipher_suites", module_args, task_vars)
+        pre_backup = None
+        if scope == "policy" and not self._task.check_mode:
+            # the previous policy values reach the controller before the first write (nothing lost if the run is cut)
+            pre_backup = self.write_backup(args, task_vars, _regops.backup_for(
+                dump, _regops.with_key_creation(dump, ops, rm.MANAGED_KEYS)))
+        module = self.apply_module("win_tls_cipher_suites", module_args, task_vars, pre_backup,
+                                   boot_time=facts.get("last_boot_time"),
+                                   reboot_reasons=[rm.REBOOT_POLICY_ORDER] if scope == "policy" else [])
         after_policy = _regops.apply_operations(dump, self._policy_ops(state, suites, curves)) \
             if scope == "policy" else dump
         in_effect = "policy" if effective.RegistryView(after_policy).get(rm.POLICY_SSL, "Functions") is not None \
@@ -175,10 +182,10 @@ class ActionModule(SchannelAction):
             "diff": text_diff(diff.get("before"), diff.get("after"), header=task_vars.get("inventory_hostname")),
         }
         if scope == "policy" and isinstance(result["backup"], list):
-            path = self.write_backup(args, task_vars, result["backup"])
+            path = self.finish_backup(args, task_vars, result["backup"], pre_backup)
             if path:
                 result["backup_file"] = path
-        return self.maybe_reboot(args, task_vars, result)
+        return self.settle_reboot(args, task_vars, facts, result)
 
     @staticmethod
     def _policy_ops(state, suites, curves):
