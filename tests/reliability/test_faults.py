@@ -163,3 +163,27 @@ def test_role_reports_a_dropped_connection_and_a_rerun_converges(tmp_path):
             after_fault.get(k) in (before.get(k), converged.get(k)) for k in set(after_fault) | set(converged))
     finally:
         t.stop()
+
+
+def test_connection_drop_while_setting_the_policy_suite_order(twin):
+    t = twin()
+    before = t.registry()
+    t.faults(drop_connection=1, drop_module="win_tls_cipher_suites")
+    suites = ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
+    task = {"name": "order", "tlsops.schannel.win_tls_cipher_suites": {"cipher_suites": suites, "scope": "policy",
+                                                                        "backup": True, "backup_dir": str(t.backups)}}
+    (r,), dummy = t.run([task])
+    assert r["failed"] and "connection to the host was lost while win_tls_cipher_suites was writing" in r["msg"], r
+    assert r["backup_file"] and os.path.exists(r["backup_file"]) and _private(r["backup_file"])
+    after_fault = t.registry()
+    plain = dict(task, **{"tlsops.schannel.win_tls_cipher_suites": {"cipher_suites": suites, "scope": "policy"}})
+    (r2,), dummy = t.run([plain])
+    assert after_fault in (before, t.registry()), "a mix of old and new values after the drop"
+    assert r2["reboot_required"] is True  # written (now or before) and not yet booted
+    (r3,), dummy = t.run([restore_task(r["backup_file"])])
+    assert not r3.get("failed"), r3
+    from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
+    from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regops
+
+    # exactly the previous state under the managed keys (the twin also stores the parents above them)
+    assert _regops.same_state(t.registry(), before, roots=rm.MANAGED_KEYS)
