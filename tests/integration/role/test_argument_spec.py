@@ -20,7 +20,7 @@ def local(tmp_path):
 ])
 def test_wrong_type_is_rejected_with_a_clear_message(playbook, tmp_path, variable, value, expected):
     result = playbook("harden.yml", local(tmp_path), {"schannel_target": "web01", "schannel_profile": "ios_ats",
-                                                       variable: value})
+                                                      variable: value})
     assert result.returncode != 0
     assert "Validating arguments against arg spec 'main'" in result.stdout
     assert expected in result.stdout

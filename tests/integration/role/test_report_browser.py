@@ -84,13 +84,13 @@ def read_png(path):
         else:
             chunks[kind] = body
         pos += 12 + length
-    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks[b"IHDR"])
+    width, height, depth, colour, _compression, _filter, interlace = struct.unpack(">IIBBBBB", chunks[b"IHDR"])
     assert depth == 8 and colour in (2, 6) and interlace == 0
     bpp = 3 if colour == 2 else 4
     raw = zlib.decompress(idat)
     stride = width * bpp
     rows, prev, i = [], bytearray(stride), 0
-    for _ in range(height):
+    for _row in range(height):
         ftype, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
         i += 1 + stride
         for x in range(stride):

@@ -357,7 +357,7 @@ def tls_verify_result():
         "host": "127.0.0.1", "port": 35335, "reachable": True, "failed": True, "error": None,
         "supported_protocols": ["TLS 1.0"],
         "protocols": {"TLS 1.0": {"supported": True, "cipher_suites": ["TLS_RSA_WITH_AES_256_CBC_SHA",
-                                                                     "TLS_RSA_WITH_AES_128_CBC_SHA"]},
+                                                                       "TLS_RSA_WITH_AES_128_CBC_SHA"]},
                       "TLS 1.2": {"supported": False, "cipher_suites": [], "outcome": "downgrade:TLS 1.0"}},
         "certificate": {"chain": [{"subject": "CN=web2008", "issuer": "CN=web2008", "key_type": "rsa",
                                    "key_size": 2048, "signature_hash": "sha256"}], "trusted": None},

@@ -33,7 +33,7 @@ RECORDED_INFO_2019 = {
         SCHANNEL + "\\Protocols\\SSL 2.0\\Client": {"DisabledByDefault": {"type": "dword", "data": 1}},
         SCHANNEL + "\\Protocols\\TLS 1.0": {},
         SCHANNEL + "\\Protocols\\TLS 1.0\\Server": {"Enabled": {"type": "dword", "data": 4294967295},
-                                                     "DisabledByDefault": {"type": "dword", "data": 0}},
+                                                    "DisabledByDefault": {"type": "dword", "data": 0}},
     },
     "tls_cipher_suites": [
         {"name": "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "code": 49196},

@@ -45,19 +45,19 @@ def test_facts_skip_the_read():
 
 
 def test_diff_shows_dwords_and_layer():
-    result, _ = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}})
+    result, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}})
     assert "Protocols\\TLS 1.0\\Server\\Enabled [local] = 0xffffffff (dword)" in result["diff"]["before"]
     assert "Protocols\\TLS 1.0\\Server\\Enabled [local] = 0x00000000 (dword)" in result["diff"]["after"]
 
 
 def test_second_run_reports_no_change():
-    first, _ = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}})
+    first, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}})
     from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regops
     info = dict(RECORDED_INFO_2019, registry=_regops.apply_operations(RECORDED_INFO_2019["registry"],
                                                                       first["operations"]))
     # after the reboot the first run asked for (the boot time moved), nothing is left to do
     rebooted = dict(info, last_boot_time="2026-11-28T07:00:00Z")
-    second, _ = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}}, Recorder(info=rebooted))
+    second, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}}, Recorder(info=rebooted))
     assert first["changed"] and not second["changed"]
     assert second["backup"] == [] and second["reboot_required"] is False
 
@@ -65,17 +65,17 @@ def test_second_run_reports_no_change():
 def test_a_reboot_owed_by_an_earlier_run_is_still_required():
     """Interrupted between apply and reboot: the re-run finds the registry as wanted but the host has not rebooted
     (same boot time), so reboot_required stays true with the earlier reasons (plugin_utils/host_lock.py)."""
-    first, _ = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}})
+    first, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}})
     from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regops
     info = dict(RECORDED_INFO_2019, registry=_regops.apply_operations(RECORDED_INFO_2019["registry"],
                                                                       first["operations"]))
-    second, _ = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}}, Recorder(info=info))
+    second, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}}, Recorder(info=info))
     assert first["reboot_required"] and not second["changed"]
     assert second["reboot_required"] is True and second["reboot_owed"] == first["reboot_reasons"]
 
 
 def test_default_removes_values_and_the_emptied_key():
-    result, _ = run_action(ActionModule, {"server_protocols": {"TLS 1.0": "default"}})
+    result, _ignored = run_action(ActionModule, {"server_protocols": {"TLS 1.0": "default"}})
     ops = result["operations"]
     assert [op["name"] for op in ops] == ["Enabled", "DisabledByDefault", None]
     assert all(op["state"] == "absent" for op in ops)
@@ -83,8 +83,8 @@ def test_default_removes_values_and_the_emptied_key():
 
 
 def test_dotnet_and_winhttp_and_sizes():
-    result, _ = run_action(ActionModule, {"dotnet_strong_crypto": "enabled", "winhttp_protocols": ["TLS 1.2", "TLS 1.3"],
-                                          "key_sizes": {"dh_server_min": 2048}, "schannel_values": {"EventLogging": 3}})
+    result, _ignored = run_action(ActionModule, {"dotnet_strong_crypto": "enabled", "winhttp_protocols": ["TLS 1.2", "TLS 1.3"],
+                                                 "key_sizes": {"dh_server_min": 2048}, "schannel_values": {"EventLogging": 3}})
     names = [(op["name"], op["data"]) for op in result["operations"]]
     assert names.count(("SchUseStrongCrypto", 1)) == 4 and names.count(("SystemDefaultTlsVersions", 1)) == 4
     assert names.count(("DefaultSecureProtocols", 0x2800)) == 2
@@ -130,17 +130,17 @@ def test_transactional_failure_is_reported():
     failed = {"failed": True, "changed": False,
               "msg": "failed to write HKLM\\...\\Ciphers\\RC4 128/128\\Enabled (access denied); the values this run "
                      "had already written were restored"}
-    result, _ = run_action(ActionModule, {"ciphers": {"RC4 128/128": "disabled"}},
-                           Recorder(answers={"win_schannel": failed}))
+    result, _ignored = run_action(ActionModule, {"ciphers": {"RC4 128/128": "disabled"}},
+                                  Recorder(answers={"win_schannel": failed}))
     assert result["failed"] and "RC4 128/128" in result["msg"] and "restored" in result["msg"]
 
 
 # -- backup and restore ----------------------------------------------------------------------------------------
 def test_backup_file_is_private_and_round_trips(tmp_path):
     backup_dir = tmp_path / "b"
-    result, _ = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "backup": True,
-                                          "backup_dir": str(backup_dir)},
-                           task_vars={"inventory_hostname": "../../etc/pass\x00wd"})
+    result, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "backup": True,
+                                                 "backup_dir": str(backup_dir)},
+                                  task_vars={"inventory_hostname": "../../etc/pass\x00wd"})
     path = result["backup_file"]
     assert os.path.dirname(path) == str(backup_dir)
     assert ".." not in os.path.basename(path) and "\x00" not in path and "/" not in os.path.basename(path)
@@ -150,14 +150,14 @@ def test_backup_file_is_private_and_round_trips(tmp_path):
 
 
 def test_no_backup_file_in_check_mode(tmp_path):
-    result, _ = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "backup": True,
-                                          "backup_dir": str(tmp_path)}, check_mode=True)
+    result, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "backup": True,
+                                                 "backup_dir": str(tmp_path)}, check_mode=True)
     assert "backup_file" not in result and os.listdir(str(tmp_path)) == []
 
 
 def test_restore_from_returned_list_and_from_reg_file(tmp_path):
-    first, _ = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "backup": True,
-                                         "backup_dir": str(tmp_path)})
+    first, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "backup": True,
+                                                "backup_dir": str(tmp_path)})
     by_list, rec1 = run_action(ActionModule, {"restore": first["backup"]})
     by_file, rec2 = run_action(ActionModule, {"restore": first["backup_file"]})
     assert rec1.calls[-1][1]["operations"] == first["backup"]
@@ -201,7 +201,7 @@ def test_reg_file_round_trips_every_type(tmp_path):
 
 @pytest.mark.parametrize("name, expected", [("../../etc/passwd", "etc_passwd"), ("/abs/path", "abs_path"),
                                             ("web\x0001", "web01"), ("..", "host"), ("db-01.example.com",
-                                                                                      "db-01.example.com")])
+                                                                                     "db-01.example.com")])
 def test_safe_names(name, expected):
     assert _regfile.safe_name(name) == expected
 
@@ -231,28 +231,28 @@ def test_guard_off_applies_with_a_warning():
 
 def test_guard_passes_a_safe_change_over_https():
     with mock.patch.object(_guard, "probe", _no_probe):
-        result, _ = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "dotnet_strong_crypto": "enabled"},
-                               task_vars=HTTPS)
+        result, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "dotnet_strong_crypto": "enabled"},
+                                      task_vars=HTTPS)
     assert not result.get("failed")
     assert result["guard"]["checked"] == ["winrm_https"] and result["guard"]["prediction"]["protocol"] == "TLS 1.2"
     assert not any("strong crypto" in w for w in result.get("warnings", []))
 
 
 def test_http_winrm_is_not_affected():
-    result, _ = run_action(ActionModule, {"protocols": {"TLS 1.2": "disabled"}})
+    result, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.2": "disabled"}})
     assert not result.get("failed") and result["guard"]["checked"] == ["winrm_http"]
 
 
 def test_rdp_on_2008r2_without_kb3080079():
     args = {"protocols": {"TLS 1.0": "disabled", "TLS 1.2": "enabled"}, "rdp": True}
-    refused, _ = run_action(ActionModule, args, Recorder(info=RECORDED_INFO_2008R2))
+    refused, _ignored = run_action(ActionModule, args, Recorder(info=RECORDED_INFO_2008R2))
     assert refused["failed"] and "KB3080079" in refused["msg"]
-    allowed, _ = run_action(ActionModule, dict(args, rdp_kb3080079=True), Recorder(info=RECORDED_INFO_2008R2))
+    allowed, _ignored = run_action(ActionModule, dict(args, rdp_kb3080079=True), Recorder(info=RECORDED_INFO_2008R2))
     assert not allowed.get("failed")
 
 
 def test_warns_when_legacy_tls_goes_without_strong_crypto():
-    result, _ = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled", "TLS 1.1": "disabled"}})
+    result, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled", "TLS 1.1": "disabled"}})
     assert any("TLS 1.0 and TLS 1.1 disabled while .NET strong crypto" in w for w in result["warnings"])
 
 
@@ -268,12 +268,12 @@ def test_reboot_through_the_helper_and_reread():
 
 def test_no_reboot_in_check_mode():
     with mock.patch("ansible_collections.ansible.windows.plugins.plugin_utils._reboot.reboot_host") as reboot:
-        result, _ = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "reboot": True}, check_mode=True)
+        result, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "reboot": True}, check_mode=True)
     assert not reboot.called and result["rebooted"] is False and result["reboot_required"] is True
 
 
 def test_new_keys_are_created_explicitly_so_the_backup_removes_them():
-    result, _ = run_action(ActionModule, {"ciphers": {"AES 128/128": "disabled"}})
+    result, _ignored = run_action(ActionModule, {"ciphers": {"AES 128/128": "disabled"}})
     ops = result["operations"]
     assert ops[0] == {"path": SCHANNEL + "\\Ciphers\\AES 128/128", "name": None, "state": "present", "type": None,
                       "data": None, "reboot_reason": ops[1]["reboot_reason"]}
@@ -307,8 +307,8 @@ def test_setting_that_contradicts_the_profile_fails():
 
 
 def test_setting_that_agrees_with_the_profile_is_fine():
-    result, _ = run_action(ActionModule, {"profile": "mozilla_intermediate", "protocols": {"TLS 1.0": "disabled"},
-                                          "dotnet_strong_crypto": "enabled"})
+    result, _ignored = run_action(ActionModule, {"profile": "mozilla_intermediate", "protocols": {"TLS 1.0": "disabled"},
+                                                 "dotnet_strong_crypto": "enabled"})
     assert not result.get("failed"), result
 
 

@@ -23,7 +23,7 @@ def test_one_module_execution_with_the_model_keys():
 
 
 def test_version_protocols_and_suite_source():
-    result, _ = _run()
+    result, _ignored = _run()
     assert result["windows_version"] == "2019"
     assert "TLS 1.2" in result["protocols"]["server"]
     assert result["cipher_suites"]["source"] == "local"
@@ -36,7 +36,7 @@ def test_version_protocols_and_suite_source():
 
 
 def test_set_versus_effective_values():
-    result, _ = _run()
+    result, _ignored = _run()
     rows = {(r["path"], r["name"]): r for r in result["values"]}
     tls10 = rows[(SCHANNEL + "\\Protocols\\TLS 1.0\\Server", "Enabled")]
     assert tls10["set"] == {"type": "dword", "data": 4294967295}
@@ -50,7 +50,7 @@ def test_set_versus_effective_values():
 
 
 def test_stray_look_alike_keys():
-    result, _ = _run()
+    result, _ignored = _run()
     strays = {s["path"].rsplit("\\Ciphers\\", 1)[1]: s for s in result["stray_keys"]}
     assert set(strays) == {"AES 128\\128", "Triple DES 168/168"}
     assert strays["AES 128\\128"]["looks_like"] == "AES 128/128"
@@ -59,13 +59,13 @@ def test_stray_look_alike_keys():
 
 
 def test_reboot_pending_and_why():
-    result, _ = _run()
+    result, _ignored = _run()
     assert result["reboot_pending"] is True
     assert result["reboot_pending_reasons"] == ["Windows Update waits for a reboot"]
 
 
 def test_2008r2_without_tls_cmdlets():
-    result, _ = _run(info=RECORDED_INFO_2008R2)
+    result, _ignored = _run(info=RECORDED_INFO_2008R2)
     assert result["windows_version"] == "2008r2"
     assert result["cipher_suites"]["local"] is None
     assert result["cipher_suites"]["source"] == "default"
@@ -82,7 +82,7 @@ def test_options_reach_the_module():
 
 def test_module_failure_is_returned():
     rec = Recorder(answers={"win_schannel_info": {"failed": True, "msg": "access denied"}})
-    result, _ = run_action(ActionModule, {}, rec, action="win_schannel_info")
+    result, _ignored = run_action(ActionModule, {}, rec, action="win_schannel_info")
     assert result["failed"] and result["msg"] == "access denied"
 
 
@@ -93,7 +93,7 @@ def test_2012r2_local_list_from_the_registry():
     info["os"] = {"version": "6.3.9600", "build": 9600, "caption": "Microsoft Windows Server 2012 R2 Standard"}
     info["registry"][rm2.LOCAL_SSL] = {"Functions": {"type": "multistring", "data": [
         "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384", "TLS_RSA_WITH_AES_256_CBC_SHA256"]}}
-    result, _ = _run(info=info)
+    result, _ignored = _run(info=info)
     assert result["windows_version"] == "2012r2"
     assert result["cipher_suites"]["available_source"] == "registry"
     assert result["cipher_suites"]["available"][0] == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384"

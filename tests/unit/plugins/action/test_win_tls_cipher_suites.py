@@ -166,7 +166,7 @@ def test_guard_refuses_a_list_the_controller_cannot_use():
 
 
 def test_policy_backup_file(tmp_path):
-    result, _ = _run({"cipher_suites": GCM, "backup": True, "backup_dir": str(tmp_path)})
+    result, _ignored = _run({"cipher_suites": GCM, "backup": True, "backup_dir": str(tmp_path)})
     assert result["backup_file"].startswith(str(tmp_path))
 
 
@@ -195,5 +195,5 @@ def test_restore_policy_backup_may_remove_the_policy_key_it_created():
                "type": None, "data": None, "reboot_reason": "x"}]
     result, rec = _run({"restore": backup})
     assert not result.get("failed"), result
-    bad, _ = _run({"restore": [dict(backup[1], path="HKLM\\SOFTWARE\\Policies")]})
+    bad, _ignored = _run({"restore": [dict(backup[1], path="HKLM\\SOFTWARE\\Policies")]})
     assert bad["failed"] and bad["field"] == "restore[0].path"
