@@ -189,22 +189,24 @@ class SchannelAction(ActionBase):
         return _regfile.write_backup(backup_ops, directory, hostname)
 
     def settle_reboot(self, args, task_vars, facts, result):
-        """``maybe_reboot`` plus the controller's memory of owed reboots: a reboot a previous run needed and that has
-        not happened (same boot time) is still required now, and one needed now is remembered until it happens."""
+        """``maybe_reboot`` plus the controller's memory of owed reboots. ``reboot_required`` stays what this run's
+        changes need; a reboot an earlier run needed that has not happened (same boot time) comes back as
+        ``reboot_owed`` (its reasons) with a warning, and ``reboot: true`` performs it."""
         boot = (facts or {}).get("last_boot_time")
         owed = host_lock.owed_reboot(task_vars, boot)
         if owed:
             result["reboot_owed"] = owed
-            result["reboot_required"] = True
-            result["reboot_reasons"] = list(result.get("reboot_reasons") or []) + [
-                r for r in owed if r not in (result.get("reboot_reasons") or [])]
-            self.warn("a previous run changed settings that apply at boot and %s has not rebooted since (%s): "
-                      "reboot_required stays true" % (task_vars.get("inventory_hostname", "the host"), boot))
+            self.warn("a previous run changed settings that apply at boot and %s has not rebooted since (%s): %s"
+                      % (task_vars.get("inventory_hostname", "the host"), boot, "; ".join(owed)))
+            if args.get("reboot") and not result.get("reboot_required"):
+                result["reboot_required"] = True  # so that maybe_reboot performs the owed reboot
+                result["reboot_reasons"] = list(owed)
         result = self.maybe_reboot(args, task_vars, result)
         if self._task.check_mode:
             return result
         if result.get("rebooted"):
             host_lock.clear_owed_reboot(task_vars)
+            result.pop("reboot_owed", None)
         elif result.get("reboot_required"):
             host_lock.record_owed_reboot(task_vars, boot, result.get("reboot_reasons") or [])
         return result
