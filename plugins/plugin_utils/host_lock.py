@@ -16,8 +16,8 @@ lock on the Windows host itself, a named mutex in the ``.ps1``; see docs/reliabi
 
 Owed reboots. A run that changed settings which apply only at boot and did not reboot (``reboot: false``, the
 controller interrupted between apply and reboot, a reboot that failed) records the host's boot time and the reasons.
-The next run finds the registry already as wanted (``changed: false``) but still reports ``reboot_required: true``
-with those reasons until the host's boot time moves -- so an interrupted rollout is never silently "converged" with
+The next run finds the registry already as wanted (``changed: false``) but still reports the reasons as
+``reboot_owed`` until the host's boot time moves -- so an interrupted rollout is never silently "converged" with
 the old settings still in effect.
 
 State directory: ``$TLSOPS_STATE_DIR``, else ``~/.ansible/tlsops.schannel``; created 0700, files 0600.
