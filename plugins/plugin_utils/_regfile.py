@@ -147,10 +147,10 @@ def read_reg(path):
     """Registry operations from a .reg file this collection wrote (checks the marker line)."""
     with open(path, "rb") as handle:
         raw = handle.read()
-    if raw.startswith(b"\xff\xfe"):
-        text = raw[2:].decode("utf-16-le")
-    else:
-        text = raw.decode("utf-8-sig")
+    try:
+        text = raw[2:].decode("utf-16-le") if raw.startswith(b"\xff\xfe") else raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RegFileError("restore", "%s is not a readable .reg file (%s)" % (path, exc)) from None
     lines = text.replace("\r\n", "\n").split("\n")
     if not lines or lines[0].strip() != _HEADER or MARKER not in [line.strip() for line in lines]:
         raise RegFileError("restore", "%s is not a backup written by tlsops.schannel (marker %r missing)"
@@ -188,24 +188,29 @@ def read_reg(path):
         rest = rest[1:]
         op = {"path": current, "name": name, "state": "present", "type": None, "data": None, "reboot_reason": reason}
         reason = None
-        if rest == "-":
-            op["state"] = "absent"
-        elif rest.startswith("dword:"):
-            op["type"], op["data"] = "dword", int(rest[6:], 16)
-        elif rest.startswith('"'):
-            op["type"], op["data"] = "string", _unquote(rest, field)[0]
-        elif rest.startswith("hex(b):"):
-            op["type"], op["data"] = "qword", int.from_bytes(_bytes(rest[7:]), "little")
-        elif rest.startswith("hex(2):"):
-            op["type"], op["data"] = "expandstring", _bytes(rest[7:]).decode("utf-16-le").rstrip("\x00")
-        elif rest.startswith("hex(7):"):
-            items = _bytes(rest[7:]).decode("utf-16-le").split("\x00")
-            while items and items[-1] == "":
-                items.pop()
-            op["type"], op["data"] = "multistring", items
-        elif rest.startswith("hex:"):
-            op["type"], op["data"] = "binary", list(_bytes(rest[4:]))
-        else:
-            raise RegFileError(field, "unsupported value %r" % rest[:40])
+        try:
+            if rest == "-":
+                op["state"] = "absent"
+            elif rest.startswith("dword:"):
+                op["type"], op["data"] = "dword", int(rest[6:], 16)
+            elif rest.startswith('"'):
+                op["type"], op["data"] = "string", _unquote(rest, field)[0]
+            elif rest.startswith("hex(b):"):
+                op["type"], op["data"] = "qword", int.from_bytes(_bytes(rest[7:]), "little")
+            elif rest.startswith("hex(2):"):
+                op["type"], op["data"] = "expandstring", _bytes(rest[7:]).decode("utf-16-le").rstrip("\x00")
+            elif rest.startswith("hex(7):"):
+                items = _bytes(rest[7:]).decode("utf-16-le").split("\x00")
+                while items and items[-1] == "":
+                    items.pop()
+                op["type"], op["data"] = "multistring", items
+            elif rest.startswith("hex:"):
+                op["type"], op["data"] = "binary", list(_bytes(rest[4:]))
+            else:
+                raise RegFileError(field, "unsupported value %r" % rest[:40])
+        except (ValueError, UnicodeDecodeError) as exc:  # RegFileError is a ValueError: re-raise it as it is
+            if isinstance(exc, RegFileError):
+                raise
+            raise RegFileError(field, "unreadable value %r (%s)" % (rest[:40], exc)) from None
         ops.append(op)
     return ops
