@@ -80,7 +80,8 @@ options:
         RSA >= 2048 / ECC >= 256, trusted chain).
       - C(http2) no h2 client negotiates a suite of RFC 7540 Appendix A; TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
         available when h2 is offered.
-      - C(mozilla_intermediate) / C(mozilla_modern) Mozilla server-side TLS guideline 5.7.
+      - C(mozilla_intermediate) / C(mozilla_modern) Mozilla server-side TLS guideline 6.0 (what the
+        C(tlsops.schannel.schannel_plan) profiles of the same names compile).
       - C(pci_dss_4) no SSL/TLS 1.0/1.1, no weak suites, RSA >= 2048, no SHA-1 certificates, trusted chain.
       - C(no_legacy) no SSL/TLS 1.0/1.1, no NULL/export/anonymous/RC4/DES/3DES/MD5 suites, no SHA-1, RSA >= 2048.
     type: list

@@ -5,8 +5,9 @@
 
 Why rules with evidence: "mozilla_intermediate: failed" helps nobody at 3 a.m.; "TLS 1.0 is offered (accepted
 suites: ...)" names the registry value to change. Sources: Apple ATS (schannel-facts §7.1), RFC 7540 §9.2 and
-Appendix A (§7.2), Mozilla server-side TLS guideline 5.7 -- the version sslyze 6.3 checks (intermediate also
-allows the three DHE-RSA suites that 6.0 dropped; curves outside X25519/P-256/P-384 are warnings, not failures),
+Appendix A (§7.2), Mozilla server-side TLS guideline 6.0 -- the version the planner's profiles compile, so a plan
+and its verification agree (sslyze 6.3 still checks 5.7, which also allowed three DHE-RSA suites; curves outside
+X25519/P-256/P-384 are warnings, not failures),
 PCI DSS 4.0 "strong cryptography" (no SSL/early TLS, no weak ciphers, >= 112-bit keys, no SHA-1 certificates).
 """
 from __future__ import annotations
@@ -18,7 +19,8 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import
 
 LEGACY_PROTOCOLS = ("SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1")
 
-MOZ_57_INTERMEDIATE_TLS12 = frozenset((0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8, 0x009E, 0x009F, 0xCCAA))
+# Mozilla 6.0 intermediate, TLS 1.2: ECDHE with AES-GCM or ChaCha20 (5.7 also had 0x009E, 0x009F, 0xCCAA)
+MOZ_INTERMEDIATE_TLS12 = frozenset((0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8))
 MOZ_TLS13 = frozenset((0x1301, 0x1302, 0x1303))
 MOZ_GROUPS = ("x25519", "secp256r1", "secp384r1", "X25519MLKEM768")
 MOZ_INTERMEDIATE_SIGS = ("sha256WithRSAEncryption", "ecdsa-with-SHA256", "ecdsa-with-SHA384", "ecdsa-with-SHA512")
@@ -131,7 +133,7 @@ def _mozilla(result: TargetResult, policy: PolicyResult, modern: bool) -> None:
                                                {"protocol": version}))
     if not any(v in result.supported_protocols for v in allowed_versions):
         policy.violations.append(Violation("protocol", "none of %s is offered" % ", ".join(allowed_versions), {}))
-    allowed = MOZ_TLS13 | (frozenset() if modern else MOZ_57_INTERMEDIATE_TLS12)
+    allowed = MOZ_TLS13 | (frozenset() if modern else MOZ_INTERMEDIATE_TLS12)
     for version, codes in _accepted_codes(result).items():
         extra = [iana.SUITES_BY_CODE[c].name for c in codes if c not in allowed]
         if extra and version in allowed_versions:

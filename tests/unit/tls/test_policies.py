@@ -167,3 +167,12 @@ def test_results_are_json_serialisable():
     r.policies["no_legacy"] = policies.evaluate("no_legacy", r)
     data = json.loads(json.dumps(r.to_dict()))
     assert data["supported_protocols"] == ["TLS 1.2"] and data["policies"]["no_legacy"]["passed"]
+
+
+def test_mozilla_intermediate_is_guideline_6_like_the_profile():
+    """DHE suites were dropped in 6.0; the planner's mozilla_intermediate profile compiles 6.0, so must the check."""
+    dhe = target({"TLS 1.2": [0xC02F, 0x009E]})
+    p = policies.evaluate("mozilla_intermediate", dhe)
+    assert [v.rule for v in p.violations] == ["cipher_suites"]
+    assert "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256" in p.violations[0].message
+    assert policies.evaluate("mozilla_intermediate", target({"TLS 1.2": [0xC02F, 0xC030], "TLS 1.3": [0x1301]})).passed
