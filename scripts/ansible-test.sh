@@ -19,6 +19,13 @@ mkdir -p "$work"
 # The copy lives inside this checkout's git work tree, where it is ignored: give it a git index of its own, or
 # ansible-test asks the outer repository for the file list and skips everything.
 git -C "$work" init -q && git -C "$work" add -A
+# Dependencies sit beside the collection, where ansible-test's collection loader looks: ansible.windows comes
+# from the `ansible` package in the venv (no Galaxy here).
+deps="$("$venv/bin/python" -c 'import ansible_collections.ansible.windows as m; print(list(m.__path__)[0])' 2>/dev/null || true)"
+if [ -n "$deps" ]; then
+  mkdir -p "$work/../../ansible"
+  cp -r "$deps" "$work/../../ansible/windows"
+fi
 
 export HOME="$root/.cache/home"
 pip_version=$("$venv/bin/python" - <<'PY'

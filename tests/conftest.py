@@ -14,7 +14,16 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 COLLECTIONS_ROOT = Path(os.environ.get("TLSOPS_COLLECTIONS_ROOT", REPO_ROOT / ".cache" / "collections"))
 
 
+def _in_collection_tree() -> bool:
+    """True when the checkout already sits at ansible_collections/tlsops/schannel (ansible-test, installed copies)."""
+    return [p.name for p in (REPO_ROOT, REPO_ROOT.parent, REPO_ROOT.parent.parent)] == [
+        "schannel", "tlsops", "ansible_collections"]
+
+
 def _link_collection() -> None:
+    if _in_collection_tree():
+        # ansible-test has set up its collection loader for this very tree; a second root would shadow it
+        return
     link = COLLECTIONS_ROOT / "ansible_collections" / "tlsops" / "schannel"
     if not link.exists():
         link.parent.mkdir(parents=True, exist_ok=True)
@@ -31,6 +40,19 @@ def _link_collection() -> None:
 
 
 _link_collection()
+
+# Markers live here rather than in pytest.ini so that `ansible-test units`, which brings its own pytest
+# configuration, knows them too.
+MARKERS = {
+    "integration": "starts real local servers (TLS listeners, twins) on 127.0.0.0/8",
+    "e2e": "runs ansible-playbook against twins",
+    "slow": "takes more than a few seconds",
+}
+
+
+def pytest_configure(config):
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", "%s: %s" % (name, description))
 
 
 import pytest  # noqa: E402

@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
 
-from tls_rfc7540_blocklist import GOLANG_NET_BAD_CIPHERS
+from ansible_collections.tlsops.schannel.tests.unit.tls.tls_rfc7540_blocklist import GOLANG_NET_BAD_CIPHERS
 
 TESTSSL_MAPPING = Path("/etc/testssl/cipher-mapping.txt")
 

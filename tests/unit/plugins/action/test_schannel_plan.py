@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from unittest.mock import MagicMock
 
 import pytest
@@ -115,16 +113,3 @@ def test_guard_over_winrm_https():
     result = run({"profile": "ios_ats", "windows_version": "2008r2", "certificate_key": "rsa:2048",
                   "clients": ["ios9_ats"]}, task_vars)
     assert not [f for f in result["findings"] if f["code"] == "SCH010"]
-
-
-@pytest.mark.slow
-def test_adhoc_command():
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, ".cache", "collections"),
-               ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1")
-    ansible = os.path.join(os.path.dirname(sys.executable), "ansible")
-    out = subprocess.run([ansible, "localhost", "-m", "tlsops.schannel.schannel_plan", "-a",
-                          "profile=ios_ats windows_version=2008r2 certificate_key=rsa:2048"],
-                         capture_output=True, text=True, env=env, cwd=REPO, timeout=120, check=False)
-    data = json.loads(out.stdout)
-    result = data["plays"][0]["tasks"][0]["hosts"]["localhost"]
-    assert result["predictions"]["ios9_ats"]["connects"] is True
