@@ -59,7 +59,7 @@ def timed(cmd, env=None):
     """Run ``cmd`` under GNU time: (wall seconds, peak RSS MB, stdout)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tfile:
         started = time.monotonic()
-        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tfile.name] + cmd, capture_output=True, text=True,
+        proc = subprocess.run(check=False, args=["/usr/bin/time", "-f", "%M", "-o", tfile.name] + cmd, capture_output=True, text=True,
                               env=env, timeout=1800)
         wall = time.monotonic() - started
         try:
@@ -184,7 +184,7 @@ def bench_single(workdir, pki, runs, testssl_runs, short):
                 continue
             n = 1 if short else (testssl_runs if name == "testssl" else runs)
             walls, rss, works = [], [], []
-            for _ in range(n):
+            for _run in range(n):
                 wall, peak, stdout = timed(make(port))
                 walls.append(wall)
                 rss.append(peak)
@@ -193,7 +193,7 @@ def bench_single(workdir, pki, runs, testssl_runs, short):
                     works.append(work)
             proxy = CountingProxy(port)
             try:
-                _, _, stdout = timed(make(proxy.port))
+                _wall, _rss, stdout = timed(make(proxy.port))
                 time.sleep(0.2)
                 conns = proxy.count
             finally:
@@ -245,7 +245,7 @@ def bench_batch(workdir, pki, count, short):
                              "peak_rss_mb": round(rss, 1), "connections": data["connections"]}
         print("  tls_verify batch: %d endpoints in %.2f s (%.1f/s), peak %.0f MB, %d connections" % (
             count, wall, count / wall, rss, data["connections"]), flush=True)
-        wall, rss, _ = timed(cmd_sslyze(ports, pki["ca"], short))
+        wall, rss, _stdout = timed(cmd_sslyze(ports, pki["ca"], short))
         out["sslyze"] = {"wall_s": round(wall, 2), "endpoints_per_s": round(count / wall, 2),
                          "peak_rss_mb": round(rss, 1)}
         print("  sslyze mass scan: %d endpoints in %.2f s (%.2f/s), peak %.0f MB" % (count, wall, count / wall, rss),

@@ -172,7 +172,7 @@ def test_connection_drop_while_setting_the_policy_suite_order(twin):
     t.faults(drop_connection=1, drop_module="win_tls_cipher_suites")
     suites = ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
     task = {"name": "order", "tlsops.schannel.win_tls_cipher_suites": {"cipher_suites": suites, "scope": "policy",
-                                                                        "backup": True, "backup_dir": str(t.backups)}}
+                                                                       "backup": True, "backup_dir": str(t.backups)}}
     (r,), dummy = t.run([task])
     assert r["failed"] and "connection to the host was lost while win_tls_cipher_suites was writing" in r["msg"], r
     assert r["backup_file"] and os.path.exists(r["backup_file"]) and _private(r["backup_file"])

@@ -28,7 +28,7 @@ GOOD = _regfile.render_reg([
 @st.composite
 def mutated(draw):
     lines = GOOD.split("\r\n")
-    for _ in range(draw(st.integers(1, 4))):
+    for _draw in range(draw(st.integers(1, 4))):
         i = draw(st.integers(2, len(lines) - 1))  # keep the header and the marker most of the time
         op = draw(st.sampled_from(["cut", "junk", "drop", "dup"]))
         if op == "cut":

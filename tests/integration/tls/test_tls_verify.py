@@ -224,7 +224,7 @@ def _ansible(args, env_extra=None):
     env["ANSIBLE_STDOUT_CALLBACK"] = "json"
     env["ANSIBLE_LOCALHOST_WARNING"] = "0"
     env["ANSIBLE_INVENTORY_UNPARSED_WARNING"] = "0"
-    proc = subprocess.run([str(VENV_BIN / "ansible"), "localhost", "-m", "tlsops.schannel.tls_verify", "-a", args],
+    proc = subprocess.run(check=False, args=[str(VENV_BIN / "ansible"), "localhost", "-m", "tlsops.schannel.tls_verify", "-a", args],
                           capture_output=True, text=True, env=env, timeout=90, cwd=str(REPO))
     data = json.loads(proc.stdout[proc.stdout.index("{"):])
     return proc.returncode, data["plays"][0]["tasks"][0]["hosts"]["localhost"]

@@ -142,7 +142,7 @@ def main() -> int:
     os.replace(tmp, args.port_file)
     while time.time() < deadline:
         try:
-            conn, _ = srv.accept()
+            conn, _peer = srv.accept()
         except socket.timeout:
             continue
         except OSError:
