@@ -99,10 +99,16 @@ def shares_something(served, hello: ClientHello) -> tuple[bool, str]:
     if hello.sslv2:
         return False, "SSLv2-format hello"
     server_versions = {WIRE_VERSIONS[p] for p in served.protocols}
-    mutual = hello.versions & server_versions
-    if not mutual:
+    if hello.supported_versions and 0x0304 in server_versions:
+        # a TLS 1.3 server picks from the client's supported_versions list
+        candidates = hello.versions & server_versions
+    else:
+        # Schannel before TLS 1.3 ignores supported_versions and cannot see the client's minimum: it answers with
+        # its highest version up to the hello's legacy version (the predictor's step 1)
+        candidates = {v for v in server_versions if v <= min(hello.legacy_version, 0x0303)}
+    if not candidates:
         return True, "no shared protocol version (OpenSSL sends protocol_version)"
-    version = max(mutual)
+    version = max(candidates)
     shared = set(hello.cipher_suites) & served.codes_for(version)
     curve_ok = hello.groups is None or not served.group_codes or bool(set(hello.groups) & set(served.group_codes))
     if not curve_ok:

@@ -5,8 +5,11 @@
 The model is Schannel's server side (facts §3.2, §4, §9) applied to a client's ClientHello parameters
 (``plugins/module_utils/tls/clients.py``):
 
-1. Version: the highest version both sides enable.  None shared -> the handshake dies with a
-   ``protocol_version`` alert (facts §9: event 36888, alert 70).
+1. Version: the highest version both sides enable.  A TLS <= 1.2 ClientHello cannot state the client's
+   *minimum*, so when nothing in the client's range is enabled the server answers with its highest version below
+   the client's maximum; the client then aborts with a ``protocol_version`` alert -- unless step 2 already failed
+   at that version, in which case the wire shows Schannel's reset.  A server with nothing at or below the client's
+   maximum refuses with a ``protocol_version`` alert (facts §9: event 36888, alert 70).
 2. Suite: Schannel walks *its own* order and takes the first suite the client offers that works with this
    certificate (ECDSA suites need an ECDSA certificate, RSA suites an RSA one), whose curve the client supports
    (the ``_Pxxx`` suffix on 2008 R2-2012 R2, the curve list on 2016+) and whose protocols include the chosen
@@ -24,6 +27,8 @@ SYMPTOMS = ("tcp_reset", "alert:handshake_failure", "alert:protocol_version", "c
 DEFAULT_CERTIFICATE = {"type": "rsa", "bits": 2048, "signature_hash": "sha256"}
 _ECC_CURVE_BY_BITS = {256: 0x0017, 384: 0x0018, 521: 0x0019}
 _SHA2 = ("sha256", "sha384", "sha512")
+_VERSIONS_HIGHEST_FIRST = ("TLS 1.3", "TLS 1.2", "TLS 1.1", "TLS 1.0", "SSL 3.0")
+_VERSION_RANK = {name: rank for rank, name in enumerate(reversed(_VERSIONS_HIGHEST_FIRST))}
 
 
 class Prediction(object):
@@ -97,11 +102,18 @@ def predict_one(state, certificate, client, http2=False):
     cert = _certificate(certificate)
     offered_versions = list(client.versions)  # highest first
     shared = [v for v in offered_versions if v in state.server_protocols]
-    if not shared:
-        return Prediction(False, symptom="alert:protocol_version", reason=(
-            "%s offers %s-%s; the server enables %s" % (client.label, client.min_version, client.max_version,
-                                                        ", ".join(sorted(state.server_protocols)) or "nothing")))
-    protocol = shared[0]
+    enabled = ", ".join(sorted(state.server_protocols)) or "nothing"
+    below_minimum = False
+    if shared:
+        protocol = shared[0]
+    else:
+        older = [v for v in _VERSIONS_HIGHEST_FIRST if v in state.server_protocols
+                 and _VERSION_RANK[v] < _VERSION_RANK[client.min_version]]
+        if not older:
+            return Prediction(False, symptom="alert:protocol_version", reason=(
+                "%s offers %s-%s; the server enables %s" % (client.label, client.min_version, client.max_version,
+                                                            enabled)))
+        protocol, below_minimum = older[0], True
     offered = set(client.cipher_suites)
     chosen, why_not = None, []
     for suite in state.suites(protocol):
@@ -125,6 +137,10 @@ def predict_one(state, certificate, client, http2=False):
             "no cipher suite in common under %s (server order: %s)%s: Schannel resets the TCP connection and logs "
             "event 36874 (facts §9)" % (protocol, ", ".join(state.suites_names(protocol)[:6]) or "empty",
                                         " -- " + detail if detail else "")))
+    if below_minimum:
+        return Prediction(False, protocol, chosen.base_name, symptom="alert:protocol_version", reason=(
+            "the server answers %s/%s (it enables %s) and %s, which requires %s or later, aborts the handshake" % (
+                protocol, chosen.name, enabled, client.label, client.min_version)), windows_name=chosen.name)
     rules = client.rules or {}
     problems = []
     if cert["type"] == "rsa" and rules.get("min_rsa_bits") and cert["bits"] < rules["min_rsa_bits"]:

@@ -1,10 +1,9 @@
 """The twin against the project's own model: what ``tls_verify``'s prober observes on a twin's IIS port must be
 what ``predictor.predict`` says Schannel does with that registry, for every client in the table.
 
-One difference is known and left visible: for a TLS <= 1.2 ClientHello the server cannot see the client's
-*minimum* version, so a client whose minimum is above everything the server enables is answered at the server's
-highest version; when no suite is shared there, Schannel (and the twin) reset the connection where the predictor
-says ``alert:protocol_version``.
+Failures must match by symptom too. That includes the wire detail that a TLS <= 1.2 ClientHello cannot carry the
+client's *minimum* version: a client whose minimum is above everything the server enables is answered at the
+server's highest version, so when no suite is shared there the client sees Schannel's reset, not an alert.
 """
 from __future__ import annotations
 
@@ -18,10 +17,6 @@ pytestmark = pytest.mark.integration
 
 SPECS = ("a:2008r2::ios_ats_failure", "b:2019", "c:2022", "d:2016::iis_crypto_best_practices",
          "e:2012r2:ecdsa:p256", "f:2025:sha1", "g:2012:rsa:1024")
-
-
-def _known_wire_difference(predicted: dict, observed) -> bool:
-    return predicted["symptom"] == "alert:protocol_version" and observed.symptom == "tcp_reset"
 
 
 def test_prober_observes_what_the_predictor_predicts(start):
@@ -43,7 +38,7 @@ def test_prober_observes_what_the_predictor_predicts(start):
             if p["connects"]:
                 same = o.connected and (o.protocol, o.cipher_suite) == (p["protocol"], p["cipher_suite"])
             else:
-                same = not o.connected and (o.symptom == p["symptom"] or _known_wire_difference(p, o))
+                same = not o.connected and o.symptom == p["symptom"]
             if not same:
                 mismatches.append(f"{name} ({twin['version']}) {client}: predicted {p} observed {o}")
     assert not mismatches, "\n".join(mismatches)

@@ -91,7 +91,8 @@ def test_boot_derives_the_ios_ats_failure_and_the_gate_resets_modern_clients(tmp
     assert served.protocols == ["TLS 1.0"]  # TLS 1.2 off by default on 2008 R2; SSL 3.0 not in OpenSSL 3
     assert served.openssl_ciphers == ["AES256-SHA", "AES128-SHA"]  # the un-suffixed ECDHE names do not exist there
     ok, why = tlsgate.shares_something(served, tlsgate.parse_hello(client_hello()))
-    assert ok and "protocol_version" in why  # no shared version: OpenSSL's alert, as the predictor says
+    # a modern hello: 2008 R2 ignores supported_versions, answers at TLS 1.0 and has none of the client's suites
+    assert not ok and "cipher suite" in why and "0x0301" in why
     ok, why = tlsgate.shares_something(served, tlsgate.parse_hello(client_hello(
         minimum_version=ssl.TLSVersion.TLSv1, ciphers="ECDHE-RSA-AES128-SHA:@SECLEVEL=0")))
     assert not ok and "cipher suite" in why  # TLS 1.0 shared, but none of the two RSA-kex suites: reset
