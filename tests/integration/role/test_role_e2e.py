@@ -4,6 +4,9 @@ What each test proves:
 
 * a canary wave that fails verification stops the rollout (later waves are never touched);
 * automatic rollback puts back the exact registry the host had before;
+* the backups are the action plugins' own .reg files (one run: the registry values' file, and the cipher-suite
+  order's file in the folder of the same name; no JSON); the rollback entry point puts back the newest run only
+  (both files when both changed), or the run of a file named with schannel_restore_file;
 * audit.yml (check mode + diff) reports drift and changes nothing, and no host reboots;
 * a host that needs no change does not reboot (the second harden run is a no-op);
 * verify.yml on the field-report host: iOS 9 ATS fails, and the report names TLS 1.2 and the invalid suite names;
@@ -24,6 +27,7 @@ from .conftest import load_report, registry
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.slow]
 
 CLIENTS = ["ios9_ats", "ie11_win7", "chrome", "pywinrm"]
+POLICY_SSL = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
 
 
 def role_vars(tmp_path, **extra):
@@ -45,6 +49,12 @@ def boot_time(doc, name):
 
 def hosts_by_name(report):
     return {h["host"]: h for h in report["hosts"]}
+
+
+def backup_files(tmp_path, host):
+    """Every file in the host's backup folder, relative to it."""
+    folder = tmp_path / "backups" / host
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def test_verify_names_the_cause_on_the_field_report_host(twins, playbook, tmp_path):
@@ -149,6 +159,49 @@ def test_rollback_playbook_restores_the_last_backup(twins, playbook, tmp_path):
     result = playbook("rollback.yml", doc["inventory"], role_vars(tmp_path))
     assert result.returncode == 0, result.stdout[-4000:]
     assert registry(doc, "web2008") == before
+
+
+def test_backups_are_the_modules_files_and_rollback_puts_back_the_last_run(twins, playbook, tmp_path):
+    doc = twins(["web2008:2008r2:rsa:2048:ios_ats_failure"])
+    before = registry(doc, "web2008")
+    result = playbook("harden.yml", doc["inventory"], role_vars(tmp_path))
+    assert result.returncode == 0, result.stdout[-4000:]
+    first = registry(doc, "web2008")
+    values = Path(hosts_by_name(load_report(tmp_path / "reports", "schannel-report"))["web2008"]["backup"])
+    # one run that changed both: win_schannel's .reg in the host's folder, win_tls_cipher_suites' .reg in the folder
+    # of the same name, nothing else (no JSON), all private
+    assert values.parent == tmp_path / "backups" / "web2008" and values.suffix == ".reg"
+    order = sorted(values.with_suffix("").glob("*.reg"))
+    assert len(order) == 1
+    assert backup_files(tmp_path, "web2008") == sorted([values.name, "%s/%s" % (values.stem, order[0].name)])
+    for path in (values, order[0]):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+    # a second run that changes only the order: its one file lands alone in the host's folder
+    suites = first[POLICY_SSL]["Functions"]["data"].split(",")
+    assert len(suites) > 1
+    result = playbook("harden.yml", doc["inventory"], role_vars(
+        tmp_path, schannel_overrides={"cipher_suites": suites[::-1]}, schannel_verify={"endpoints": []},
+        schannel_report_name="second"))
+    assert result.returncode == 0, result.stdout[-4000:]
+    second = registry(doc, "web2008")
+    assert second[POLICY_SSL]["Functions"]["data"] == ",".join(suites[::-1])
+    assert {k: v for k, v in second.items() if k != POLICY_SSL} == {k: v for k, v in first.items() if k != POLICY_SSL}
+    only_order = Path(hosts_by_name(load_report(tmp_path / "reports", "second"))["web2008"]["backup"])
+    assert only_order.parent == values.parent and not only_order.with_suffix("").exists()
+
+    # the rollback entry point puts back the newest run only
+    result = playbook("rollback.yml", doc["inventory"], role_vars(tmp_path))
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert registry(doc, "web2008") == first
+    assert hosts_by_name(load_report(tmp_path / "reports", "schannel-rollback"))["web2008"]["backup"] == str(only_order)
+
+    # a file named by the user puts back its run: the registry values and the order of the first run
+    result = playbook("rollback.yml", doc["inventory"], role_vars(
+        tmp_path, schannel_restore_file=str(values), schannel_rollback_report_name="named"))
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert registry(doc, "web2008") == before
+    assert hosts_by_name(load_report(tmp_path / "reports", "named"))["web2008"]["rolled_back"] is True
 
 
 def test_verify_probes_any_tls_endpoint_without_winrm(twins, playbook, tmp_path):
