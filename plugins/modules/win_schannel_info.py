@@ -82,7 +82,7 @@ registry:
   description: Raw dump of the managed keys (see docs/dev/contracts.md "The registry dump").
   returned: always
   type: dict
-values:
+managed_values:
   description:
     - Every managed value, with what is set (C(set), null when absent), what is in effect once defaults apply
       (C(effective)), its C(layer) (C(policy) or C(local)) and the C(setting) that owns it.

@@ -148,7 +148,7 @@ def enrich(raw, bindings=True):
     facts = dict((k, raw.get(k)) for k in RAW_KEYS)
     facts["reboot_pending_reasons"] = list(raw.get("reboot_pending_reasons") or [])
     facts["windows_version"] = version
-    facts["values"] = managed_values(version, dump)
+    facts["managed_values"] = managed_values(version, dump)
     facts["protocols"] = {"server": state_dict["server_protocols"], "client": state_dict["client_protocols"],
                           "server_dtls": state_dict["server_dtls"], "client_dtls": state_dict["client_dtls"]}
     facts["cipher_suites"] = {

@@ -37,7 +37,7 @@ def test_version_protocols_and_suite_source():
 
 def test_set_versus_effective_values():
     result, _ignored = _run()
-    rows = {(r["path"], r["name"]): r for r in result["values"]}
+    rows = {(r["path"], r["name"]): r for r in result["managed_values"]}
     tls10 = rows[(SCHANNEL + "\\Protocols\\TLS 1.0\\Server", "Enabled")]
     assert tls10["set"] == {"type": "dword", "data": 4294967295}
     assert tls10["display"] == "0xffffffff (dword)"
