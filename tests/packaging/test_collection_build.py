@@ -41,8 +41,13 @@ def installed(tmp_path_factory):
     tarballs = list(work.glob("tlsops-schannel-*.tar.gz"))
     assert len(tarballs) == 1, tarballs
     dest = work / "collections"
-    install = _run([str(BIN / "ansible-galaxy"), "collection", "install", "--no-deps", "-p", str(dest), str(tarballs[0])])
+    # only the private path: the checkout's own link in .cache/collections would make Galaxy answer "already
+    # installed" and install nothing
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(dest))
+    install = _run([str(BIN / "ansible-galaxy"), "collection", "install", "--no-deps", "-p", str(dest), str(tarballs[0])],
+                   env=env)
     assert install.returncode == 0, install.stderr
+    assert (dest / "ansible_collections" / "tlsops" / "schannel" / "MANIFEST.json").is_file(), install.stdout
     return tarballs[0], dest
 
 
@@ -68,7 +73,7 @@ def test_ansible_doc_works_for_every_plugin(installed):
         assert result.returncode == 0, result.stderr
         docs = json.loads(result.stdout)
         for fqcn in fqcns:
-            assert fqcn in docs, f"ansible-doc has no documentation for {fqcn}"
+            assert fqcn in docs, f"ansible-doc has no documentation for {fqcn}: {result.stderr[-2000:]}"
             assert docs[fqcn]["doc"].get("short_description"), fqcn
 
 
