@@ -11,19 +11,8 @@ import struct
 import threading
 import time
 
-
-def _read_hello(conn):
-    data = b""
-    conn.settimeout(3)
-    try:
-        while len(data) < 5 or len(data) < 5 + struct.unpack(">H", data[3:5])[0]:
-            chunk = conn.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    except OSError:
-        pass
-    return data
+# one reader of a ClientHello record for every test server of the project
+from ansible_collections.tlsops.schannel.tests.integration.tls.tls_servers import read_hello
 
 
 SERVER_HELLO = (b"\x02\x00\x00\x26\x03\x03" + b"\x11" * 32 + b"\x00\xc0\x2f\x00")  # TLS 1.2, ECDHE-RSA-AES128-GCM
@@ -74,7 +63,7 @@ class HostileServer:
                     except (ssl.SSLError, OSError):
                         pass
                 return
-            _read_hello(conn)
+            read_hello(conn)
             end = min(self.deadline, time.time() + 20)
             if self.mode == "renegotiate":
                 conn.sendall(_record(22, SERVER_HELLO))
