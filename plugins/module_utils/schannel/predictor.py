@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective import CURVE_CODES
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+# wire codes order the versions: one table for the prober, the client table and the predictor
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls.clients import VERSION_CODES
 
 SYMPTOMS = ("tcp_reset", "alert:handshake_failure", "alert:protocol_version", "certificate_rejected")
 DEFAULT_CERTIFICATE = {"type": "rsa", "bits": 2048, "signature_hash": "sha256"}
 _ECC_CURVE_BY_BITS = {256: 0x0017, 384: 0x0018, 521: 0x0019}
 _SHA2 = ("sha256", "sha384", "sha512")
-_VERSIONS_HIGHEST_FIRST = ("TLS 1.3", "TLS 1.2", "TLS 1.1", "TLS 1.0", "SSL 3.0")
-_VERSION_RANK = {name: rank for rank, name in enumerate(reversed(_VERSIONS_HIGHEST_FIRST))}
 
 
 class Prediction(object):
@@ -107,8 +107,9 @@ def predict_one(state, certificate, client, http2=False):
     if shared:
         protocol = shared[0]
     else:
-        older = [v for v in _VERSIONS_HIGHEST_FIRST if v in state.server_protocols
-                 and _VERSION_RANK[v] < _VERSION_RANK[client.min_version]]
+        older = sorted((v for v in state.server_protocols
+                        if v in VERSION_CODES and VERSION_CODES[v] < VERSION_CODES[client.min_version]),
+                       key=VERSION_CODES.get, reverse=True)
         if not older:
             return Prediction(False, symptom="alert:protocol_version", reason=(
                 "%s offers %s-%s; the server enables %s" % (client.label, client.min_version, client.max_version,
