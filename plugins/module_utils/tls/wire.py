@@ -17,15 +17,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
-
-try:
-    from cryptography.hazmat.primitives.asymmetric import ec, x25519, x448
-    from cryptography.hazmat.primitives import serialization
-
-    HAS_CRYPTOGRAPHY = True
-except ImportError:  # pragma: no cover - exercised only without cryptography
-    HAS_CRYPTOGRAPHY = False
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana, keyshare
 
 # --- constants --------------------------------------------------------------------------------------------------
 
@@ -114,32 +106,14 @@ _KEY_SHARES: Dict[int, Optional[bytes]] = {}
 
 
 def key_share_for(group: int) -> Optional[bytes]:
-    """A real public key for ``group`` (so a strict TLS 1.3 server does not abort with illegal_parameter), or
-    random bytes of the right size for x25519 when ``cryptography`` is missing (good enough to see whether the
-    server answers). None when no key can be made (then the group is offered without a share).
+    """A real public key for ``group`` (so a strict TLS 1.3 server does not abort with illegal_parameter); None
+    when no key can be made (then the group is offered without a share and the server may ask for one).
 
     One key per group and process: the prober never completes a key exchange, so reusing a public key is safe and
     saves a key generation per hello."""
     if group not in _KEY_SHARES:
-        _KEY_SHARES[group] = _new_key_share(group)
+        _KEY_SHARES[group] = keyshare.public_key(group)
     return _KEY_SHARES[group]
-
-
-def _new_key_share(group: int) -> Optional[bytes]:
-    if HAS_CRYPTOGRAPHY:
-        raw = serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        if group == 0x001D:
-            return x25519.X25519PrivateKey.generate().public_key().public_bytes(*raw)
-        if group == 0x001E:
-            return x448.X448PrivateKey.generate().public_key().public_bytes(*raw)
-        curve = {0x0017: ec.SECP256R1, 0x0018: ec.SECP384R1, 0x0019: ec.SECP521R1}.get(group)
-        if curve is not None:
-            return ec.generate_private_key(curve()).public_key().public_bytes(
-                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-        return None
-    if group == 0x001D:
-        return os.urandom(32)
-    return None
 
 
 # --- building ---------------------------------------------------------------------------------------------------
