@@ -6,8 +6,9 @@
 Why: per-suite probing costs one connection per (version, suite) -- sslyze opens ~570 -- while elimination costs
 (accepted + 1) per bundle and yields the server's preference order for free (testssl.sh's method, measured at
 7-13 connections in scanner-anchors B.2). Bundles stay under 128 suites because some servers fail on longer
-lists; the candidate order puts every suite any well-known client or Schannel offers first, so on real servers
-everything accepted lands in the first bundle and the pick order is the server's global order. One extra hello
+lists; the candidate order puts every suite a well-known client offers or a certificate-only server can serve
+first, so on real servers everything accepted lands in the first bundle and the pick order is the server's global
+order. One extra hello
 with the accepted suites reversed tells server order from client order.
 """
 from __future__ import annotations
@@ -32,14 +33,29 @@ def _strength_key(code: int):
             s.mac == "SHA1", code)
 
 
+# What a server can accept with an ordinary certificate and no extra configuration (no PSK, SRP, Kerberos, GOST,
+# static DH keys): RSA, DHE or ECDHE key exchange authenticated by RSA, ECDSA or DSS, neither export nor NULL.
+# Together with what clients offer these are 121 codes -- one bundle -- so a server configured with OpenSSL's
+# "HIGH" (ARIA, Camellia, CCM, SEED ...) or any Schannel list has every accepted suite in the first bundle, and the
+# pick order of that bundle is its whole preference order without a second elimination pass (see detect_order).
+SERVABLE_KEX = ("RSA", "DHE", "ECDHE")
+SERVABLE_AUTH = ("RSA", "ECDSA", "DSS")
+
+
+def servable(suite: iana.CipherSuite) -> bool:
+    return (suite.registered and not suite.tls13 and suite.kex in SERVABLE_KEX and suite.auth in SERVABLE_AUTH
+            and not suite.export and not suite.null_cipher)
+
+
 def candidate_order() -> List[int]:
-    """TLS <= 1.2 codes, the commonly offered ones first (strongest first), then the rest of the registry."""
-    common = set()
+    """TLS <= 1.2 codes: what well-known clients offer and what a certificate-only server can serve first
+    (strongest first), then the rest of the registry (PSK, SRP, export, NULL, anonymous, unregistered codes)."""
+    first_set = set(c for c in iana.ATS_CODES)
     for profile in clients.CLIENTS.values():
-        common.update(c for c in profile.cipher_suites if not iana.SUITES_BY_CODE[c].tls13)
-    common.update(c for c in iana.ATS_CODES)
-    first = sorted(common, key=_strength_key)
-    rest = sorted((c for c in iana.TLS12_CODES if c not in common), key=_strength_key)
+        first_set.update(c for c in profile.cipher_suites if not iana.SUITES_BY_CODE[c].tls13)
+    first_set.update(s.code for s in iana.ALL_SUITES if servable(s))
+    first = sorted(first_set, key=_strength_key)
+    rest = sorted((c for c in iana.TLS12_CODES if c not in first_set), key=_strength_key)
     return first + rest
 
 
