@@ -61,19 +61,26 @@ class _State:
     def __init__(self) -> None:
         self.parser = wire.FlightParser()
         self.received = bytearray()
-        self.writer = None
+        self.sock: Optional[socket.socket] = None
         self.connected = False
 
 
 async def _talk(address: str, port: int, payload: bytes, want: str, state: _State) -> Optional[Exchange]:
-    """Connect, send, read until ``want``; returns an Exchange only for the early endings (too much data)."""
-    reader, state.writer = await asyncio.open_connection(address, port)
+    """Connect, send, read until ``want``; returns an Exchange only for the early endings (too much data).
+
+    Plain non-blocking sockets driven by the loop's ``sock_*`` calls, not streams: a prober opens thousands of
+    short connections that each read one flight, and a stream's transport, protocol and buffer objects cost more
+    CPU per connection than the exchange itself (measured in benchmarks/README.md, "Probe")."""
+    loop = asyncio.get_running_loop()
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    state.sock = sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setblocking(False)
+    await loop.sock_connect(sock, (address, port))
     state.connected = True
-    state.writer.write(payload)
-    await state.writer.drain()
+    await loop.sock_sendall(sock, payload)
     parser = state.parser
     while not parser.done(want):
-        chunk = await reader.read(65536)
+        chunk = await loop.sock_recv(sock, 65536)
         if not chunk:
             break
         state.received += chunk
@@ -116,8 +123,8 @@ async def exchange(address: str, port: int, payload: bytes, budget: Budget, want
             kind = "reset" if state.connected else "unreachable"
             return Exchange(kind, None, str(exc), time.monotonic() - started, len(state.received))
         finally:
-            if state.writer is not None:
-                state.writer.close()  # the transport closes on its own; no need to wait for it
+            if state.sock is not None:
+                state.sock.close()
         elapsed = time.monotonic() - started
         flight = state.parser.flight
         received = state.received
