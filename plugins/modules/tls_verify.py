@@ -145,7 +145,7 @@ notes:
   - Client simulation does not model each client's root store (like testssl.sh); trust is checked once against
     O(ca_path) or the system store.
 requirements:
-  - cryptography (certificate analysis and real key shares)
+  - Python's C(ssl) module on the controller (the standard library); nothing else at run time.
 seealso:
   - module: tlsops.schannel.schannel_plan
 """
@@ -311,18 +311,8 @@ summary:
 """
 
 import json
-import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-try:
-    from cryptography import x509  # noqa: F401, pylint: disable=unused-import
-
-    HAS_CRYPTOGRAPHY = True
-    CRYPTOGRAPHY_IMPORT_ERROR = None
-except ImportError:  # pragma: no cover
-    HAS_CRYPTOGRAPHY = False
-    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import clients as client_table
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import policies as policy_table
@@ -404,8 +394,6 @@ def main():
         mutually_exclusive=[("host", "targets")],
         supports_check_mode=True,
     )
-    if not HAS_CRYPTOGRAPHY:
-        module.fail_json(msg=missing_required_lib("cryptography"), exception=CRYPTOGRAPHY_IMPORT_ERROR)
     params = module.params
     if params["timeout"] <= 0:
         module.fail_json(msg="timeout must be a positive number of seconds, got %s" % params["timeout"])
