@@ -6,7 +6,8 @@
 Why here and not in ``ssl``: a client's verdict (trusted or not) is one bit; the hardening questions are finer
 ("is anything in the chain SHA-1 signed?", "is the RSA key below 2048?", "is the leaf issued by the next
 certificate?"). Trust itself is decided by a real OpenSSL handshake (``connection.ssl_handshake``); this module
-reads the DER certificates with ``cryptography``.
+reads the DER certificates with ``x509_reader``, a strict standard-library DER reader, because importing
+``cryptography.x509`` for the same fields cost about 70 ms of every probe.
 """
 from __future__ import annotations
 
@@ -14,19 +15,8 @@ import datetime
 import ipaddress
 from typing import List, Optional, Sequence
 
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import x509_reader
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import CertificateInfo, CertificateResult
-
-try:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
-    from cryptography.x509.oid import ExtensionOID, NameOID
-
-    HAS_CRYPTOGRAPHY = True
-    CRYPTOGRAPHY_ERROR = None
-except ImportError as _exc:  # pragma: no cover
-    HAS_CRYPTOGRAPHY = False
-    CRYPTOGRAPHY_ERROR = str(_exc)
 
 WEAK_HASHES = ("md5", "sha1", "md2", "md4")
 
@@ -47,83 +37,42 @@ def safe_text(value, limit: int = MAX_NAME_CHARS) -> str:
     return text
 
 
-def _name(name) -> str:
+def _read(der: bytes) -> x509_reader.Certificate:
+    """The parsed certificate, or ValueError("unparsable certificate (reason)") for anything a server may send."""
     try:
-        return safe_text(name.rfc4514_string())
-    except Exception:  # pragma: no cover - odd encodings
-        return safe_text(repr(name))
+        return x509_reader.read_certificate(der)
+    except Exception as exc:  # the reader raises only ValueError; anything else is a reader bug, still not fatal
+        raise ValueError("unparsable certificate (%s)" % safe_text(exc, 200)) from None
 
 
-def _utc(cert, attr: str) -> datetime.datetime:
-    value = getattr(cert, attr + "_utc", None)
-    if value is None:  # cryptography < 42
-        value = getattr(cert, attr).replace(tzinfo=datetime.timezone.utc)
-    return value
+def _info(cert: x509_reader.Certificate, now: Optional[datetime.datetime]) -> CertificateInfo:
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    not_before, not_after = cert.not_before, cert.not_after
+    return CertificateInfo(
+        subject=safe_text(cert.subject.rfc4514_string()), issuer=safe_text(cert.issuer.rfc4514_string()),
+        serial="%x" % cert.serial_number, not_before=not_before.isoformat(), not_after=not_after.isoformat(),
+        days_left=(not_after - now).days, lifetime_days=(not_after - not_before).days,
+        expired=now > not_after, not_yet_valid=now < not_before, key_type=cert.key_type, key_size=cert.key_size,
+        curve=cert.curve, signature_algorithm=cert.signature_algorithm, signature_hash=cert.signature_hash,
+        san_dns=[safe_text(d, 255) for d in cert.san_dns], san_ip=list(cert.san_ip), is_ca=cert.is_ca,
+        self_signed=cert.subject == cert.issuer, sha256_fingerprint=cert.sha256_fingerprint)
 
 
 def describe(der: bytes, now: Optional[datetime.datetime] = None) -> CertificateInfo:
     """One DER certificate -> CertificateInfo. Raises ValueError for unparsable input."""
-    if not HAS_CRYPTOGRAPHY:
-        raise ValueError("the cryptography package is required to analyse certificates: %s" % CRYPTOGRAPHY_ERROR)
-    try:
-        return _describe(der, now)
-    except ValueError:
-        raise
-    except Exception as exc:  # cryptography raises InvalidVersion, UnsupportedAlgorithm, ... for hostile DER
-        raise ValueError("unparsable certificate (%s: %s)" % (type(exc).__name__, safe_text(exc, 200))) from None
-
-
-def _describe(der: bytes, now: Optional[datetime.datetime]) -> CertificateInfo:
-    cert = x509.load_der_x509_certificate(der)
-    now = now or datetime.datetime.now(datetime.timezone.utc)
-    not_before, not_after = _utc(cert, "not_valid_before"), _utc(cert, "not_valid_after")
-    key = cert.public_key()
-    curve = None
-    if isinstance(key, rsa.RSAPublicKey):
-        key_type, key_size = "rsa", key.key_size
-    elif isinstance(key, ec.EllipticCurvePublicKey):
-        key_type, key_size, curve = "ecdsa", key.curve.key_size, key.curve.name
-    elif isinstance(key, ed25519.Ed25519PublicKey):
-        key_type, key_size = "ed25519", 256
-    elif isinstance(key, ed448.Ed448PublicKey):
-        key_type, key_size = "ed448", 456
-    elif isinstance(key, dsa.DSAPublicKey):
-        key_type, key_size = "dsa", key.key_size
-    else:  # pragma: no cover
-        key_type, key_size = type(key).__name__.lower(), 0
-    try:
-        sig_hash = cert.signature_hash_algorithm.name if cert.signature_hash_algorithm else None
-    except Exception:  # unsupported algorithm (e.g. md2)
-        sig_hash = None
-    try:
-        sig_name = cert.signature_algorithm_oid._name
-    except Exception:  # pragma: no cover
-        sig_name = cert.signature_algorithm_oid.dotted_string
-    dns, ips = [], []
-    try:
-        san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
-        dns = [safe_text(d, 255) for d in san.get_values_for_type(x509.DNSName)]
-        ips = [str(i) for i in san.get_values_for_type(x509.IPAddress)]
-    except x509.ExtensionNotFound:
-        pass
-    is_ca = False
-    try:
-        is_ca = cert.extensions.get_extension_for_oid(ExtensionOID.BASIC_CONSTRAINTS).value.ca
-    except x509.ExtensionNotFound:
-        pass
-    return CertificateInfo(
-        subject=_name(cert.subject), issuer=_name(cert.issuer), serial="%x" % cert.serial_number,
-        not_before=not_before.isoformat(), not_after=not_after.isoformat(),
-        days_left=(not_after - now).days, lifetime_days=(not_after - not_before).days,
-        expired=now > not_after, not_yet_valid=now < not_before, key_type=key_type, key_size=key_size,
-        curve=curve, signature_algorithm=sig_name, signature_hash=sig_hash, san_dns=list(dns), san_ip=ips,
-        is_ca=is_ca, self_signed=cert.subject == cert.issuer,
-        sha256_fingerprint=cert.fingerprint(hashes.SHA256()).hex())
+    return _info(_read(der), now)
 
 
 def _common_names(der: bytes) -> List[str]:
-    cert = x509.load_der_x509_certificate(der)
-    return [safe_text(a.value, 255) for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    return [safe_text(value, 255) for value in _read(der).subject.values(x509_reader.COMMON_NAME_OID)]
+
+
+def _same_address(text: str, ip) -> bool:
+    """A SAN iPAddress entry against the host's address; 8/32-byte entries are networks and match nothing."""
+    try:
+        return ipaddress.ip_address(text) == ip
+    except ValueError:
+        return False
 
 
 def hostname_matches(info: CertificateInfo, hostname: str, leaf_der: Optional[bytes] = None) -> bool:
@@ -135,7 +84,7 @@ def hostname_matches(info: CertificateInfo, hostname: str, leaf_der: Optional[by
     except ValueError:
         ip = None
     if ip is not None:
-        return any(ipaddress.ip_address(a) == ip for a in info.san_ip)
+        return any(_same_address(a, ip) for a in info.san_ip)
     names = list(info.san_dns)
     if not names and not info.san_ip and leaf_der is not None:
         names = _common_names(leaf_der)
@@ -156,7 +105,8 @@ def analyse_chain(chain: Sequence[bytes], source: str, hostname: Optional[str],
     parsed = []
     for der in chain:
         try:
-            parsed.append((der, describe(der), x509.load_der_x509_certificate(der)))
+            cert = _read(der)
+            parsed.append((der, _info(cert, None), cert))
         except ValueError as exc:
             result.weak_signature_certificates.append("unparsable certificate: %s" % exc)
     result.chain = [entry[1] for entry in parsed]
