@@ -41,10 +41,15 @@ W2019_SUITES = ("ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-R
                 "ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA:AES256-GCM-SHA384:"
                 "AES128-GCM-SHA256:AES256-SHA256:AES128-SHA256:AES256-SHA:AES128-SHA")
 
+# What the tls_verify module does around its work, without Ansible's own module harness (which any module pays):
+# collection off during imports, probe.settle_imports() after them, then one probe.run.
 PROBE_SNIPPET = r"""
+import gc
+gc.disable()
 import json, sys, time
 sys.path.insert(0, %(collections)r)
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import probe
+probe.settle_imports()
 started = time.monotonic()
 ports = [int(p) for p in sys.argv[1].split(",")]
 targets = [probe.Target("127.0.0.1", p, "localhost") for p in ports]

@@ -310,7 +310,13 @@ summary:
   elements: str
 """
 
+import gc
 import json
+
+if __name__ == "__main__":
+    # This process exists for one probe: no garbage collection while the imports below create objects that live
+    # until exit anyway; probe.settle_imports() freezes them and turns collection back on (see its docstring).
+    gc.disable()
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -451,4 +457,5 @@ def main():
 
 
 if __name__ == "__main__":
+    probe.settle_imports()
     main()

@@ -248,6 +248,8 @@ def _version_name(text: Optional[str]) -> Optional[str]:
 
 def resolve(host: str, port: int) -> Dict[str, object]:
     """getaddrinfo once per target; the probes then use the address (and the name for SNI)."""
+    if wire._is_ip(host):
+        return {"address": host.strip("[]")}
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as exc:
