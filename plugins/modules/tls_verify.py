@@ -14,6 +14,8 @@ description:
   - Enumerates every accepted cipher suite per protocol version (SSL 3.0 to TLS 1.3, the whole IANA registry
     including RC4, 3DES, export and NULL suites) by elimination with hand-built ClientHellos, about
     (accepted + 1) connections per version, and tells server order from client order.
+  - Sees SSL 2.0 too (on by default for the server side of Windows Server 2008 R2) with one raw CLIENT-HELLO, whose
+    SERVER-HELLO lists every cipher kind the server shares (SSL 2.0 has no server choice, so no order).
   - Reads the certificate chain as served, validates it against a CA bundle, checks hostname, key and signature
     hash (SHA-1 anywhere in the chain).
   - Replays the ClientHellos of well-known clients (iOS ATS, Safari, Android, Java, IE 11, Chrome, Firefox, curl,
@@ -141,7 +143,6 @@ options:
     default: true
 notes:
   - Runs on the controller and talks to the targets directly; delegate the task to C(localhost).
-  - SSL 2.0 is not probed.
   - Client simulation does not model each client's root store (like testssl.sh); trust is checked once against
     O(ca_path) or the system store.
 requirements:
@@ -193,7 +194,7 @@ results:
     error: {description: "Why the target could not be probed.", type: str, returned: always}
     supported_protocols: {description: "Versions negotiated, for example C(TLS 1.2) and C(TLS 1.3).", type: list, returned: always}
     protocols:
-      description: Per version (C(SSL 3.0) ... C(TLS 1.3)).
+      description: Per version (C(SSL 2.0) ... C(TLS 1.3)); SSL 2.0 cipher kinds are C(SSL_CK_*) names.
       type: dict
       returned: always
       contains:
@@ -201,7 +202,7 @@ results:
         supported: {description: "The server negotiates it.", type: bool}
         cipher_suites: {description: "Accepted IANA suite names; the server's preference order when server_order.", type: list}
         server_order: {description: "True server order, false client order, null unknown or fewer than 2 suites.", type: bool}
-        outcome: {description: "How the last probe of this version ended (C(reset), C(alert:handshake_failure), C(downgrade:TLS 1.0), ...).", type: str}
+        outcome: {description: "How the last probe of this version ended (C(reset), C(alert:handshake_failure), C(downgrade:TLS 1.0), C(sslv2_error), ...).", type: str}
         detail: {description: "Detail of that outcome.", type: str}
         connections: {description: "Connections used for this version.", type: int}
     groups: {description: "Supported groups (named curves, FFDHE) in the order the server picked them.", type: list, returned: always}

@@ -46,9 +46,29 @@ def connect_failure(ex: Exchange, host: str, port: int) -> Optional[Finding]:
                    {"outcome": ex.outcome, "detail": ex.detail, "elapsed": round(ex.elapsed, 3)})
 
 
+def sslv2_finding(result: TargetResult) -> Optional[Finding]:
+    """SSL 2.0 gets its own sentence: it is the one protocol Windows Server 2008 R2 still enables by default
+    (schannel-facts §3: SSL 2.0 server Enabled on 2008 R2), so an unhardened 2008 R2 host shows it."""
+    proto = result.protocols.get("SSL 2.0")
+    if proto is None or not proto.supported:
+        return None
+    only = result.supported_protocols == ["SSL 2.0"]
+    text = ("SSL 2.0 is enabled (%s). It has been broken since the 1990s, RFC 6176 prohibits it, and every "
+            "policy fails on it. Windows Server 2008 R2 turns the SSL 2.0 server on by default: set "
+            "Protocols\\SSL 2.0\\Server Enabled=0 (every hardening profile of this collection does)"
+            % ", ".join(proto.cipher_suites))
+    if only:
+        text += "; it is also the only protocol this server speaks, so no current client can connect"
+    return Finding("sslv2_enabled", "critical", text, {"cipher_suites": list(proto.cipher_suites),
+                                                       "only_protocol": only})
+
+
 def version_findings(result: TargetResult, outcomes: Dict[str, str]) -> List[Finding]:
     """Explain why versions are off, and the whole-server picture when nothing works."""
     findings = []
+    sslv2 = sslv2_finding(result)
+    if sslv2 is not None:
+        findings.append(sslv2)
     supported = result.supported_protocols
     if not supported:
         kinds = set(outcomes.values())

@@ -22,7 +22,8 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.tls import (
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import (
     CertificateResult, Finding, ProtocolResult, TargetResult)
 
-PROBE_VERSIONS = (wire.SSL3, wire.TLS10, wire.TLS11, wire.TLS12, wire.TLS13)
+PROBE_VERSIONS = (wire.SSL3, wire.TLS10, wire.TLS11, wire.TLS12, wire.TLS13)  # by elimination; SSL 2.0 apart
+SSL2_CODES = tuple(s.code for s in iana.SSL2_SUITES)
 GROUP_CANDIDATES = tuple(wire.GROUPS)
 EC_GROUPS_TLS12 = tuple(g for g in wire.GROUPS if g < 0x0100 and g not in (0x001F, 0x0020, 0x0021))
 
@@ -71,6 +72,24 @@ class TargetProbe:
     async def send(self, params: wire.HelloParams, want: str = "hello") -> connection.Exchange:
         return await connection.exchange(self.address, self.target.port, wire.build_client_hello(params),
                                          self.budget, want)
+
+    async def sslv2(self) -> ProtocolResult:
+        """SSL 2.0 in one connection: a CLIENT-HELLO offering every SSL 2.0 cipher kind; a server that speaks it
+        lists every kind it shares in its SERVER-HELLO (SSL 2.0 has no server choice, so no order either)."""
+        ex = await connection.exchange(self.address, self.target.port, wire.build_sslv2_client_hello(SSL2_CODES),
+                                       self.budget, "hello")
+        hello = ex.flight.sslv2_hello if ex.outcome == "sslv2" and ex.flight is not None else None
+        if hello is not None and hello.error is None and hello.cipher_kinds:
+            names = [iana.SSL2_SUITES_BY_CODE[c].name if c in iana.SSL2_SUITES_BY_CODE else "0x%06X" % c
+                     for c in hello.cipher_kinds]
+            return ProtocolResult(version="SSL 2.0", supported=True, cipher_suites=names, outcome="hello",
+                                  connections=1)
+        if hello is not None:  # speaks SSL 2.0 but shares nothing: an ERROR message or an empty list
+            return ProtocolResult(version="SSL 2.0", supported=False, outcome="sslv2_error",
+                                  detail="SSL 2.0 answer without a usable cipher kind (%s)"
+                                  % (hello.error or "empty list"), connections=1)
+        return ProtocolResult(version="SSL 2.0", supported=False, outcome=elimination.describe_outcome(ex),
+                              detail=ex.detail, connections=1)
 
     def base_params(self, version: int, suites: Sequence[int], **extra) -> wire.HelloParams:
         tls13 = version >= wire.TLS13
@@ -121,6 +140,8 @@ class TargetProbe:
         first = await self.send(self.base_params(wire.TLS13, elimination.CANDIDATES_TLS13
                                                  + elimination.CANDIDATES_TLS12[:100], min_version=wire.TLS10))
         failure = diagnose.connect_failure(first, t.host, t.port)
+        if first.outcome == "sslv2":  # an SSL 2.0-only server: enumerate that, nothing else will answer
+            result.protocols["SSL 2.0"] = await self.sslv2()
         if failure is not None:
             result.findings.append(failure)
             result.failed, result.error = True, failure.message
@@ -130,6 +151,7 @@ class TargetProbe:
         # Client hellos and the trust handshake do not depend on the enumeration: start them now so they overlap
         # with it instead of waiting behind it.
         profiles = [clients.CLIENTS[k] for k in self.options.clients]
+        sslv2_task = asyncio.ensure_future(self.sslv2())
         # The trust handshake first: it runs in a worker thread and takes longest.
         verify_task = asyncio.ensure_future(self.ssl_background(verify=self.options.validate_certs,
                                                                 ca_path=self.options.ca_path))
@@ -142,6 +164,7 @@ class TargetProbe:
                 for v in PROBE_VERSIONS))
             await asyncio.gather(*(elimination.detect_order(self.send_version, r) for r in runs if r.supported))
             outcomes = {}
+            result.protocols["SSL 2.0"] = await sslv2_task
             for run in runs:
                 name = wire.VERSION_NAMES[run.version]
                 outcomes[name] = run.outcome or ("hello" if run.supported else "")
@@ -162,7 +185,7 @@ class TargetProbe:
                                  self._alpn(result, runs))
             self._judge_clients(result, profiles, await client_task)
         finally:  # an unexpected error above must not leave connections running behind the result
-            for task in (client_task, verify_task):
+            for task in (client_task, verify_task, sslv2_task):
                 if not task.done():
                     task.cancel()
         # 4. verdicts

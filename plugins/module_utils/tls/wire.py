@@ -394,6 +394,62 @@ def parse_server_key_exchange(body: bytes, kex: str) -> ServerKeyExchange:
     return ServerKeyExchange()
 
 
+# --- SSL 2.0 --------------------------------------------------------------------------------------------------
+# Hickman, "The SSL Protocol" (Netscape, 1995); RFC 6176 prohibits it. Windows Server 2008 R2 still has the SSL 2.0
+# server enabled by default (schannel-facts §3), so the prober must be able to see it. Records have a 2-byte
+# header with the high bit set; the server's SERVER-HELLO lists *every* cipher kind it shares with the client, so
+# one connection enumerates SSL 2.0 completely (there is no server choice and no order to detect).
+SSL2_VERSION = 0x0002
+SSL2_MSG_ERROR = 0
+SSL2_MSG_CLIENT_HELLO = 1
+SSL2_MSG_SERVER_HELLO = 4
+SSL2_ERRORS = {0x0001: "no_cipher", 0x0002: "no_certificate", 0x0004: "bad_certificate",
+               0x0006: "unsupported_certificate_type"}
+SSL2_CHALLENGE_BYTES = 16
+
+
+def build_sslv2_client_hello(cipher_kinds: Sequence[int]) -> bytes:
+    """An SSL 2.0 CLIENT-HELLO offering ``cipher_kinds`` (3-byte codes), no session id, a random challenge."""
+    specs = b"".join(code.to_bytes(3, "big") for code in cipher_kinds)
+    challenge = os.urandom(SSL2_CHALLENGE_BYTES)
+    body = struct.pack(">BHHHH", SSL2_MSG_CLIENT_HELLO, SSL2_VERSION, len(specs), 0, len(challenge))
+    body += specs + challenge
+    return struct.pack(">H", 0x8000 | len(body)) + body
+
+
+@dataclass
+class SSLv2ServerHello:
+    """An SSL 2.0 SERVER-HELLO: the cipher kinds the server shares with the client, in the server's list order."""
+
+    version: int
+    certificate_type: int
+    certificate: bytes
+    cipher_kinds: List[int] = field(default_factory=list)
+    error: Optional[str] = None  # set instead of the rest when the server sent an SSL 2.0 ERROR message
+
+
+def parse_sslv2_message(body: bytes) -> SSLv2ServerHello:
+    """The first SSL 2.0 message from a server (the record header already removed): SERVER-HELLO or ERROR."""
+    r = _Reader(body, "SSLv2 message")
+    msg_type = r.u8()
+    if msg_type == SSL2_MSG_ERROR:
+        code = r.u16()
+        return SSLv2ServerHello(0, 0, b"", [], SSL2_ERRORS.get(code, "error_0x%04x" % code))
+    if msg_type != SSL2_MSG_SERVER_HELLO:
+        raise WireError("SSLv2 message type %d is not SERVER-HELLO" % msg_type)
+    r.u8()  # SESSION-ID-HIT: always 0 for a hello without a session id
+    cert_type = r.u8()
+    version = r.u16()
+    cert_len, specs_len, conn_id_len = r.u16(), r.u16(), r.u16()
+    if specs_len % 3:
+        raise WireError("SSLv2 cipher specs length %d is not a multiple of 3" % specs_len)
+    certificate = r.take(cert_len)
+    specs = r.take(specs_len)
+    r.take(conn_id_len)
+    kinds = [int.from_bytes(specs[i:i + 3], "big") for i in range(0, specs_len, 3)]
+    return SSLv2ServerHello(version, cert_type, certificate, kinds)
+
+
 @dataclass
 class ServerFlight:
     """Everything readable from the server before encryption starts."""
@@ -406,7 +462,8 @@ class ServerFlight:
     hello_done: bool = False
     encrypted: bool = False  # TLS 1.3: everything after the ServerHello is encrypted
     record_version: Optional[int] = None
-    sslv2: bool = False
+    sslv2: bool = False  # the server answered in SSL 2.0 (see sslv2_hello)
+    sslv2_hello: Optional[SSLv2ServerHello] = None
 
 
 class FlightParser:
@@ -423,14 +480,14 @@ class FlightParser:
 
     def feed(self, data: bytes) -> None:
         self.buffer += data
-        while True:
+        while not self.flight.sslv2:
             if len(self.buffer) < 5:
                 return
             ctype, version, length = self.buffer[0], struct.unpack(">H", self.buffer[1:3])[0], \
                 struct.unpack(">H", self.buffer[3:5])[0]
             if self.flight.records == 0 and ctype not in (20, 21, 22, 23):
-                if self.buffer[0] & 0x80 and len(self.buffer) >= 3 and self.buffer[2] == 4:
-                    self.flight.sslv2 = True  # SSLv2 ServerHello: a 2-byte header, message type 4
+                if self.buffer[0] & 0x80 and self.buffer[2] in (SSL2_MSG_SERVER_HELLO, SSL2_MSG_ERROR):
+                    self._sslv2_record()  # a 2-byte SSL 2.0 header, then SERVER-HELLO or ERROR
                     return
                 raise WireError("not a TLS record (first bytes %r)" % self.buffer[:8])
             if ctype not in (20, 21, 22, 23):
@@ -446,6 +503,15 @@ class FlightParser:
             self.flight.records += 1
             self.flight.record_version = self.flight.record_version or version
             self._record(ctype, fragment)
+
+    def _sslv2_record(self) -> None:
+        length = ((self.buffer[0] & 0x7F) << 8) | self.buffer[1]
+        if len(self.buffer) < 2 + length:
+            return  # wait for the rest (bounded by the connection's byte budget and deadline)
+        self.flight.sslv2_hello = parse_sslv2_message(self.buffer[2:2 + length])
+        self.flight.sslv2 = True
+        self.flight.records += 1
+        self.buffer = self.buffer[2 + length:]
 
     def _record(self, ctype: int, fragment: bytes) -> None:
         if ctype == CONTENT_ALERT:

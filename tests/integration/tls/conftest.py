@@ -60,6 +60,8 @@ class Servers:
             return tf.nginx_server(w, p, "ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA:AES128-SHA")
         if name in ("reset", "silent", "http", "garbage", "badlen", "endless", "drip"):
             return tf.ServerProcess(name, w)
+        if name == "sslv2":  # a 2008 R2 left with its default-on SSL 2.0 server (tls_servers.py)
+            return tf.ServerProcess(name, w, "--cert", str(p["rsa"]))
         raise KeyError(name)
 
     def stop_all(self) -> None:

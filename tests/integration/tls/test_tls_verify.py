@@ -159,6 +159,30 @@ def test_modern_server_passes_everything_it_should(servers, pki):
     assert r.clients["ie11_win7"].symptom == "alert:handshake_failure"
 
 
+def test_sslv2_server_is_seen_in_one_connection(servers, pki):
+    """Windows Server 2008 R2 has the SSL 2.0 server on by default (schannel-facts §3); OpenSSL cannot offer it,
+    so sslyze needs its bundled OpenSSL 1.0.2 and testssl its own sockets. One raw CLIENT-HELLO lists all of it."""
+    (r,) = run_probe([servers["sslv2"]], pki, policies=("no_legacy", "pci_dss_4", "ios_ats"))
+    ssl2 = r.protocols["SSL 2.0"]
+    assert ssl2.supported is True and ssl2.connections == 1
+    assert ssl2.cipher_suites == ["SSL_CK_RC4_128_WITH_MD5", "SSL_CK_DES_192_EDE3_CBC_WITH_MD5",
+                                  "SSL_CK_RC4_128_EXPORT40_WITH_MD5"]  # the server's list, in its order
+    assert r.supported_protocols == ["SSL 2.0"]  # every TLS hello was reset
+    codes = {f.code for f in r.findings}
+    assert "sslv2_enabled" in codes and "tcp_reset_after_client_hello" not in codes
+    assert not r.policies["no_legacy"].passed and not r.policies["pci_dss_4"].passed
+    assert not r.policies["ios_ats"].passed
+    assert r.failed
+
+
+def test_tls_servers_do_not_speak_sslv2(servers, pki):
+    for name in ("r2_hardened", "openssl"):
+        (r,) = run_probe([servers[name]], pki)
+        ssl2 = r.protocols["SSL 2.0"]
+        assert ssl2.supported is False and ssl2.connections == 1 and ssl2.outcome, (name, ssl2)
+        assert "SSL 2.0" not in r.supported_protocols
+
+
 def test_hostile_and_broken_servers_in_one_batch(servers, pki):
     kinds = ["reset", "silent", "http", "garbage", "badlen", "endless", "drip"]
     targets = [probe.Target("127.0.0.1", servers[k].port, "localhost") for k in kinds]

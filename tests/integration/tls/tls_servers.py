@@ -10,6 +10,9 @@ Modes:
   badlen   answers with a handshake record whose length field exceeds what follows, then closes
   endless  answers with an endless stream of valid-looking handshake records
   drip     sends a ServerHello one byte per second
+  sslv2    Windows Server 2008 R2 with only its default-on SSL 2.0 server left: answers an SSL 2.0 CLIENT-HELLO
+           with a SERVER-HELLO (certificate + the shared cipher kinds, RC4-MD5 and DES-CBC3-MD5 first, as
+           schannel-facts §5 lists them), and resets every TLS hello
 """
 from __future__ import annotations
 
@@ -48,6 +51,43 @@ def read_hello(conn: socket.socket) -> bytes:
     except OSError:
         pass
     return data
+
+
+# SSL 2.0 cipher kinds the fake 2008 R2 server shares, in its order (schannel-facts §5: D39/D40 + export RC4)
+SSL2_SERVER_KINDS = (0x010080, 0x0700C0, 0x020080)
+
+
+def serve_sslv2(conn: socket.socket, certificate_der: bytes) -> None:
+    conn.settimeout(5)
+    head = b""
+    try:
+        while len(head) < 3:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            head += chunk
+        if not (head[0] & 0x80 and head[2] == 1):  # a TLS record: no SSL 3.0/TLS here
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            return
+        length = ((head[0] & 0x7F) << 8) | head[1]
+        while len(head) < 2 + length:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            head += chunk
+        body = head[2:2 + length]
+        specs_len = struct.unpack(">H", body[3:5])[0]
+        offered = [int.from_bytes(body[9 + i:12 + i], "big") for i in range(0, specs_len, 3)]
+        shared = b"".join(k.to_bytes(3, "big") for k in SSL2_SERVER_KINDS if k in offered)
+        connection_id = os.urandom(16)
+        hello = struct.pack(">BBBHHHH", 4, 0, 1, 0x0002, len(certificate_der), len(shared), len(connection_id))
+        hello += certificate_der + shared + connection_id
+        conn.sendall(struct.pack(">H", 0x8000 | len(hello)) + hello)
+        conn.recv(1024)  # the client hangs up here (the prober never sends CLIENT-MASTER-KEY)
+    except OSError:
+        pass
+    finally:
+        conn.close()
 
 
 def serve_raw(conn: socket.socket, mode: str, deadline: float) -> None:
@@ -115,7 +155,8 @@ def build_context(args) -> ssl.SSLContext:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["tls", "reset", "silent", "http", "garbage", "badlen", "endless", "drip"])
+    parser.add_argument("mode", choices=["tls", "reset", "silent", "http", "garbage", "badlen", "endless", "drip",
+                                         "sslv2"])
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--lifetime", type=float, default=60)
     parser.add_argument("--cert")
@@ -147,7 +188,10 @@ def main() -> int:
             continue
         except OSError:
             break
-        if ctx is not None:
+        if args.mode == "sslv2":
+            with open(args.cert) as fh:
+                target, argv = serve_sslv2, (conn, ssl.PEM_cert_to_DER_cert(fh.read()))
+        elif ctx is not None:
             target, argv = serve_tls, (conn, ctx)
         else:
             target, argv = serve_raw, (conn, args.mode, deadline)

@@ -162,3 +162,63 @@ def test_fuzz_builder_round_trip(suites, version, alpn):
     hello = wire.parse_client_hello(wire.build_client_hello(params))
     assert hello["cipher_suites"][: len(suites)] == suites
     assert hello.get("alpn", []) == list(alpn)
+
+
+# --- SSL 2.0 -----------------------------------------------------------------------------------------------------
+
+
+def sslv2_record(body: bytes) -> bytes:
+    return struct.pack(">H", 0x8000 | len(body)) + body
+
+
+def sslv2_server_hello(kinds, certificate=b"\x30\x03\x02\x01\x01", connection_id=b"\x07" * 16) -> bytes:
+    specs = b"".join(k.to_bytes(3, "big") for k in kinds)
+    body = struct.pack(">BBBHHHH", wire.SSL2_MSG_SERVER_HELLO, 0, 1, 0x0002, len(certificate), len(specs),
+                       len(connection_id))
+    return sslv2_record(body + certificate + specs + connection_id)
+
+
+def test_sslv2_client_hello_layout():
+    kinds = [s.code for s in iana.SSL2_SUITES]
+    hello = wire.build_sslv2_client_hello(kinds)
+    length = ((hello[0] & 0x7F) << 8) | hello[1]
+    assert hello[0] & 0x80 and length == len(hello) - 2
+    msg, version, specs_len, sid_len, challenge_len = struct.unpack(">BHHHH", hello[2:11])
+    assert (msg, version, specs_len, sid_len, challenge_len) == (1, 0x0002, 3 * len(kinds), 0, 16)
+    assert [int.from_bytes(hello[11 + i:14 + i], "big") for i in range(0, specs_len, 3)] == kinds
+
+
+def test_sslv2_server_hello_lists_every_shared_kind_in_server_order():
+    parser = wire.FlightParser()
+    data = sslv2_server_hello([0x010080, 0x0700C0])
+    parser.feed(data[:7])
+    assert not parser.done("hello") and not parser.flight.sslv2  # waits for the whole record
+    parser.feed(data[7:])
+    assert parser.done("hello") and parser.flight.sslv2
+    hello = parser.flight.sslv2_hello
+    assert hello.cipher_kinds == [0x010080, 0x0700C0] and hello.error is None
+    assert hello.certificate == b"\x30\x03\x02\x01\x01" and hello.version == 0x0002
+
+
+def test_sslv2_error_message():
+    flight = wire.parse_flight(sslv2_record(b"\x00\x00\x01"))
+    assert flight.sslv2 and flight.sslv2_hello.error == "no_cipher" and flight.sslv2_hello.cipher_kinds == []
+
+
+@pytest.mark.parametrize("data", [
+    sslv2_record(struct.pack(">BBBHHHH", 4, 0, 1, 2, 0, 4, 0) + b"\x01\x00\x80\x00"),  # specs not a multiple of 3
+    sslv2_record(struct.pack(">BBBHHHH", 4, 0, 1, 2, 900, 3, 0) + b"\x01\x00\x80"),  # certificate beyond the record
+    sslv2_record(b"\x04\x00\x01"),  # truncated SERVER-HELLO
+])
+def test_sslv2_malformed_server_hello_is_a_wire_error(data):
+    with pytest.raises(wire.WireError):
+        wire.parse_flight(data)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([0, 4]), st.binary(max_size=300))
+def test_fuzz_sslv2_records_only_raise_wire_error(msg_type, rest):
+    try:
+        wire.parse_flight(sslv2_record(bytes([msg_type]) + rest))
+    except wire.WireError:
+        pass
