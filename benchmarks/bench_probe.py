@@ -199,6 +199,9 @@ def bench_single(workdir, pki, runs, testssl_runs, short):
             if name == "testssl" and not shutil.which("testssl"):
                 out[name] = {"skipped": "testssl not installed"}
                 continue
+            if name == "testssl" and not short and testssl_runs < 1:
+                out[name] = {"skipped": "--testssl-runs 0"}
+                continue
             n = 1 if short else (testssl_runs if name == "testssl" else runs)
             walls, rss, works = [], [], []
             for _run in range(n):
@@ -278,7 +281,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--short", action="store_true", help="only check that every benchmark still runs")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--testssl-runs", type=int, default=5)
+    parser.add_argument("--testssl-runs", type=int, default=5, help="0 leaves testssl.sh out (it takes ~100 s a run)")
     parser.add_argument("--endpoints", type=int, default=200)
     parser.add_argument("--skip-batch", action="store_true")
     parser.add_argument("--skip-single", action="store_true")
