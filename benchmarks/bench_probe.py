@@ -41,6 +41,8 @@ W2019_SUITES = ("ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-R
                 "ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA:AES256-GCM-SHA384:"
                 "AES128-GCM-SHA256:AES256-SHA256:AES128-SHA256:AES256-SHA:AES128-SHA")
 
+BATCH_CIPHERS = {"w2019": W2019_SUITES, "high": "HIGH"}
+
 # What the tls_verify module does around its work, without Ansible's own module harness (which any module pays):
 # collection off during imports, probe.settle_imports() after them, then one probe.run.
 PROBE_SNIPPET = r"""
@@ -238,7 +240,7 @@ def bench_single(workdir, pki, runs, testssl_runs, short):
     return out
 
 
-def bench_batch(workdir, pki, count, short):
+def bench_batch(workdir, pki, count, short, ciphers=W2019_SUITES):
     ports: list = []
     while len(ports) < count:  # free_port() may hand out a port twice once the probe socket is closed
         port = tf.free_port()
@@ -250,13 +252,13 @@ def bench_batch(workdir, pki, count, short):
     conf = tf.NGINX_CONF.replace("    listen 127.0.0.1:{port} ssl http2;", listens)
     conf = conf.replace("worker_processes 1;", "worker_processes 2;")
     (prefix / "nginx.conf").write_text(conf.format(prefix=prefix, port=ports[0], cert=pki["rsa"], key=pki["rsa_key"],
-                                                   protocols="TLSv1.2 TLSv1.3", ciphers=W2019_SUITES,
+                                                   protocols="TLSv1.2 TLSv1.3", ciphers=ciphers,
                                                    prefer="on"))
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         return {"skipped": "nginx not installed"}
     server = tf.CommandServer([nginx, "-c", str(prefix / "nginx.conf"), "-p", str(prefix)], ports[0])
-    out = {"endpoints": count, "server": "nginx, %d ports, TLS 1.2 + 1.3, %s, server order" % (count, W2019_SUITES)}
+    out = {"endpoints": count, "server": "nginx, %d ports, TLS 1.2 + 1.3, %s, server order" % (count, ciphers)}
     try:
         wall, rss, stdout = timed(cmd_probe(ports, pki["ca"], concurrency=50))
         data = json.loads(stdout.strip().splitlines()[-1])
@@ -284,6 +286,9 @@ def main(argv=None) -> int:
     parser.add_argument("--testssl-runs", type=int, default=5, help="0 leaves testssl.sh out (it takes ~100 s a run)")
     parser.add_argument("--endpoints", type=int, default=200)
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--batch-ciphers", choices=sorted(BATCH_CIPHERS), default="w2019",
+                        help="what the batch endpoints serve: Windows Server 2019's default list (12 suites), or "
+                             "OpenSSL's HIGH (dozens, with ARIA/Camellia/CCM no Schannel has)")
     parser.add_argument("--skip-single", action="store_true")
     args = parser.parse_args(argv)
     tf.LIFETIME = 3600  # the servers must outlive the testssl runs; they are still stopped by PID at the end
@@ -297,7 +302,8 @@ def main(argv=None) -> int:
             results["single"] = bench_single(workdir, pki, args.runs, args.testssl_runs, args.short)
         if not args.skip_batch:
             print("batch:", flush=True)
-            results["batch"] = bench_batch(workdir, pki, 3 if args.short else args.endpoints, args.short)
+            results["batch"] = bench_batch(workdir, pki, 3 if args.short else args.endpoints, args.short,
+                                           BATCH_CIPHERS[args.batch_ciphers])
     single = results.get("single", {})
     if "ratio_sslyze_over_tls_verify" in single:
         print("ratios: sslyze/tls_verify %.1fx, testssl/tls_verify %sx" % (
@@ -309,6 +315,8 @@ def main(argv=None) -> int:
         (HERE / "results").mkdir(exist_ok=True)
         name = "probe.json" if not (args.skip_single or args.skip_batch) else \
             ("probe-batch.json" if args.skip_single else "probe-single.json")
+        if args.batch_ciphers != "w2019":
+            name = name.replace(".json", "-%s.json" % args.batch_ciphers)
         (HERE / "results" / name).write_text(json.dumps(results, indent=2))
     return 0
 
