@@ -10,29 +10,15 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import certificate
+from ansible_collections.tlsops.schannel.tests.unit.tls import byte_mutations
 from tests.reliability import hostile_certs
 from tests.reliability.conftest import fuzz_settings
 
 SEED = hostile_certs.hostile_der()
 
 
-@st.composite
-def mutated_der(draw):
-    data = bytearray(SEED)
-    for dummy in range(draw(st.integers(1, 8))):
-        pos = draw(st.integers(0, len(data) - 1))
-        op = draw(st.sampled_from(["flip", "set", "cut", "insert"]))
-        if op == "flip":
-            data[pos] ^= 1 << draw(st.integers(0, 7))
-        elif op == "set":
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "cut":
-            del data[pos:pos + draw(st.integers(1, 40))]
-        else:
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=20))
-        if not data:
-            break
-    return bytes(data)
+def mutated_der():
+    return byte_mutations.mutated([SEED], max_edits=8)
 
 
 def _printable(text):

@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import certificate, x509_reader
+from ansible_collections.tlsops.schannel.tests.unit.tls import byte_mutations
 
 # servers do not keep to cryptography's length limits for CN and C, so the tests do not either
 # (and they send zero or negative serials, on curves cryptography is about to drop)
@@ -902,23 +903,8 @@ SEEDS = [build(key=("rsa", 2048), san=SAN_CASES["dns_ipv4_ipv6"], ca=False),
          CRAFTED["pss_full"], CRAFTED["dsa_key"], CRAFTED["bit_string_uid"]]
 
 
-@st.composite
-def mutated_certificates(draw):
-    data = bytearray(draw(st.sampled_from(SEEDS)))
-    for dummy in range(draw(st.integers(1, 6))):
-        pos = draw(st.integers(0, len(data) - 1))
-        operation = draw(st.sampled_from(["flip", "set", "cut", "insert"]))
-        if operation == "flip":
-            data[pos] ^= 1 << draw(st.integers(0, 7))
-        elif operation == "set":
-            data[pos] = draw(st.integers(0, 255))
-        elif operation == "cut":
-            del data[pos:pos + draw(st.integers(1, 40))]
-        else:
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=20))
-        if not data:
-            break
-    return bytes(data)
+def mutated_certificates():
+    return byte_mutations.mutated(SEEDS, max_edits=6)
 
 
 def read_or_value_error(der):
