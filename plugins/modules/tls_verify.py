@@ -202,7 +202,9 @@ results:
         supported: {description: "The server negotiates it.", type: bool}
         cipher_suites: {description: "Accepted IANA suite names; the server's preference order when server_order.", type: list}
         server_order: {description: "True server order, false client order, null unknown or fewer than 2 suites.", type: bool}
-        outcome: {description: "How the last probe of this version ended (C(reset), C(alert:handshake_failure), C(downgrade:TLS 1.0), C(sslv2_error), ...).", type: str}
+        outcome:
+          description: How the last probe of this version ended (C(reset), C(alert:handshake_failure), C(downgrade:TLS 1.0), C(sslv2_error), ...).
+          type: str
         detail: {description: "Detail of that outcome.", type: str}
         connections: {description: "Connections used for this version.", type: int}
     groups: {description: "Supported groups (named curves, FFDHE) in the order the server picked them.", type: list, returned: always}
