@@ -27,9 +27,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 venv: $(STAMP)
 
+# The ansible package is 15,000 collection files of which only ansible.windows' few are used: it is installed alone
+# without compiling bytecode (~35 s less on the build machine), then the rest, ansible-core included, as usual.
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --no-deps --no-compile "$$(grep -E '^ansible[<>=]' requirements-dev.txt)"
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	mkdir -p $(COLLECTIONS)/ansible_collections/tlsops
 	ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/tlsops/schannel
