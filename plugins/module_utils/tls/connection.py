@@ -246,10 +246,16 @@ def _version_name(text: Optional[str]) -> Optional[str]:
             "SSLv3": "SSL 3.0"}.get(text or "", text)
 
 
-def resolve(host: str, port: int) -> Dict[str, object]:
-    """getaddrinfo once per target; the probes then use the address (and the name for SNI)."""
+async def lookup(host: str, port: int) -> Dict[str, object]:
+    """The address to probe: an IP literal as it is, a name through ``resolve`` in a worker thread (getaddrinfo
+    blocks; a literal needs neither the lookup nor the thread)."""
     if wire._is_ip(host):
         return {"address": host.strip("[]")}
+    return await asyncio.get_running_loop().run_in_executor(None, resolve, host, port)
+
+
+def resolve(host: str, port: int) -> Dict[str, object]:
+    """getaddrinfo once per target; the probes then use the address (and the name for SNI)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as exc:

@@ -126,10 +126,7 @@ class TargetProbe:
         started = time.monotonic()
         t = self.target
         result = TargetResult(host=t.host, port=t.port, sni=t.server_name)
-        if wire._is_ip(t.host):  # nothing to look up: no worker thread needed
-            resolved = connection.resolve(t.host, t.port)
-        else:
-            resolved = await asyncio.get_running_loop().run_in_executor(None, connection.resolve, t.host, t.port)
+        resolved = await connection.lookup(t.host, t.port)
         if "error" in resolved:
             result.failed, result.error = True, str(resolved["error"])
             result.findings.append(Finding("unresolvable", "critical", result.error, {"host": t.host}))

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import probe
+from ansible_collections.tlsops.schannel.tests.reliability import hostile_certs
 
 
 def run_python(code: str) -> dict:
@@ -22,12 +23,17 @@ def run_python(code: str) -> dict:
 
 
 def test_engine_imports_only_the_standard_library():
+    """Also after the work that used to import ``cryptography`` lazily: key shares and certificate analysis."""
+    der = hostile_certs.hostile_der()
     found = run_python(
         "import sys, json\n"
         "from ansible_collections.tlsops.schannel.plugins.module_utils.tls import probe, policies, simulate\n"
+        "from ansible_collections.tlsops.schannel.plugins.module_utils.tls import certificate, wire\n"
+        "wire.key_share_for(0x1D); wire.key_share_for(0x17)\n"
+        "certificate.describe(bytes.fromhex(%r))\n"
         "top = {m.split('.')[0] for m in sys.modules}\n"
         "print(json.dumps(sorted(t for t in top if t not in sys.stdlib_module_names and t != 'ansible_collections'"
-        " and not t.startswith('_'))))")
+        " and not t.startswith('_'))))" % der.hex())
     assert found == []
 
 
