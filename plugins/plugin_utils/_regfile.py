@@ -8,16 +8,25 @@ also double-click it on the host. Operations are written in order, one section p
 key (``[-key]`` removes a key tree, ``"Name"=-`` removes a value), with the reboot reason as a ``;`` comment, so
 :func:`read_reg` gives back the exact operation list. Only files carrying this collection's marker line are read.
 
+A ``.reg`` file has no end of its own: a copy cut at a line boundary is still a valid file that restores half the
+state. So the last line is a trailer that counts the operations and carries a SHA-256 of them (``; tlsops.schannel
+end: N operation(s), sha256 HEX``); :func:`read_reg` refuses a file without it, or whose operations do not match it,
+before anything is written. A hand edit changes the checksum too and is refused the same way.
+
 File names come from ``inventory_hostname`` and are sanitised (no ``..``, no separators, no NUL, no leading dot);
 directories are created 0700 and files 0600.
 """
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import os
 import re
 
 MARKER = "; tlsops.schannel backup"
+TRAILER = "; tlsops.schannel end: "
+_TRAILER_RE = re.compile(r"^; tlsops\.schannel end: (\d+) operation\(s\), sha256 ([0-9a-f]{64})$")
 _HEADER = "Windows Registry Editor Version 5.00"
 _ROOT_LONG = "HKEY_LOCAL_MACHINE"
 
@@ -26,6 +35,12 @@ class RegFileError(ValueError):
     def __init__(self, field, message):
         self.field = field
         super(RegFileError, self).__init__("%s: %s" % (field, message))
+
+
+def checksum(ops):
+    """SHA-256 of the operations as canonical JSON: what the trailer pins (order, names, types and data)."""
+    canonical = [dict((k, op.get(k)) for k in ("path", "name", "state", "type", "data", "reboot_reason")) for op in ops]
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
 def safe_name(hostname):
@@ -100,6 +115,8 @@ def render_reg(ops, hostname="", when=None):
             lines.append("; reboot_reason: %s" % reason)
         lines.append(_value_line(op))
     lines.append("")
+    lines.append("%s%d operation(s), sha256 %s" % (TRAILER, len(ops), checksum(ops)))
+    lines.append("")
     return "\r\n".join(lines)
 
 
@@ -155,11 +172,19 @@ def read_reg(path):
     if not lines or lines[0].strip() != _HEADER or MARKER not in [line.strip() for line in lines]:
         raise RegFileError("restore", "%s is not a backup written by tlsops.schannel (marker %r missing)"
                            % (path, MARKER))
-    ops, current, reason = [], None, None
+    ops, current, reason, trailer = [], None, None, None
     for number, line in enumerate(lines[1:], start=2):
         line = line.strip()
         field = "restore (%s line %d)" % (os.path.basename(path), number)
         if not line:
+            continue
+        if trailer is not None:
+            raise RegFileError(field, "%s has content after its end marker; the file was edited or joined with "
+                               "another, nothing was restored" % path)
+        if line.startswith(TRAILER):
+            trailer = _TRAILER_RE.match(line)
+            if trailer is None:
+                raise RegFileError(field, "%s has an unreadable end marker %r" % (path, line[:80]))
             continue
         if line.startswith(";"):
             if line.startswith("; reboot_reason: "):
@@ -213,4 +238,20 @@ def read_reg(path):
                 raise
             raise RegFileError(field, "unreadable value %r (%s)" % (rest[:40], exc)) from None
         ops.append(op)
+    _check_trailer(path, ops, trailer)
     return ops
+
+
+def _check_trailer(path, ops, trailer):
+    """Refuse a backup that is cut short or changed: the trailer must be there and match what was read."""
+    if trailer is None:
+        raise RegFileError("restore", "%s is incomplete: it ends after %d operation(s) without the end marker "
+                           "(%r); the copy was cut or written by tlsops.schannel 0.1.0, nothing was restored"
+                           % (path, len(ops), TRAILER.strip()))
+    count, digest = int(trailer.group(1)), trailer.group(2)
+    if count != len(ops):
+        raise RegFileError("restore", "%s is incomplete: its end marker counts %d operation(s) but %d were read; "
+                           "nothing was restored" % (path, count, len(ops)))
+    if digest != checksum(ops):
+        raise RegFileError("restore", "%s was changed after it was written: its checksum does not match the "
+                           "operations it holds; nothing was restored" % path)
