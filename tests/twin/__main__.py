@@ -16,7 +16,12 @@ def main(argv=None) -> int:
     start.add_argument("--state-dir", required=True)
     start.add_argument("--lifetime", type=float, default=600.0, help="seconds until each twin exits by itself")
     start.add_argument("--address", default="127.0.0.1", help="a 127.0.0.0/8 address to bind")
-    start.add_argument("--scheme", choices=("http", "https"), default="http", help="WinRM scheme in the inventory")
+    start.add_argument("--scheme", choices=("http", "https"), default="http",
+                       help="WinRM listener in the inventory: http (NTLM, message encryption) or https (NTLM, "
+                            "certificate validated against DIR/_keys/ca.pem)")
+    start.add_argument("--winrm-basic", action="store_true",
+                       help="switch on Basic auth and unencrypted HTTP (off on Windows by default); the inventory "
+                            "then uses Basic")
     start.add_argument("--reboot-downtime", type=float, default=3.0)
     start.add_argument("--alpn", default="", help="ALPN the IIS-like port offers on 2016+, e.g. h2,http/1.1")
 
@@ -42,12 +47,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.cmd == "serve":
         from .server import config_from_json, serve as run
-        run(config_from_json(args.config))
+        config, options = config_from_json(args.config)
+        run(config, **options)
         return 0
     from . import api
     if args.cmd == "start":
         doc = api.start_twins(args.spec, args.state_dir, lifetime=args.lifetime, address=args.address,
-                              scheme=args.scheme, reboot_downtime=args.reboot_downtime,
+                              scheme=args.scheme, winrm_basic=args.winrm_basic, reboot_downtime=args.reboot_downtime,
                               alpn=[p for p in args.alpn.split(",") if p])
         for name, twin in doc["twins"].items():
             print(f"{name}: pid {twin['pid']} {twin['address']} {twin['ports']}")

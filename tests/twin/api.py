@@ -52,8 +52,13 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 def start_twins(specs, state_dir, lifetime: float = DEFAULT_LIFETIME, address: str = "127.0.0.1",
-                scheme: str = "http", reboot_downtime: float = 3.0, timeout: float = 180.0, alpn=None) -> dict:
+                scheme: str = "http", reboot_downtime: float = 3.0, timeout: float = 180.0, alpn=None,
+                winrm_basic: bool = False) -> dict:
     """Start one twin per spec (strings or dicts); return the ``twins.json`` document.
+
+    The WinRM listeners are a stock Windows host's: Negotiate/NTLM with message encryption over HTTP, Basic
+    refused; ``winrm_basic=True`` (or ``"winrm_basic": true`` in a dict spec) is the lab setup that turns Basic and
+    unencrypted HTTP on, and the inventory then uses Basic for that twin.
 
     ``timeout`` is generous because twenty twins on a loaded two-core machine each need about half a CPU second.
     """
@@ -67,22 +72,24 @@ def start_twins(specs, state_dir, lifetime: float = DEFAULT_LIFETIME, address: s
     procs = []
     for spec in specs:
         fields = parse_spec(spec) if isinstance(spec, str) else dict(spec)
+        basic = bool(fields.pop("winrm_basic", winrm_basic))
         config = TwinConfig(state_dir=str(state), lifetime=float(lifetime), address=fields.pop("address", address),
                             reboot_downtime=reboot_downtime, alpn=list(alpn or []), **fields)
         twin_dir = state / config.name
         twin_dir.mkdir(parents=True, exist_ok=True)
         (twin_dir / "status.json").unlink(missing_ok=True)
         log = open(twin_dir / "twin.log", "ab")
+        wire = dict(dataclasses.asdict(config), winrm_basic=basic)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.twin", "serve", "--config", json.dumps(dataclasses.asdict(config))],
+            [sys.executable, "-m", "tests.twin", "serve", "--config", json.dumps(wire)],
             cwd=str(REPO_ROOT), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
         log.close()
-        procs.append((config, proc))
+        procs.append((config, proc, basic))
     deadline = time.monotonic() + timeout
     failed = []
-    for config, proc in procs:
+    for config, proc, basic in procs:
         status_path = state / config.name / "status.json"
         while True:
             status = _read_json(status_path)
@@ -97,7 +104,7 @@ def start_twins(specs, state_dir, lifetime: float = DEFAULT_LIFETIME, address: s
         started[config.name] = {
             "pid": proc.pid, "address": config.address, "ports": status["ports"], "version": config.version,
             "cert": config.cert, "scenario": config.scenario, "user": config.user, "password": config.password,
-            "lifetime": config.lifetime, "started_at": time.time(), "scheme": scheme,
+            "lifetime": config.lifetime, "started_at": time.time(), "scheme": scheme, "winrm_basic": basic,
             "status_file": str(state / config.name / "status.json"),
             "registry_file": str(state / config.name / "registry.json"),
             "ca_file": str(state / "_keys" / "ca.pem"),

@@ -1,8 +1,11 @@
 """``DIR/inventory.yml``: an Ansible inventory for the running twins, with the variables the contracts name.
 
-Hosts sit in ``twins`` and in one group per Windows version (``windows_2019``); ``ansible_winrm_scheme`` is
-``http`` unless the twins were started with ``--scheme https`` (the HTTPS listener obeys the twin's own
-Schannel configuration, so a scenario without TLS 1.2 locks a modern controller out there, as on Windows).
+Hosts sit in ``twins`` and in one group per Windows version (``windows_2019``). The connection is what a user
+sets for a stock Windows host: ``ntlm`` over HTTP, where pywinrm seals every message (``message_encryption: always``,
+so a twin that stopped requiring it would fail the run instead of silently sending plain SOAP), or, with
+``--scheme https``, ``ntlm`` over HTTPS with the certificate validated against the state folder's CA (the HTTPS
+listener obeys the twin's own Schannel configuration, so a scenario without TLS 1.2 locks a modern controller out
+there, as on Windows). Only a twin started with ``winrm_basic`` gets ``basic``.
 """
 from __future__ import annotations
 
@@ -14,13 +17,18 @@ from pathlib import Path
 def host_vars(twin: dict) -> dict:
     scheme = twin.get("scheme", "http")
     ports = twin["ports"]
+    transport = {
+        "ansible_winrm_transport": "basic" if twin.get("winrm_basic") else "ntlm",
+        "ansible_winrm_message_encryption": "auto" if twin.get("winrm_basic") or scheme == "https" else "always",
+    }
+    if scheme == "https":
+        transport.update(ansible_winrm_server_cert_validation="validate", ansible_winrm_ca_trust_path=twin.get("ca_file"))
     return {
         "ansible_host": twin["address"],
         "ansible_connection": "winrm",
         "ansible_port": ports["winrm_https"] if scheme == "https" else ports["winrm_http"],
         "ansible_winrm_scheme": scheme,
-        "ansible_winrm_transport": "basic",
-        "ansible_winrm_server_cert_validation": "ignore",
+        **transport,
         "ansible_user": twin["user"],
         "ansible_password": twin["password"],
         "tlsops_twin_https_port": ports["https"],

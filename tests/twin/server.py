@@ -7,7 +7,6 @@ every open connection, waits, re-derives, and binds the same ports again.
 """
 from __future__ import annotations
 
-import base64
 import http.server
 import json
 import os
@@ -16,7 +15,9 @@ import ssl
 import threading
 import time
 
-from . import tlsgate
+from spnego.exceptions import SpnegoError
+
+from . import tlsgate, winrm_auth, wsman
 from .dispatch import Executor
 from .host import TwinConfig, TwinHost
 from .winrs import DropConnection, WinRS
@@ -75,22 +76,17 @@ class _WinRMHandler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def _authorised(self) -> bool:
-        header = self.headers.get("Authorization", "")
-        if not header.startswith("Basic "):
-            return False
-        try:
-            user, dummy, password = base64.b64decode(header[6:]).decode().partition(":")
-        except ValueError:
-            return False
-        cfg = self.server.twin.host.config
-        return user.split("\\")[-1].lower() == cfg.user.lower() and password == cfg.password
+    def setup(self):
+        super().setup()
+        # NTLM authenticates the TCP connection: one state per connection, i.e. per handler instance
+        self.auth = winrm_auth.ConnectionAuth(self.server.twin.winrm_service, self.server.tls,
+                                              self.server.twin.channel_binding() if self.server.tls else None)
 
-    def _reply(self, status: int, body: bytes, extra=None) -> None:
+    def _reply(self, status: int, body: bytes, extra=(), content_type="application/soap+xml;charset=UTF-8") -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/soap+xml;charset=UTF-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        for key, value in (extra or {}).items():
+        for key, value in extra:
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
@@ -98,19 +94,35 @@ class _WinRMHandler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
         data = self.rfile.read(length)
-        if not self._authorised():
-            self._reply(401, b"", {"WWW-Authenticate": 'Basic realm="WSMAN"'})
+        try:
+            token = self.auth.authenticate(self.headers.get("Authorization", ""))
+            soap, encrypted = self.auth.open(self.headers.get("Content-Type", ""), data)
+        except winrm_auth.AuthRefused as refused:
+            self._reply(401, b"", [("WWW-Authenticate", c) for c in refused.args[0]])
             return
+        except winrm_auth.EncryptionRequired as exc:
+            self._reply(400, wsman.fault("", wsman.FAULT_ACCESS_DENIED, str(exc)))
+            return
+        except (ValueError, SpnegoError) as exc:  # a sealed body the session keys do not open
+            self._reply(400, wsman.fault("", wsman.FAULT_MALFORMED, f"cannot decrypt the message: {exc}"))
+            return
+        extra = [("WWW-Authenticate", token)] if token else []
         if self.path.rstrip("/").lower() != "/wsman":
-            self._reply(404, b"")
+            self._reply(404, b"", extra)
+            return
+        if not soap:  # pywinrm's empty POST that sets up the session keys before the first sealed message
+            self._reply(200, b"", extra)
             return
         try:
-            status, body = self.server.twin.winrs.handle(data)
+            status, body = self.server.twin.winrs.handle(soap)
         except DropConnection:
             tlsgate.reset(self.connection)
             self.close_connection = True
             return
-        self._reply(status, body)
+        if encrypted:
+            self._reply(status, self.auth.seal(body), extra, winrm_auth.ENCRYPTED_CONTENT_TYPE)
+        else:
+            self._reply(status, body, extra)
 
 
 class _IISHandler(http.server.BaseHTTPRequestHandler):
@@ -138,13 +150,26 @@ class Twin:
 
     LISTENERS = (("winrm_http", _WinRMHandler, False), ("winrm_https", _WinRMHandler, True), ("https", _IISHandler, True))
 
-    def __init__(self, config: TwinConfig):
+    def __init__(self, config: TwinConfig, winrm_basic: bool = False):
         self.host = TwinHost(config)
+        self.winrm_service = winrm_auth.WinRMService(config.name, config.user, config.password, basic=winrm_basic)
+        winrm_auth.write_user_file(self.host.dir / "ntlm_users", config.name, config.user, config.password)
+        self._binding = None
         self.host.endpoints = self
         self.winrs = WinRS(Executor(self.host), f"http://{config.address}/wsman")
         self.connections: set = set()
         self.servers: dict = {}
         self.ports = {name: int(config.ports.get(name, 0)) for name, dummy, dummy2 in self.LISTENERS}
+
+    def channel_binding(self):
+        """The HTTPS listeners' ``tls-server-end-point`` binding (the certificate survives reboots)."""
+        if self._binding is None:
+            from cryptography import x509
+            from cryptography.hazmat.primitives.serialization import Encoding
+            cert = x509.load_pem_x509_certificate((self.host.dir / "cert.pem").read_bytes())
+            hash_name = cert.signature_hash_algorithm.name if cert.signature_hash_algorithm else "sha256"
+            self._binding = winrm_auth.endpoint_binding(cert.public_bytes(Encoding.DER), hash_name)
+        return self._binding
 
     def start(self) -> None:
         for name, handler, tls in self.LISTENERS:
@@ -188,13 +213,13 @@ class Twin:
         self.connections.clear()
 
 
-def serve(config: TwinConfig) -> None:
+def serve(config: TwinConfig, winrm_basic: bool = False) -> None:
     """Run one twin in this process until its lifetime ends or SIGTERM arrives."""
     deadline = time.monotonic() + config.lifetime
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    twin = Twin(config)
+    twin = Twin(config, winrm_basic=winrm_basic)
     twin.start()
     while not stop.is_set() and time.monotonic() < deadline:
         stop.wait(min(1.0, max(0.0, deadline - time.monotonic())))
@@ -205,5 +230,8 @@ def serve(config: TwinConfig) -> None:
         os._exit(0)
 
 
-def config_from_json(text: str) -> TwinConfig:
-    return TwinConfig(**json.loads(text))
+def config_from_json(text: str) -> tuple[TwinConfig, dict]:
+    """(host config, listener options): ``winrm_basic`` belongs to the WinRM service, not to the host model."""
+    fields = json.loads(text)
+    options = {"winrm_basic": bool(fields.pop("winrm_basic", False))}
+    return TwinConfig(**fields), options

@@ -29,6 +29,7 @@ ACTION_RECEIVE = NS["rsp"] + "/Receive"
 ACTION_SIGNAL = NS["rsp"] + "/Signal"
 
 FAULT_INVALID_SELECTORS = 2150858843  # 0x8033805B, unknown ShellId
+FAULT_ACCESS_DENIED = 5  # ERROR_ACCESS_DENIED, what WinRM reports for a refused (e.g. unencrypted) message
 FAULT_MALFORMED = 2150858817  # the twin's answer to a request it cannot parse (HTTP 500 + WSManFault, as WinRM does)
 
 

@@ -1,6 +1,11 @@
-"""WinRM and TLS against running twins: pywinrm, ansible ad-hoc, the Schannel gate (RST), faults, lifetime."""
+"""WinRM and TLS against running twins: pywinrm, ansible ad-hoc, the Schannel gate (RST), faults, lifetime.
+
+The twins' WinRM listeners are a stock Windows host's: NTLM with message encryption over HTTP, NTLM over HTTPS,
+Basic and plain SOAP refused unless a twin is started with ``winrm_basic``.
+"""
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import ssl
@@ -9,7 +14,11 @@ import sys
 import time
 
 import pytest
+import requests
+import spnego
+import spnego.channel_bindings
 import winrm
+import winrm.exceptions
 
 from tests.twin import api
 
@@ -25,12 +34,70 @@ def pair(start):
     return start("web:2019", "old:2008r2::ios_ats_failure", "ec:2022:ecdsa:p256")
 
 
-def session(doc, name, scheme="http"):
+def session(doc, name, scheme="http", transport="ntlm", encryption="auto", password=None, ca=True):
+    """A pywinrm session as a user writes it for a Windows host: NTLM, certificate validated against the CA."""
     twin = doc["twins"][name]
     port = twin["ports"]["winrm_https" if scheme == "https" else "winrm_http"]
-    return winrm.Session(f"{scheme}://{twin['address']}:{port}/wsman", auth=(twin["user"], twin["password"]),
-                         transport="basic", server_cert_validation="ignore", operation_timeout_sec=5,
-                         read_timeout_sec=10)
+    return winrm.Session(f"{scheme}://{twin['address']}:{port}/wsman", auth=(twin["user"], password or twin["password"]),
+                         transport=transport, message_encryption=encryption, server_cert_validation="validate",
+                         ca_trust_path=twin["ca_file"] if ca else None, operation_timeout_sec=5, read_timeout_sec=10)
+
+
+def test_ntlm_with_message_encryption_is_what_the_http_listener_speaks(pair):
+    _state, doc = pair
+    sess = session(doc, "web", encryption="always")
+    assert sess.run_cmd("hostname").std_out.strip() == b"web"
+    transport = sess.protocol.transport
+    http = transport.build_session()  # authenticates the connection and sets up the session keys
+    assert transport.encryption is not None
+    raw = http.post(sess.url, data=b"<not-sealed/>", headers={"Content-Type": "application/soap+xml;charset=UTF-8"})
+    assert raw.status_code == 400 and b"AllowUnencrypted" in raw.content  # plain SOAP on the same NTLM connection
+
+
+def test_windows_defaults_refuse_basic_plain_soap_and_a_wrong_password(pair):
+    _state, doc = pair
+    with pytest.raises(winrm.exceptions.InvalidCredentialsError):
+        session(doc, "web", transport="basic").run_cmd("hostname")
+    with pytest.raises(winrm.exceptions.InvalidCredentialsError):
+        session(doc, "web", transport="basic", scheme="https").run_cmd("hostname")
+    with pytest.raises(winrm.exceptions.WinRMError, match="AllowUnencrypted"):
+        session(doc, "web", encryption="never").run_cmd("hostname")
+    with pytest.raises(winrm.exceptions.InvalidCredentialsError):
+        session(doc, "web", password="wrong").run_cmd("hostname")
+    twin = doc["twins"]["web"]
+    offered = requests.post(f"http://{twin['address']}:{twin['ports']['winrm_http']}/wsman", data=b"", timeout=5)
+    assert offered.status_code == 401 and offered.headers["WWW-Authenticate"] == "Negotiate"
+
+
+def test_https_validates_against_the_state_folders_ca_and_binds_ntlm_to_it(pair):
+    _state, doc = pair
+    assert session(doc, "web", "https").run_cmd("hostname").std_out.strip() == b"web"
+    with pytest.raises(requests.exceptions.SSLError):  # the system store does not know the twins' CA
+        session(doc, "web", "https", ca=False).run_cmd("hostname")
+    # NTLM over TLS carries the certificate's hash (channel binding); one computed for another certificate fails
+    twin = doc["twins"]["web"]
+    url = f"https://{twin['address']}:{twin['ports']['winrm_https']}/wsman"
+    first = requests.post(url, data=b"", verify=twin["ca_file"], timeout=5)
+    assert first.status_code == 401
+    wrong = spnego.channel_bindings.GssChannelBindings(application_data=b"tls-server-end-point:" + b"\0" * 32)
+    client = spnego.client(twin["user"], twin["password"], hostname=twin["address"], service="http", protocol="ntlm",
+                           channel_bindings=wrong, options=spnego.NegotiateOptions.use_ntlm)
+    with requests.Session() as http:
+        challenge = http.post(url, data=b"", verify=twin["ca_file"], timeout=5,
+                              headers={"Authorization": "Negotiate " + base64.b64encode(client.step()).decode()})
+        token = base64.b64decode(challenge.headers["WWW-Authenticate"].split()[1])
+        final = http.post(url, data=b"", verify=twin["ca_file"], timeout=5,
+                          headers={"Authorization": "Negotiate " + base64.b64encode(client.step(token)).decode()})
+    assert final.status_code == 401
+
+
+def test_basic_only_when_the_twin_is_started_with_it(start):
+    state, doc = start("lab:2016", winrm_basic=True)
+    assert session(doc, "lab", transport="basic").run_cmd("hostname").std_out.strip() == b"lab"
+    assert session(doc, "lab").run_cmd("hostname").std_out.strip() == b"lab"  # NTLM still offered
+    inventory = json.loads((state / "inventory.yml").read_text().split("\n", 1)[1])
+    assert inventory["all"]["children"]["twins"]["hosts"]["lab"]["ansible_winrm_transport"] == "basic"
+    assert "SUCCESS" in ansible(state, "lab", "-m", "ansible.windows.win_ping").stdout
 
 
 def test_pywinrm_runs_commands(pair):
@@ -44,6 +111,8 @@ def test_pywinrm_runs_commands(pair):
 
 def test_ansible_win_ping_and_module_counter(pair):
     state, _doc = pair
+    host = json.loads((state / "inventory.yml").read_text().split("\n", 1)[1])["all"]["children"]["twins"]["hosts"]["web"]
+    assert (host["ansible_winrm_transport"], host["ansible_winrm_message_encryption"]) == ("ntlm", "always")
     before = status(state, "web")["module_executions"]
     out = ansible(state, "all", "-m", "ansible.windows.win_ping").stdout
     assert out.count("SUCCESS") == 3
@@ -150,6 +219,8 @@ def test_twins_exit_by_themselves_after_their_lifetime(start):
 
 def test_ansible_over_winrm_https_and_the_lockout(start):
     state, _doc = start("good:2016", "locked:2008r2::ios_ats_failure", scheme="https")
+    host = json.loads((state / "inventory.yml").read_text().split("\n", 1)[1])["all"]["children"]["twins"]["hosts"]["good"]
+    assert (host["ansible_winrm_transport"], host["ansible_winrm_server_cert_validation"]) == ("ntlm", "validate")
     proc = ansible(state, "all", "-m", "ansible.windows.win_ping", check=False)
     assert "good | SUCCESS" in proc.stdout
     assert "locked | UNREACHABLE" in proc.stdout and "reset" in proc.stdout.lower()
