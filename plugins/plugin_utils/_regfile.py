@@ -24,6 +24,8 @@ import json
 import os
 import re
 
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelError
+
 MARKER = "; tlsops.schannel backup"
 TRAILER = "; tlsops.schannel end: "
 _TRAILER_RE = re.compile(r"^; tlsops\.schannel end: (\d+) operation\(s\), sha256 ([0-9a-f]{64})$")
@@ -31,10 +33,8 @@ _HEADER = "Windows Registry Editor Version 5.00"
 _ROOT_LONG = "HKEY_LOCAL_MACHINE"
 
 
-class RegFileError(ValueError):
-    def __init__(self, field, message):
-        self.field = field
-        super(RegFileError, self).__init__("%s: %s" % (field, message))
+class RegFileError(SchannelError):
+    """A .reg backup that must not be restored; ``field`` names the line or operation."""
 
 
 def checksum(ops):

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import copy
 
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelError
+
 TYPES = ("dword", "qword", "string", "expandstring", "multistring", "binary")
 _POLICY_MARK = "\\software\\policies\\"
 
 
-class OperationError(ValueError):
+class OperationError(SchannelError):
     """An operation that must not reach the host; ``field`` names it."""
-
-    def __init__(self, field, message):
-        self.field = field
-        super(OperationError, self).__init__("%s: %s" % (field, message))
 
 
 def layer(path):
