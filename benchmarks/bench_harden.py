@@ -163,7 +163,7 @@ def plan_values(doc: dict, profile_name: str) -> dict:
     Windows version, current registry, certificate key)."""
     import tests.conftest  # noqa: F401  (links the checkout as ansible_collections.tlsops.schannel)
     from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import compile_plan
-    from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
+    from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
 
     profile = profiles.resolve_profile(profile_name)
     values = {}

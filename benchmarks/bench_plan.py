@@ -28,7 +28,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler 
 )
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.predictor import predict  # noqa: E402
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import VERSION_KEYS  # noqa: E402
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles  # noqa: E402
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles  # noqa: E402
 
 PROFILES = ("ios_ats", "mozilla_intermediate", "pci_dss_4", "best_practices", "strict", "fips_140", "os_default")
 CERTS = ("rsa:2048", "rsa:4096", "ecdsa:p256")

@@ -286,7 +286,7 @@ def plan_fleet(count: int, seed: int = 7) -> dict:
                                                                                             compile_plan)
     from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.predictor import predict
     from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import VERSION_KEYS
-    from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
+    from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
 
     rng = random.Random(seed)
     seeded = {}

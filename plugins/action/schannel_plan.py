@@ -4,7 +4,7 @@
 
 The work is the knowledge engine's (``module_utils/schannel``); this plugin validates the options against the
 argument spec below (the same spec ``plugins/modules/schannel_plan.py`` documents), reads the profile files
-(``plugin_utils/profiles.py``), and turns ``SchannelInputError`` into a failed result that names the field.
+(``plugin_utils/_profiles.py``), and turns ``SchannelInputError`` into a failed result that names the field.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import co
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import predictor
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import Finding
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
 
 CLIENT_KEYS = ["ios9_ats", "safari9", "safari15", "android44", "android12", "java8", "java17", "ie11_win7",
                "ie11_win10", "chrome", "firefox", "curl_openssl3", "pywinrm"]

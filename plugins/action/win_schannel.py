@@ -13,7 +13,7 @@ import os
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regfile, _regops, _settings
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _explicit_settings, _regfile, _regops
 from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import (
     APPLY_OPTIONS,
     Refused,
@@ -33,7 +33,7 @@ def _order_value(op):
 def load_profile(profile, field="profile"):
     """A resolved profile dict (``extends``/``overrides`` applied) from the collection's profile loader."""
     try:
-        from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
+        from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
     except ImportError as exc:
         raise SchannelInputError(field, "profiles need the collection's profile loader, which this installation "
                                  "lacks (%s); use explicit settings" % exc)
@@ -81,8 +81,8 @@ class ActionModule(SchannelAction):
         "restore": {"type": "raw"},
     })
 
-    def schannel_run(self, args, task_vars):
-        explicit = [o for o in _settings.SETTING_OPTIONS if args.get(o) is not None]
+    def run_action(self, args, task_vars):
+        explicit = [o for o in _explicit_settings.SETTING_OPTIONS if args.get(o) is not None]
         if args.get("restore") is not None and (explicit or args.get("profile")):
             raise SchannelInputError("restore", "cannot be combined with profile or settings (%s)"
                                      % ", ".join(explicit + (["profile"] if args.get("profile") else [])))
@@ -100,13 +100,13 @@ class ActionModule(SchannelAction):
             ops = restore_ops
         else:
             explicit_args = dict((o, args[o]) for o in explicit)
-            _wanted, origin = _settings.resolve(explicit_args, version)  # names, types, contradictions
+            _wanted, origin = _explicit_settings.resolve(explicit_args, version)  # names, types, contradictions
             wanted_profile = explicit_args
             if args.get("profile"):
-                wanted_profile = _settings.merge(load_profile(args["profile"]), explicit_args, version, origin)
+                wanted_profile = _explicit_settings.merge(load_profile(args["profile"]), explicit_args, version, origin)
             plan_ops, findings, _plan = compile_settings(wanted_profile, facts)
             ops = [op for op in plan_ops if not _order_value(op)]
-            ops += _settings.emptied_keys(ops, dump)
+            ops += _explicit_settings.emptied_keys(ops, dump)
             ops = _regops.with_key_creation(dump, ops, rm.MANAGED_KEYS)
             errors = [f for f in findings if f.get("severity") == "error"]
             if errors:

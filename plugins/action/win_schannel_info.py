@@ -14,7 +14,7 @@ class ActionModule(SchannelAction):
         "cipher_suites": {"type": "bool", "default": True},
     }
 
-    def schannel_run(self, args, task_vars):
+    def run_action(self, args, task_vars):
         facts = self.read_host(task_vars, bindings=args["bindings"], cipher_suites=args["cipher_suites"])
         facts["changed"] = False
         for stray in facts["stray_keys"]:

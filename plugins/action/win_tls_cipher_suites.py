@@ -80,7 +80,7 @@ class ActionModule(SchannelAction):
     })
     MUTUALLY_EXCLUSIVE = (("profile", "cipher_suites"), ("profile", "ecc_curves"))
 
-    def schannel_run(self, args, task_vars):
+    def run_action(self, args, task_vars):
         if args.get("position") is not None and args["list_mode"] != "add":
             raise SchannelInputError("position", "only applies with list_mode: add")
         if args.get("position") is not None and args["position"] < 0:

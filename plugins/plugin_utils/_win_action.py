@@ -5,8 +5,8 @@
 
 One shape for all: validate the task's options, read the host once with win_schannel_info (or take ``facts``),
 compute in Python, refuse before touching the host on bad input or when the lockout guard says no, run the
-``.ps1`` once, write the ``.reg`` backup on the controller, reboot through ansible.windows' reboot helper when asked,
-and read the host again after the reboot. Modelled on microsoft.ad's ``_module_with_reboot.py`` (run module ->
+``.ps1`` once, write the ``.reg`` backup on the controller, reboot when asked (through ``_reboot.py``, a copy of
+ansible.windows' private helper), and read the host again after the reboot. Modelled on microsoft.ad's ``_module_with_reboot.py`` (run module ->
 reboot if ``reboot_required`` -> continue), with this collection's pre-flight steps in front.
 """
 from __future__ import annotations
@@ -18,7 +18,14 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import _guard, _info, _regfile, _regops, host_lock
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import (
+    _guard,
+    _host_state,
+    _info_facts,
+    _reboot,
+    _regfile,
+    _regops,
+)
 
 display = Display()
 
@@ -68,11 +75,11 @@ def text_diff(before, after, header=None):
 
 
 class SchannelAction(ActionBase):
-    """Common machinery; subclasses define ``ARGUMENT_SPEC`` and ``schannel_run(args, task_vars)``."""
+    """Common machinery; subclasses define ``ARGUMENT_SPEC`` and ``run_action(args, task_vars)``."""
 
     ARGUMENT_SPEC = {}
     MUTUALLY_EXCLUSIVE = ()
-    WRITES = False  # plugins that change the host hold its lock (plugin_utils/host_lock.py) for the whole run
+    WRITES = False  # plugins that change the host hold its lock (plugin_utils/_host_state.py) for the whole run
     _requires_connection = True
 
     def run(self, tmp=None, task_vars=None):
@@ -86,11 +93,11 @@ class SchannelAction(ActionBase):
         self._warnings = []
         try:
             if self.WRITES:
-                with host_lock.HostLock(task_vars, getattr(self._task, "action", "")):
-                    out = self.schannel_run(args, task_vars)
+                with _host_state.HostLock(task_vars, getattr(self._task, "action", "")):
+                    out = self.run_action(args, task_vars)
             else:
-                out = self.schannel_run(args, task_vars)
-        except host_lock.HostLocked as exc:
+                out = self.run_action(args, task_vars)
+        except _host_state.HostLocked as exc:
             out = {"failed": True, "changed": False, "locked": True, "msg": str(exc)}
         except (SchannelInputError, _regops.OperationError, _regfile.RegFileError) as exc:
             out = {"failed": True, "changed": False, "msg": str(exc), "field": getattr(exc, "field", None)}
@@ -128,7 +135,7 @@ class SchannelAction(ActionBase):
             raise
         except (AnsibleError, OSError) as exc:  # pywinrm lets requests' ConnectionError (an OSError) through
             if not self._task.check_mode:  # the writes may have happened: a reboot they need is owed until it is done
-                host_lock.record_owed_reboot(task_vars, boot_time, [r for r in reboot_reasons if r])
+                _host_state.record_owed_reboot(task_vars, boot_time, [r for r in reboot_reasons if r])
             saved = ("the previous state is saved in %s (restore: that path)" % pre_backup if pre_backup else
                      "set backup: true to keep the previous state on the controller before writing")
             raise ModuleFailed({"failed": True, "changed": False, "outcome": "unknown", "backup_file": pre_backup,
@@ -144,25 +151,25 @@ class SchannelAction(ActionBase):
         return self.write_backup(args, task_vars, backup_ops)
 
     def read_host(self, task_vars, bindings=True, cipher_suites=True):
-        raw = self.run_module("win_schannel_info", _info.info_module_args(bindings, cipher_suites), task_vars)
-        return _info.enrich(raw)
+        raw = self.run_module("win_schannel_info", _info_facts.info_module_args(bindings, cipher_suites), task_vars)
+        return _info_facts.enrich(raw)
 
     def facts_for(self, args, task_vars):
         """Enriched facts from the ``facts`` option (no WinRM round trip) or one win_schannel_info run."""
         given = args.get("facts")
         if given:
-            return _info.enrich(given)
+            return _info_facts.enrich(given)
         return self.read_host(task_vars)
 
     # -- lockout guard ---------------------------------------------------------------------------------------
     def guard(self, args, task_vars, version, facts, after_dump, local_suites=None, local_curves=None):
         connection = _guard.connection_info(task_vars, getattr(self._play_context, "connection", None))
-        after_state = _info.effective_of(version, after_dump, facts, local_suites, local_curves)
+        after_state = _info_facts.effective_of(version, after_dump, facts, local_suites, local_curves)
         live = None
         if connection.get("scheme") == "https" and connection.get("connection") in ("winrm", "psrp") \
                 and connection.get("host"):
             live = _guard.probe(connection["host"], connection["port"])
-        certificate = _info.winrm_certificate(facts, connection.get("port"))
+        certificate = _info_facts.winrm_certificate(facts, connection.get("port"))
         verdict = _guard.check(connection, after_state, version, certificate, rdp=args.get("rdp", False),
                                rdp_kb3080079=args.get("rdp_kb3080079", False), live_probe=live,
                                after_dump=after_dump)
@@ -193,7 +200,7 @@ class SchannelAction(ActionBase):
         changes need; a reboot an earlier run needed that has not happened (same boot time) comes back as
         ``reboot_owed`` (its reasons) with a warning, and ``reboot: true`` performs it."""
         boot = (facts or {}).get("last_boot_time")
-        owed = host_lock.owed_reboot(task_vars, boot)
+        owed = _host_state.owed_reboot(task_vars, boot)
         if owed:
             result["reboot_owed"] = owed
             self.warn("a previous run changed settings that apply at boot and %s has not rebooted since (%s): %s"
@@ -205,19 +212,18 @@ class SchannelAction(ActionBase):
         if self._task.check_mode:
             return result
         if result.get("rebooted"):
-            host_lock.clear_owed_reboot(task_vars)
+            _host_state.clear_owed_reboot(task_vars)
             result.pop("reboot_owed", None)
         elif result.get("reboot_required"):
-            host_lock.record_owed_reboot(task_vars, boot, result.get("reboot_reasons") or [])
+            _host_state.record_owed_reboot(task_vars, boot, result.get("reboot_reasons") or [])
         return result
 
     def maybe_reboot(self, args, task_vars, result):
         result["rebooted"] = False
         if not (args.get("reboot") and result.get("reboot_required")) or self._task.check_mode:
             return result
-        from ansible_collections.ansible.windows.plugins.plugin_utils._reboot import reboot_host
-
-        reboot_res = reboot_host(self._task.action, self._connection, reboot_timeout=args.get("reboot_timeout", 600))
+        reboot_res = _reboot.reboot_host(self._task.action, self._connection,
+                                         reboot_timeout=args.get("reboot_timeout", 600))
         if reboot_res.get("failed"):
             result.update({"failed": True, "reboot_result": reboot_res,
                            "msg": "the change was applied but the reboot failed: %s" % reboot_res.get("msg")})
@@ -227,5 +233,5 @@ class SchannelAction(ActionBase):
         result["state_after_reboot"] = self.read_host(task_vars)
         return result
 
-    def schannel_run(self, args, task_vars):  # pragma: no cover - abstract
+    def run_action(self, args, task_vars):  # pragma: no cover - abstract
         raise AnsibleActionFail("not implemented")

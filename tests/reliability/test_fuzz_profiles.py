@@ -1,6 +1,6 @@
 """Fuzzing the profile loader and the compiler behind it with hostile YAML and override structures.
 
-Contract (``plugins/plugin_utils/profiles.py``, docs/dev/contracts.md "Python rules"): bad input raises
+Contract (``plugins/plugin_utils/_profiles.py``, docs/dev/contracts.md "Python rules"): bad input raises
 ``SchannelInputError`` naming the field; nothing else escapes. Profile files come from users (a path), overrides
 from role variables, so any YAML shape can arrive: wrong types, huge numbers, anchors, deep nesting, non-string keys.
 """
@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
 from tests.reliability.conftest import fuzz_settings
 
 KEYS = ["name", "description", "extends", "protocols", "server_protocols", "ciphers", "hashes", "key_exchanges",

@@ -1,4 +1,4 @@
-"""Concurrency: two runs against the same host cannot interleave writes (plugins/plugin_utils/host_lock.py).
+"""Concurrency: two runs against the same host cannot interleave writes (plugins/plugin_utils/_host_state.py).
 
 The lock is controller-side (flock per host address and port, held from the first read to the end of the reboot);
 the second run fails at once with a message naming the holder, having read and written nothing. A killed holder
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.tlsops.schannel.plugins.action.win_schannel import ActionModule
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import host_lock
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _host_state as host_lock
 from tests.reliability.faults_helpers import SCHANNEL, TwinRun, schannel_task
 from tests.unit.plugins.action.test_win_harness import Recorder, run_action
 
@@ -47,7 +47,7 @@ def test_other_hosts_and_ports_are_not_blocked():
 def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
     root = os.environ.get("TLSOPS_COLLECTIONS_ROOT", str(Path(__file__).resolve().parents[2] / ".cache" / "collections"))
     code = ("import sys,time; sys.path.insert(0, %r); "
-            "from ansible_collections.tlsops.schannel.plugins.plugin_utils import host_lock as h; "
+            "from ansible_collections.tlsops.schannel.plugins.plugin_utils import _host_state as h; "
             "l=h.HostLock(%r, 'holder'); l.__enter__(); print('held', flush=True); time.sleep(60)" % (root, TV))
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=dict(os.environ))
     try:

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Compile a resolved profile plus one host's facts into that host's registry state, operations and order.
 
-Input: a *resolved* profile (a dict as ``plugin_utils/profiles.py`` returns it after ``extends`` and
+Input: a *resolved* profile (a dict as ``plugin_utils/_profiles.py`` returns it after ``extends`` and
 ``overrides``; module_utils never reads files) and the host facts.  Output: a :class:`Plan`.
 
 How suite names are treated:

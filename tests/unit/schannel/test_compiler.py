@@ -15,7 +15,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler 
 )
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective import effective_state
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
 
 from .test_profiles import REQUIRED
 

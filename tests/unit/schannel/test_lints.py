@@ -5,7 +5,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import ca
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import compile_plan
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective import effective_state
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
 
 
 def suites(version, *names):

@@ -7,7 +7,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import re
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import compile_plan
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective import effective_state
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.predictor import predict, predict_one
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
 
 clients = pytest.importorskip("ansible_collections.tlsops.schannel.plugins.module_utils.tls.clients")
 

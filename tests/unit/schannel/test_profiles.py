@@ -9,7 +9,7 @@ import pytest
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import catalogue
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
 
 from . import factsheet
 

@@ -16,7 +16,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.write_ord
     prefix_safe_order,
     served_pairs,
 )
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import profiles
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
 
 VERSIONS = ("2008r2", "2012", "2012r2", "2016", "2019", "2022", "2025")
 PROFILES = ("ios_ats", "mozilla_intermediate", "pci_dss_4", "best_practices", "os_default", "strict", "fips_140")

@@ -259,7 +259,7 @@ def test_warns_when_legacy_tls_goes_without_strong_crypto():
 
 # -- reboot ----------------------------------------------------------------------------------------------------------
 def test_reboot_through_the_helper_and_reread():
-    with mock.patch("ansible_collections.ansible.windows.plugins.plugin_utils._reboot.reboot_host",
+    with mock.patch("ansible_collections.tlsops.schannel.plugins.plugin_utils._reboot.reboot_host",
                     return_value={"changed": True, "elapsed": 1, "rebooted": True}) as reboot:
         result, rec = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "reboot": True})
     assert reboot.called and result["rebooted"] is True and result["reboot_required"] is False
@@ -268,7 +268,7 @@ def test_reboot_through_the_helper_and_reread():
 
 
 def test_no_reboot_in_check_mode():
-    with mock.patch("ansible_collections.ansible.windows.plugins.plugin_utils._reboot.reboot_host") as reboot:
+    with mock.patch("ansible_collections.tlsops.schannel.plugins.plugin_utils._reboot.reboot_host") as reboot:
         result, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "reboot": True}, check_mode=True)
     assert not reboot.called and result["rebooted"] is False and result["reboot_required"] is True
 
