@@ -1,0 +1,347 @@
+# Copyright: (c) 2026, tlsops maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# FOR INTERNAL COLLECTION USE ONLY: the functions below may change in any release.
+#
+# Every registry touch of the collection's modules (win_schannel, win_tls_cipher_suites, win_schannel_info), so the
+# pitfalls of docs/dev/contracts.md are handled once (the PowerShell gate, tests/unit/powershell, keeps the .ps1
+# files from growing their own):
+# - HKLM is opened with an explicit 64-bit view: a 32-bit PowerShell host would otherwise read and write the
+#   WOW6432Node copies of SOFTWARE\Microsoft\.NETFramework (review P8).
+# - A key path is created with CreateSubKey(remaining path) on the nearest existing ancestor, opened with the
+#   CreateSubKey right only, so an account that may create keys there but not write every ancestor can still
+#   write (P3). CreateSubKey splits on '\' only, so 'AES 128/128' stays one key (the registry provider would split
+#   it on '/').
+# - A value is read with its kind kept: the six contract kinds, 'none' (REG_NONE, writable) and 'unknown' (any
+#   kind .NET reports as Unknown, e.g. REG_LINK; read as bytes, never written) (P16).
+# - Check mode: Enable-SchannelSimulation makes every write go to an in-memory overlay that every read goes
+#   through, so a check run decides exactly as the real run would, also for dependent operations (P5).
+# - Paths are 'HKLM\...' spelled as the caller gave them; the spelling is kept in every path this module returns.
+
+$script:Hklm = $null
+# $null: writes go to the registry. Otherwise check mode: a case-insensitive dictionary from subkey path to
+# $null (key removed by this run) or @{ fresh = <created by this run>; values = <name -> @{name; type; data}> }.
+$script:Overlay = $null
+
+Function Get-Hklm {
+    if ($null -eq $script:Hklm) {
+        $script:Hklm = [Microsoft.Win32.RegistryKey]::OpenBaseKey(
+            [Microsoft.Win32.RegistryHive]::LocalMachine, [Microsoft.Win32.RegistryView]::Registry64)
+    }
+    $script:Hklm
+}
+
+Function ConvertTo-SchannelSubKey {
+    # 'HKLM\A\B' -> 'A\B' (the name under the HKLM handle); a trailing '\' is trimmed for the .NET call only.
+    param([Parameter(Mandatory = $true)][AllowEmptyString()][String]$Path)
+    if (-not $Path.StartsWith('HKLM\', [StringComparison]::OrdinalIgnoreCase)) {
+        throw "path '$Path' must start with 'HKLM\'"
+    }
+    $sub = $Path.Substring(5).TrimEnd('\')
+    if ($sub -eq '' -or ($sub.Split('\') -contains '')) {
+        throw "path '$Path' has an empty key name"
+    }
+    $sub
+}
+
+Function Get-ParentSubKey {
+    param([String]$SubKey)
+    $cut = $SubKey.LastIndexOf('\')
+    if ($cut -lt 0) { return '' }
+    $SubKey.Substring(0, $cut)
+}
+
+Function Open-RealKey {
+    # Read-only handle or $null; '' is HKLM itself (not to be disposed by the caller: see Close-RealKey).
+    param([String]$SubKey)
+    if ($SubKey -eq '') { return Get-Hklm }
+    (Get-Hklm).OpenSubKey($SubKey, $false)
+}
+
+Function Close-RealKey {
+    param($Key)
+    if ($null -ne $Key -and -not [Object]::ReferenceEquals($Key, $script:Hklm)) { $Key.Dispose() }
+}
+
+Function Read-RealValue {
+    # {type, data} of one value of an open key, or $null when it does not exist. DWORD/QWORD as unsigned numbers,
+    # REG_EXPAND_SZ unexpanded, byte kinds as a list of ints.
+    param([Microsoft.Win32.RegistryKey]$Key, [String]$Name)
+    # GetValueNames first: GetValueKind of a missing value throws an IOException
+    if (-not ($Key.GetValueNames() -contains $Name)) { return $null }
+    $kind = $Key.GetValueKind($Name)
+    $raw = $Key.GetValue($Name, $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
+    switch ($kind) {
+        ([Microsoft.Win32.RegistryValueKind]::DWord) {
+            return @{ type = 'dword'; data = [BitConverter]::ToUInt32([BitConverter]::GetBytes([Int32]$raw), 0) }
+        }
+        ([Microsoft.Win32.RegistryValueKind]::QWord) {
+            return @{ type = 'qword'; data = [BitConverter]::ToUInt64([BitConverter]::GetBytes([Int64]$raw), 0) }
+        }
+        ([Microsoft.Win32.RegistryValueKind]::String) { return @{ type = 'string'; data = [String]$raw } }
+        ([Microsoft.Win32.RegistryValueKind]::ExpandString) { return @{ type = 'expandstring'; data = [String]$raw } }
+        ([Microsoft.Win32.RegistryValueKind]::MultiString) {
+            $items = New-Object -TypeName 'System.Collections.Generic.List[String]'
+            foreach ($s in $raw) { $items.Add([String]$s) }
+            return @{ type = 'multistring'; data = $items }
+        }
+    }
+    $type = 'unknown'
+    if ($kind -eq [Microsoft.Win32.RegistryValueKind]::Binary) { $type = 'binary' }
+    elseif ($kind -eq [Microsoft.Win32.RegistryValueKind]::None) { $type = 'none' }
+    # .NET returns the bytes of REG_NONE, REG_BINARY and REG_DWORD_BIG_ENDIAN, and null (here: []) for REG_LINK
+    # and the resource-list kinds.
+    $bytes = New-Object -TypeName 'System.Collections.Generic.List[Int32]'
+    if ($raw -is [Byte[]]) { foreach ($b in $raw) { $bytes.Add([Int32]$b) } }
+    @{ type = $type; data = $bytes }
+}
+
+Function Read-RealValueSet {
+    # Every value of an existing key, in a case-insensitive ordered dictionary name -> @{name; type; data}.
+    param([String]$SubKey)
+    $values = New-Object -TypeName System.Collections.Specialized.OrderedDictionary -ArgumentList ([StringComparer]::OrdinalIgnoreCase)
+    $key = Open-RealKey -SubKey $SubKey
+    if ($null -eq $key) { return , $values }
+    try {
+        foreach ($name in $key.GetValueNames()) {
+            $v = Read-RealValue -Key $key -Name $name
+            $values[$name] = @{ name = $name; type = $v.type; data = $v.data }
+        }
+    }
+    finally { Close-RealKey -Key $key }
+    , $values
+}
+
+Function Get-KeyView {
+    # Where the truth about one key is: @{ exists; entry }. entry is the overlay's record, or $null when the key
+    # is read from the registry.
+    param([String]$SubKey)
+    if ($null -ne $script:Overlay) {
+        $probe = $SubKey
+        while ($true) {
+            if ($script:Overlay.Contains($probe)) {
+                $entry = $script:Overlay[$probe]
+                if ($probe -eq $SubKey) { return @{ exists = ($null -ne $entry); entry = $entry } }
+                # an ancestor removed or created by this run: its registry children do not count
+                if ($null -eq $entry -or $entry.fresh) { return @{ exists = $false; entry = $null } }
+                break
+            }
+            if ($probe.IndexOf('\') -lt 0) { break }
+            $probe = Get-ParentSubKey -SubKey $probe
+        }
+    }
+    $key = Open-RealKey -SubKey $SubKey
+    if ($null -eq $key) { return @{ exists = $false; entry = $null } }
+    Close-RealKey -Key $key
+    @{ exists = $true; entry = $null }
+}
+
+Function Add-OverlayEntry {
+    # The overlay record of an existing key, taking a copy of its registry values the first time.
+    param([String]$SubKey)
+    if ($script:Overlay.Contains($SubKey) -and $null -ne $script:Overlay[$SubKey]) { return $script:Overlay[$SubKey] }
+    $entry = @{ fresh = $false; values = (Read-RealValueSet -SubKey $SubKey) }
+    $script:Overlay[$SubKey] = $entry
+    $entry
+}
+
+Function Enable-SchannelSimulation {
+    # Check mode: from now on writes change only the overlay, and reads see them.
+    $script:Overlay = New-Object -TypeName System.Collections.Specialized.OrderedDictionary -ArgumentList ([StringComparer]::OrdinalIgnoreCase)
+}
+
+Function Test-SchannelKey {
+    param([String]$Path)
+    (Get-KeyView -SubKey (ConvertTo-SchannelSubKey -Path $Path)).exists
+}
+
+Function Get-SchannelValue {
+    # {type, data} of one value, or $null when the key or the value does not exist.
+    param([String]$Path, [String]$Name)
+    $sub = ConvertTo-SchannelSubKey -Path $Path
+    $view = Get-KeyView -SubKey $sub
+    if (-not $view.exists) { return $null }
+    if ($null -ne $view.entry) {
+        if (-not $view.entry.values.Contains($Name)) { return $null }
+        $v = $view.entry.values[$Name]
+        return @{ type = $v.type; data = $v.data }
+    }
+    $key = Open-RealKey -SubKey $sub
+    if ($null -eq $key) { return $null }
+    try { Read-RealValue -Key $key -Name $Name } finally { Close-RealKey -Key $key }
+}
+
+Function Get-SchannelValueSet {
+    # Every value of a key as a list of @{name; type; data}, names in ordinal-ignore-case order; empty when the key
+    # does not exist.
+    param([String]$Path)
+    $sub = ConvertTo-SchannelSubKey -Path $Path
+    $view = Get-KeyView -SubKey $sub
+    $list = New-Object -TypeName 'System.Collections.Generic.List[Hashtable]'
+    if (-not $view.exists) { return , $list }
+    $values = $null
+    if ($null -eq $view.entry) { $values = Read-RealValueSet -SubKey $sub } else { $values = $view.entry.values }
+    $names = [String[]]@($values.Keys)
+    [Array]::Sort($names, [StringComparer]::OrdinalIgnoreCase)
+    foreach ($name in $names) { $list.Add($values[$name]) }
+    , $list
+}
+
+Function Get-SchannelSubKeyName {
+    # Names of a key's subkeys, sorted ordinal-ignore-case (review D2: the double sorts the same way).
+    param([String]$Path)
+    $sub = ConvertTo-SchannelSubKey -Path $Path
+    $view = Get-KeyView -SubKey $sub
+    $names = New-Object -TypeName System.Collections.Specialized.OrderedDictionary -ArgumentList ([StringComparer]::OrdinalIgnoreCase)
+    if (-not $view.exists) { return , [String[]]@() }
+    if ($null -eq $view.entry -or -not $view.entry.fresh) {
+        $key = Open-RealKey -SubKey $sub
+        if ($null -ne $key) {
+            try { foreach ($n in $key.GetSubKeyNames()) { $names[$n] = $true } } finally { Close-RealKey -Key $key }
+        }
+    }
+    if ($null -ne $script:Overlay) {
+        foreach ($candidate in @($script:Overlay.Keys)) {
+            if (-not [String]::Equals((Get-ParentSubKey -SubKey $candidate), $sub, [StringComparison]::OrdinalIgnoreCase)) { continue }
+            $leaf = $candidate.Substring($candidate.LastIndexOf('\') + 1)
+            if ($null -eq $script:Overlay[$candidate]) { $names.Remove($leaf) } else { $names[$leaf] = $true }
+        }
+    }
+    $sorted = [String[]]@($names.Keys)
+    [Array]::Sort($sorted, [StringComparer]::OrdinalIgnoreCase)
+    , $sorted
+}
+
+Function Get-SchannelSubtree {
+    # Depth-first dump of a key and everything under it: a list of @{ path; values }, parent before children,
+    # children in ordinal-ignore-case order. Empty when the key does not exist. With -ReadErrors, a key that cannot
+    # be read is recorded there ({what, error}) and skipped; without it, the error propagates.
+    param([String]$Path, [System.Collections.Generic.List[Hashtable]]$ReadErrors, [System.Collections.Generic.List[Hashtable]]$Into)
+    if ($null -eq $Into) { $Into = New-Object -TypeName 'System.Collections.Generic.List[Hashtable]' }
+    $node = $null
+    try {
+        if (-not (Test-SchannelKey -Path $Path)) { return , $Into }
+        $node = @{ path = $Path; values = (Get-SchannelValueSet -Path $Path); children = (Get-SchannelSubKeyName -Path $Path) }
+    }
+    catch {
+        if ($null -eq $ReadErrors) { throw }
+        $ReadErrors.Add(@{ what = "registry key $Path"; error = $_.Exception.Message })
+        return , $Into
+    }
+    $Into.Add(@{ path = $node.path; values = $node.values })
+    $base = $Path.TrimEnd('\')
+    foreach ($child in $node.children) {
+        $null = Get-SchannelSubtree -Path "$base\$child" -ReadErrors $ReadErrors -Into $Into
+    }
+    , $Into
+}
+
+Function New-SchannelKey {
+    # Creates the key path; returns the topmost key it created ('HKLM\...' in the caller's spelling) or $null when
+    # the key already existed.
+    param([String]$Path)
+    $sub = ConvertTo-SchannelSubKey -Path $Path
+    $segments = $sub.Split('\')
+    $existing = $segments.Count
+    while ($existing -gt 0 -and -not (Get-KeyView -SubKey ($segments[0..($existing - 1)] -join '\')).exists) { $existing-- }
+    if ($existing -eq $segments.Count) { return $null }
+    $prefix = $Path.Substring(0, 5)
+    $top = $prefix + ($segments[0..$existing] -join '\')
+    if ($null -ne $script:Overlay) {
+        for ($i = $existing; $i -lt $segments.Count; $i++) {
+            $script:Overlay[($segments[0..$i] -join '\')] = @{ fresh = $true; values = (New-Object -TypeName System.Collections.Specialized.OrderedDictionary -ArgumentList ([StringComparer]::OrdinalIgnoreCase)) }
+        }
+        return $top
+    }
+    $remaining = $segments[$existing..($segments.Count - 1)] -join '\'
+    $anchor = Get-Hklm
+    if ($existing -gt 0) {
+        # KEY_CREATE_SUB_KEY on the nearest existing ancestor is all RegCreateKeyEx needs there
+        $anchor = (Get-Hklm).OpenSubKey(($segments[0..($existing - 1)] -join '\'),
+            [Microsoft.Win32.RegistryKeyPermissionCheck]::ReadWriteSubTree, [System.Security.AccessControl.RegistryRights]::CreateSubKey)
+    }
+    try {
+        $created = $anchor.CreateSubKey($remaining)
+        $created.Dispose()
+    }
+    finally { Close-RealKey -Key $anchor }
+    $top
+}
+
+Function ConvertTo-RegistryData {
+    # The .NET value and kind that write a contract {type, data}.
+    param([String]$Type, $Data)
+    switch ($Type) {
+        'dword' { return @([BitConverter]::ToInt32([BitConverter]::GetBytes([UInt32][UInt64]$Data), 0), [Microsoft.Win32.RegistryValueKind]::DWord) }
+        'qword' { return @([BitConverter]::ToInt64([BitConverter]::GetBytes([UInt64]$Data), 0), [Microsoft.Win32.RegistryValueKind]::QWord) }
+        'string' { return @([String]$Data, [Microsoft.Win32.RegistryValueKind]::String) }
+        'expandstring' { return @([String]$Data, [Microsoft.Win32.RegistryValueKind]::ExpandString) }
+        'multistring' { return @(, [String[]]@($Data)) + @([Microsoft.Win32.RegistryValueKind]::MultiString) }
+        'binary' { return @(, [Byte[]]@($Data)) + @([Microsoft.Win32.RegistryValueKind]::Binary) }
+        'none' { return @(, [Byte[]]@($Data)) + @([Microsoft.Win32.RegistryValueKind]::None) }
+    }
+    throw "a value of type '$Type' cannot be written"
+}
+
+Function Set-SchannelValue {
+    # Writes one value into an existing key (New-SchannelKey first when it is missing), opening only that key.
+    param([String]$Path, [String]$Name, [String]$Type, $Data)
+    $sub = ConvertTo-SchannelSubKey -Path $Path
+    $converted = ConvertTo-RegistryData -Type $Type -Data $Data
+    if ($null -ne $script:Overlay) {
+        if (-not (Get-KeyView -SubKey $sub).exists) { throw "key '$Path' does not exist" }
+        $entry = Add-OverlayEntry -SubKey $sub
+        $entry.values[$Name] = @{ name = $Name; type = $Type; data = $Data }
+        return
+    }
+    $key = (Get-Hklm).OpenSubKey($sub, $true)
+    if ($null -eq $key) { throw "key '$Path' does not exist" }
+    try { $key.SetValue($Name, $converted[0], $converted[1]) } finally { $key.Dispose() }
+}
+
+Function Remove-SchannelValue {
+    param([String]$Path, [String]$Name)
+    $sub = ConvertTo-SchannelSubKey -Path $Path
+    if ($null -ne $script:Overlay) {
+        if (-not (Get-KeyView -SubKey $sub).exists) { return }
+        $entry = Add-OverlayEntry -SubKey $sub
+        $entry.values.Remove($Name)
+        return
+    }
+    $key = (Get-Hklm).OpenSubKey($sub, $true)
+    if ($null -eq $key) { return }
+    try { $key.DeleteValue($Name, $false) } finally { $key.Dispose() }
+}
+
+Function Remove-SchannelKey {
+    # Removes a key and its subtree; a one-segment path ('HKLM\SOFTWARE') has HKLM itself as parent (review P15).
+    param([String]$Path)
+    $sub = ConvertTo-SchannelSubKey -Path $Path
+    if ($null -ne $script:Overlay) {
+        foreach ($candidate in @($script:Overlay.Keys)) {
+            if ($candidate.StartsWith("$sub\", [StringComparison]::OrdinalIgnoreCase)) { $script:Overlay[$candidate] = $null }
+        }
+        $script:Overlay[$sub] = $null
+        return
+    }
+    $parentSub = Get-ParentSubKey -SubKey $sub
+    $leaf = $sub.Substring($sub.LastIndexOf('\') + 1)
+    $parent = Get-Hklm
+    if ($parentSub -ne '') {
+        # RegDeleteKeyEx checks DELETE on the key itself, not rights on the parent: read access is enough here
+        $parent = (Get-Hklm).OpenSubKey($parentSub, [Microsoft.Win32.RegistryKeyPermissionCheck]::ReadWriteSubTree,
+            [System.Security.AccessControl.RegistryRights]::ReadKey)
+    }
+    if ($null -eq $parent) { return }
+    try { $parent.DeleteSubKeyTree($leaf, $false) } finally { Close-RealKey -Key $parent }
+}
+
+Function Get-SchannelTimestamp {
+    # ISO 8601 UTC; InvariantCulture because ':' in a custom format is the culture's time separator (review P7).
+    param([DateTime]$Date)
+    $Date.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+Export-ModuleMember -Function ConvertTo-SchannelSubKey, Enable-SchannelSimulation, Test-SchannelKey, Get-SchannelValue,
+    Get-SchannelValueSet, Get-SchannelSubKeyName, Get-SchannelSubtree, New-SchannelKey, Set-SchannelValue,
+    Remove-SchannelValue, Remove-SchannelKey, Get-SchannelTimestamp
