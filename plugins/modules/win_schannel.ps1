@@ -4,14 +4,16 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
+#AnsibleRequires -PowerShell ansible_collections.tlsops.schannel.plugins.module_utils._SchannelRegistry
 
 # Applies CONCRETE registry operations resolved by the action plugin (plugins/action/win_schannel.py); it knows
 # nothing about profiles or Windows versions. Contract: docs/dev/contracts.md "Registry operations".
-# - reads each value first and writes only what differs;
-# - creates keys segment by segment with OpenSubKey(parent, $true).CreateSubKey(leaf), so 'AES 128/128' stays one
-#   key (never New-Item, whose provider splits on '/');
+# - reads each value first and writes only what differs; every registry touch is in _SchannelRegistry.psm1;
+# - check mode runs the same code with the writes simulated in memory, so it reports exactly the real run's
+#   changes and backup, also when one operation depends on another (values, then their key);
 # - returns the previous state as operations (backup) and, when a write fails, applies that backup to what it
-#   already wrote and fails naming the value.
+#   already wrote (newest first) and fails naming the value. A process ended between two writes (WinRM
+#   timeout, crash) leaves the writes made so far: see docs/reliability.md.
 
 $spec = @{
     options = @{
@@ -23,7 +25,7 @@ $spec = @{
                 path = @{ type = 'str'; required = $true }
                 name = @{ type = 'str' }
                 state = @{ type = 'str'; choices = @('present', 'absent'); default = 'present' }
-                type = @{ type = 'str'; choices = @('dword', 'qword', 'string', 'expandstring', 'multistring', 'binary') }
+                type = @{ type = 'str'; choices = @('dword', 'qword', 'string', 'expandstring', 'multistring', 'binary', 'none') }
                 data = @{ type = 'raw' }
                 reboot_reason = @{ type = 'str' }
             }
@@ -34,55 +36,6 @@ $spec = @{
 
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 $module.Result.changed = $false
-
-$hklm = [Microsoft.Win32.Registry]::LocalMachine
-
-Function ConvertTo-SubKeyPath {
-    param([String]$Path)
-    if (-not $Path.StartsWith('HKLM\', [StringComparison]::OrdinalIgnoreCase)) {
-        throw "path '$Path' must start with 'HKLM\'"
-    }
-    $Path.Substring(5).TrimEnd('\')
-}
-
-Function Get-ValueState {
-    # {type, data} of one value, or $null when the key or the value does not exist.
-    param([String]$Path, [String]$Name)
-    $key = $hklm.OpenSubKey((ConvertTo-SubKeyPath -Path $Path), $false)
-    if ($null -eq $key) { return $null }
-    try {
-        if ($key.GetValueNames() -notcontains $Name) { return $null }
-        $kind = $key.GetValueKind($Name)
-        $raw = $key.GetValue($Name, $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
-        switch ($kind) {
-            ([Microsoft.Win32.RegistryValueKind]::DWord) {
-                return @{ type = 'dword'; data = [BitConverter]::ToUInt32([BitConverter]::GetBytes([Int32]$raw), 0) }
-            }
-            ([Microsoft.Win32.RegistryValueKind]::QWord) {
-                return @{ type = 'qword'; data = [BitConverter]::ToUInt64([BitConverter]::GetBytes([Int64]$raw), 0) }
-            }
-            ([Microsoft.Win32.RegistryValueKind]::String) { return @{ type = 'string'; data = [String]$raw } }
-            ([Microsoft.Win32.RegistryValueKind]::ExpandString) { return @{ type = 'expandstring'; data = [String]$raw } }
-            ([Microsoft.Win32.RegistryValueKind]::MultiString) { return @{ type = 'multistring'; data = @([String[]]$raw) } }
-            default {
-                $bytes = @()
-                if ($null -ne $raw) { $bytes = @([Byte[]]$raw | ForEach-Object { [Int32]$_ }) }
-                return @{ type = 'binary'; data = $bytes }
-            }
-        }
-    }
-    finally {
-        $key.Dispose()
-    }
-}
-
-Function Test-KeyExists {
-    param([String]$Path)
-    $key = $hklm.OpenSubKey((ConvertTo-SubKeyPath -Path $Path), $false)
-    if ($null -eq $key) { return $false }
-    $key.Dispose()
-    $true
-}
 
 Function Test-SameValue {
     param($Current, [String]$Type, $Data)
@@ -109,93 +62,33 @@ Function Format-Value {
         'dword' { return ('0x{0:x8} (dword)' -f [UInt32]$Value.data) }
         'qword' { return ('0x{0:x16} (qword)' -f [UInt64]$Value.data) }
         'multistring' { return ((@($Value.data) -join ', ') + ' (multistring)') }
-        'binary' { return ((@($Value.data | ForEach-Object { '{0:x2}' -f [Int32]$_ }) -join ' ') + ' (binary)') }
+        { $_ -in @('binary', 'none', 'unknown') } {
+            return ((@($Value.data | ForEach-Object { '{0:x2}' -f [Int32]$_ }) -join ' ') + " ($($Value.type))")
+        }
         default { return [String]$Value.data }
     }
 }
 
-Function Open-KeyForWrite {
-    # Opens (creating missing keys one segment at a time) a key for writing.
-    param([String]$Path)
-    $segments = (ConvertTo-SubKeyPath -Path $Path).Split('\')
-    $current = $hklm.OpenSubKey($segments[0], $true)
-    if ($null -eq $current) { $current = $hklm.CreateSubKey($segments[0]) }
-    for ($i = 1; $i -lt $segments.Count; $i++) {
-        $next = $current.OpenSubKey($segments[$i], $true)
-        if ($null -eq $next) { $next = $current.CreateSubKey($segments[$i]) }
-        $current.Dispose()
-        $current = $next
+Function New-Undo {
+    param([String]$Path, $Name, $Value, $RebootReason)
+    if ($null -eq $Value) {
+        return @{ path = $Path; name = $Name; state = 'absent'; type = $null; data = $null; reboot_reason = $RebootReason }
     }
-    $current
-}
-
-Function Set-Value {
-    param([String]$Path, [String]$Name, [String]$Type, $Data)
-    $key = Open-KeyForWrite -Path $Path
-    try {
-        switch ($Type) {
-            'dword' {
-                $v = [BitConverter]::ToInt32([BitConverter]::GetBytes([UInt32][UInt64]$Data), 0)
-                $key.SetValue($Name, $v, [Microsoft.Win32.RegistryValueKind]::DWord)
-            }
-            'qword' {
-                $v = [BitConverter]::ToInt64([BitConverter]::GetBytes([UInt64]$Data), 0)
-                $key.SetValue($Name, $v, [Microsoft.Win32.RegistryValueKind]::QWord)
-            }
-            'string' { $key.SetValue($Name, [String]$Data, [Microsoft.Win32.RegistryValueKind]::String) }
-            'expandstring' { $key.SetValue($Name, [String]$Data, [Microsoft.Win32.RegistryValueKind]::ExpandString) }
-            'multistring' { $key.SetValue($Name, [String[]]@($Data), [Microsoft.Win32.RegistryValueKind]::MultiString) }
-            'binary' { $key.SetValue($Name, [Byte[]]@($Data), [Microsoft.Win32.RegistryValueKind]::Binary) }
-        }
-    }
-    finally {
-        $key.Dispose()
-    }
-}
-
-Function Remove-Value {
-    param([String]$Path, [String]$Name)
-    $key = $hklm.OpenSubKey((ConvertTo-SubKeyPath -Path $Path), $true)
-    if ($null -eq $key) { return }
-    try { $key.DeleteValue($Name, $false) } finally { $key.Dispose() }
-}
-
-Function Remove-Key {
-    param([String]$Path)
-    $sub = ConvertTo-SubKeyPath -Path $Path
-    $split = $sub.LastIndexOf('\')
-    $parent = $hklm.OpenSubKey($sub.Substring(0, $split), $true)
-    if ($null -eq $parent) { return }
-    try { $parent.DeleteSubKeyTree($sub.Substring($split + 1), $false) } finally { $parent.Dispose() }
-}
-
-Function Get-KeyRestoreOperation {
-    # Operations that re-create a key subtree exactly (used as the backup of a key removal).
-    param([String]$Path, [String]$RebootReason, [System.Collections.Generic.List[Hashtable]]$Into)
-    $key = $hklm.OpenSubKey((ConvertTo-SubKeyPath -Path $Path), $false)
-    if ($null -eq $key) { return }
-    try {
-        $Into.Add(@{ path = $Path; name = $null; state = 'present'; type = $null; data = $null; reboot_reason = $RebootReason })
-        foreach ($name in $key.GetValueNames()) {
-            $v = Get-ValueState -Path $Path -Name $name
-            $Into.Add(@{ path = $Path; name = $name; state = 'present'; type = $v.type; data = $v.data; reboot_reason = $RebootReason })
-        }
-        foreach ($child in $key.GetSubKeyNames()) {
-            Get-KeyRestoreOperation -Path "$Path\$child" -RebootReason $RebootReason -Into $Into
-        }
-    }
-    finally {
-        $key.Dispose()
-    }
+    @{ path = $Path; name = $Name; state = 'present'; type = $Value.type; data = $Value.data; reboot_reason = $RebootReason }
 }
 
 Function Invoke-Operation {
-    param($Op)  # a Dictionary from Ansible.Basic or a Hashtable from the backup
+    # Applies one operation (a Dictionary from Ansible.Basic or a Hashtable from the backup); a value write into a
+    # missing key creates the key path first.
+    param($Op)
     if ($null -eq $Op.name) {
-        if ($Op.state -eq 'absent') { Remove-Key -Path $Op.path } else { $k = Open-KeyForWrite -Path $Op.path; $k.Dispose() }
+        if ($Op.state -eq 'absent') { Remove-SchannelKey -Path $Op.path } else { $null = New-SchannelKey -Path $Op.path }
     }
-    elseif ($Op.state -eq 'absent') { Remove-Value -Path $Op.path -Name $Op.name }
-    else { Set-Value -Path $Op.path -Name $Op.name -Type $Op.type -Data $Op.data }
+    elseif ($Op.state -eq 'absent') { Remove-SchannelValue -Path $Op.path -Name $Op.name }
+    else {
+        $null = New-SchannelKey -Path $Op.path
+        Set-SchannelValue -Path $Op.path -Name $Op.name -Type $Op.type -Data $Op.data
+    }
 }
 
 $changes = [System.Collections.Generic.List[Hashtable]]@()
@@ -204,71 +97,102 @@ $reasons = [System.Collections.Generic.List[String]]@()
 $diffBefore = @{}
 $diffAfter = @{}
 
-Function Invoke-Backup {
-    # Undo what this run already wrote: newest change first.
-    for ($i = $backupBlocks.Count - 1; $i -ge 0; $i--) {
-        foreach ($undo in $backupBlocks[$i]) {
-            try { Invoke-Operation -Op $undo } catch { $module.Warn("rollback of $($undo.path)\$($undo.name) failed: $($_.Exception.Message)") }
+Function Invoke-Undo {
+    # Undo what this run already wrote, newest block first; $true when every undo succeeded.
+    param([System.Collections.Generic.List[Object]]$Blocks)
+    $clean = $true
+    for ($i = $Blocks.Count - 1; $i -ge 0; $i--) {
+        foreach ($undo in $Blocks[$i]) {
+            try { Invoke-Operation -Op $undo }
+            catch {
+                $clean = $false
+                $module.Warn("rollback of $($undo.path)\$($undo.name) failed: $($_.Exception.Message)")
+            }
         }
     }
+    $clean
 }
 
+if ($module.CheckMode) { Enable-SchannelSimulation }
+
+# The write loop: every read, decision and write of this module happens here, one operation at a time.
 foreach ($op in $module.Params.operations) {
-    $label = if ($null -eq $op.name) { $op.path } else { "$($op.path)\$($op.name)" }
+    $label = "$($op.path)\$($op.name)"
+    if ($null -eq $op.name) { $label = $op.path }
+    # what to undo when THIS operation's write fails half-way: a partial DeleteSubKeyTree (its whole block) or
+    # the keys a failed value write created (review P14, D6)
+    $undoOnFailure = $null
     try {
         $block = [System.Collections.Generic.List[Hashtable]]@()
         if ($null -eq $op.name) {
-            $exists = Test-KeyExists -Path $op.path
+            $exists = Test-SchannelKey -Path $op.path
             if (($op.state -eq 'absent') -ne $exists) { continue }
             if ($op.state -eq 'absent') {
-                Get-KeyRestoreOperation -Path $op.path -RebootReason $op.reboot_reason -Into $block
-                foreach ($restore in $block) {
-                    if ($null -eq $restore.name) { continue }
-                    $changes.Add(@{ path = $restore.path; name = $restore.name; before = @{ type = $restore.type; data = $restore.data }; after = $null })
-                    $diffBefore["$($restore.path)\$($restore.name)"] = Format-Value -Value $restore
+                foreach ($node in (Get-SchannelSubtree -Path $op.path)) {
+                    $block.Add((New-Undo -Path $node.path -Name $null -Value @{ type = $null; data = $null } -RebootReason $op.reboot_reason))
+                    foreach ($value in $node.values) {
+                        if ($value.type -eq 'unknown') {
+                            throw "value '$($node.path)\$($value.name)' has a registry kind this module cannot write back, so the key is not removed"
+                        }
+                        $block.Add((New-Undo -Path $node.path -Name $value.name -Value $value -RebootReason $op.reboot_reason))
+                        $changes.Add(@{ path = $node.path; name = $value.name; before = @{ type = $value.type; data = $value.data }; after = $null })
+                        $diffBefore["$($node.path)\$($value.name)"] = Format-Value -Value $value
+                    }
                 }
                 $changes.Add(@{ path = $op.path; name = $null; before = @{ type = 'key'; data = $null }; after = $null })
                 $diffBefore[$op.path] = '(key)'
+                $undoOnFailure = $block
+                Remove-SchannelKey -Path $op.path
             }
             else {
-                $block.Add(@{ path = $op.path; name = $null; state = 'absent'; type = $null; data = $null; reboot_reason = $op.reboot_reason })
+                $block.Add((New-Undo -Path $op.path -Name $null -Value $null -RebootReason $op.reboot_reason))
                 $changes.Add(@{ path = $op.path; name = $null; before = $null; after = @{ type = 'key'; data = $null } })
                 $diffAfter[$op.path] = '(key)'
+                $null = New-SchannelKey -Path $op.path
             }
         }
         else {
-            $before = Get-ValueState -Path $op.path -Name $op.name
+            $before = Get-SchannelValue -Path $op.path -Name $op.name
+            $after = $null
             if ($op.state -eq 'absent') {
                 if ($null -eq $before) { continue }
-                $after = $null
             }
             else {
                 if ($null -eq $op.type) { throw "type is required to write a value" }
                 if (Test-SameValue -Current $before -Type $op.type -Data $op.data) { continue }
                 $after = @{ type = $op.type; data = $op.data }
             }
-            if ($null -eq $before) {
-                $block.Add(@{ path = $op.path; name = $op.name; state = 'absent'; type = $null; data = $null; reboot_reason = $op.reboot_reason })
-            }
-            else {
-                $block.Add(@{ path = $op.path; name = $op.name; state = 'present'; type = $before.type; data = $before.data; reboot_reason = $op.reboot_reason })
-                $diffBefore[$label] = Format-Value -Value $before
-            }
+            $block.Add((New-Undo -Path $op.path -Name $op.name -Value $before -RebootReason $op.reboot_reason))
+            if ($null -ne $before) { $diffBefore[$label] = Format-Value -Value $before }
             if ($null -ne $after) { $diffAfter[$label] = Format-Value -Value $after }
             $changes.Add(@{ path = $op.path; name = $op.name; before = $before; after = $after })
+            if ($null -eq $after) { Remove-SchannelValue -Path $op.path -Name $op.name }
+            else {
+                $created = New-SchannelKey -Path $op.path
+                if ($null -ne $created) {
+                    $keyUndo = New-Undo -Path $created -Name $null -Value $null -RebootReason $op.reboot_reason
+                    $block.Add($keyUndo)
+                    $undoOnFailure = [System.Collections.Generic.List[Hashtable]]@()
+                    $undoOnFailure.Add($keyUndo)
+                }
+                Set-SchannelValue -Path $op.path -Name $op.name -Type $op.type -Data $op.data
+            }
         }
 
         $backupBlocks.Add($block)
         if ($op.reboot_reason -and -not $reasons.Contains($op.reboot_reason)) { $reasons.Add($op.reboot_reason) }
-        if (-not $module.CheckMode) {
-            Invoke-Operation -Op $op
-        }
     }
     catch {
         $message = $_.Exception.Message
-        if (-not $module.CheckMode) { Invoke-Backup }
         $module.Result.failed_operation = $op
-        $module.FailJson("failed to write $label ($message); the values this run had already written were restored", $_)
+        if ($module.CheckMode) {
+            $module.FailJson("failed to write $label ($message)", $_)
+        }
+        if ($null -ne $undoOnFailure) { $backupBlocks.Add($undoOnFailure) }
+        if (Invoke-Undo -Blocks $backupBlocks) {
+            $module.FailJson("failed to write $label ($message); the values this run had already written were restored", $_)
+        }
+        $module.FailJson("failed to write $label ($message); the values this run had already written could not all be restored (see warnings)", $_)
     }
 }
 

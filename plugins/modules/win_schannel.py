@@ -225,7 +225,7 @@ options:
       type:
         description: Registry value type.
         type: str
-        choices: [dword, qword, string, expandstring, multistring, binary]
+        choices: [dword, qword, string, expandstring, multistring, binary, none]
       data:
         description: Value data, int for dword/qword, str, list of str or list of int.
         type: raw
