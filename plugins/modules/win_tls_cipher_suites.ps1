@@ -4,11 +4,13 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
+#AnsibleRequires -PowerShell ansible_collections.tlsops.schannel.plugins.module_utils._SchannelRegistry
 
 # Writes a FINAL ordered cipher-suite list and curve list, already validated against the host's Windows version
 # and resolved from set/add/remove by the action plugin (plugins/action/win_tls_cipher_suites.py).
 # Contract: docs/dev/contracts.md "win_tls_cipher_suites.ps1".
 # - scope=policy: the Group Policy values (REG_SZ Functions, REG_MULTI_SZ EccCurves); they apply at the next boot.
+#   Registry access goes through _SchannelRegistry.psm1.
 # - scope=local:  the CNG local list through the TLS cmdlets (Server 2016 and later); no reboot.
 
 $spec = @{
@@ -24,30 +26,28 @@ $spec = @{
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 $module.Result.changed = $false
 
-$policyPath = 'SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002'
-$policyLabel = "HKLM\$policyPath"
+$policyLabel = 'HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002'
 $rebootReason = 'the Group Policy cipher-suite and curve order is read at boot'
-$hklm = [Microsoft.Win32.Registry]::LocalMachine
 
 Function Get-PolicyState {
-    $state = @{ cipher_suites = $null; ecc_curves = $null; functions_raw = $null; functions_type = $null }
-    $key = $hklm.OpenSubKey($policyPath, $false)
-    if ($null -eq $key) { return $state }
-    try {
-        $names = $key.GetValueNames()
-        if ($names -contains 'Functions') {
-            $raw = $key.GetValue('Functions')
-            # Group Policy writes REG_SZ (comma-separated); tolerate a REG_MULTI_SZ written by other tools.
-            $state.functions_type = if ($key.GetValueKind('Functions') -eq [Microsoft.Win32.RegistryValueKind]::MultiString) { 'multistring' } else { 'string' }
-            $state.functions_raw = $raw
-            $state.cipher_suites = @(@($raw) -join ',' -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+    # The policy lists plus the stored Functions value as it is (its kind kept for the backup, review T9).
+    $state = @{ cipher_suites = $null; ecc_curves = $null; functions = $null; ecc = $null }
+    $functions = Get-SchannelValue -Path $policyLabel -Name 'Functions'
+    if ($null -ne $functions) {
+        # Group Policy writes REG_SZ (comma-separated); tolerate a REG_MULTI_SZ written by other tools.
+        $state.functions = $functions
+        $suites = [System.Collections.Generic.List[String]]@()
+        foreach ($entry in ((@($functions.data) -join ',') -split ',')) {
+            if ($entry.Trim()) { $suites.Add($entry.Trim()) }
         }
-        if ($names -contains 'EccCurves') {
-            $state.ecc_curves = @([String[]]$key.GetValue('EccCurves'))
-        }
+        $state.cipher_suites = $suites
     }
-    finally {
-        $key.Dispose()
+    $ecc = Get-SchannelValue -Path $policyLabel -Name 'EccCurves'
+    if ($null -ne $ecc) {
+        $state.ecc = $ecc
+        $curves = [System.Collections.Generic.List[String]]@()
+        foreach ($entry in @($ecc.data)) { $curves.Add([String]$entry) }
+        $state.ecc_curves = $curves
     }
     $state
 }
@@ -63,24 +63,62 @@ Function Test-SameList {
     $true
 }
 
-Function Open-PolicyKey {
-    $segments = $policyPath.Split('\')
-    $current = $hklm.OpenSubKey($segments[0], $true)
-    for ($i = 1; $i -lt $segments.Count; $i++) {
-        $next = $current.OpenSubKey($segments[$i], $true)
-        if ($null -eq $next) { $next = $current.CreateSubKey($segments[$i]) }
-        $current.Dispose()
-        $current = $next
+Function New-PolicyUndo {
+    param([String]$Name, $Value)
+    if ($null -eq $Value) {
+        return @{ path = $policyLabel; name = $Name; state = 'absent'; type = $null; data = $null; reboot_reason = $rebootReason }
     }
-    $current
+    @{ path = $policyLabel; name = $Name; state = 'present'; type = $Value.type; data = $Value.data; reboot_reason = $rebootReason }
+}
+
+Function Invoke-PolicyUndo {
+    # Applies backup operations in order; $true when every one succeeded.
+    param([System.Collections.Generic.List[Hashtable]]$Undo)
+    $clean = $true
+    foreach ($op in $Undo) {
+        try {
+            if ($null -eq $op.name) { Remove-SchannelKey -Path $op.path }
+            elseif ($op.state -eq 'absent') { Remove-SchannelValue -Path $op.path -Name $op.name }
+            else { Set-SchannelValue -Path $op.path -Name $op.name -Type $op.type -Data $op.data }
+        }
+        catch {
+            $clean = $false
+            $module.Warn("rollback of $($op.path)\$($op.name) failed: $($_.Exception.Message)")
+        }
+    }
+    $clean
+}
+
+Function Set-LocalOrder {
+    # The CNG call sequence, in one place (issue 14 may reorder it). Prefix-safe: the live list never loses an entry
+    # that both the old and the new list hold, except the one being moved, and is never empty while they share one.
+    # CNG cannot move an entry, only remove and insert it; -Position is 0-based.
+    param([String]$Kind, [String[]]$Current, [String[]]$Wanted, [Switch]$WhatIf)
+    $live = [System.Collections.Generic.List[String]]@()
+    foreach ($name in $Current) { $live.Add($name) }
+    for ($i = 0; $i -lt $Wanted.Count; $i++) {
+        $name = $Wanted[$i]
+        if ($i -lt $live.Count -and $live[$i] -ceq $name) { continue }
+        $at = -1
+        for ($j = 0; $j -lt $live.Count; $j++) { if ($live[$j] -ceq $name) { $at = $j; break } }
+        if ($at -ge 0) {
+            if ($Kind -eq 'suite') { Disable-TlsCipherSuite -Name $name -WhatIf:$WhatIf } else { Disable-TlsEccCurve -Name $name -WhatIf:$WhatIf }
+            $live.RemoveAt($at)
+        }
+        if ($Kind -eq 'suite') { Enable-TlsCipherSuite -Name $name -Position $i -WhatIf:$WhatIf } else { Enable-TlsEccCurve -Name $name -Position $i -WhatIf:$WhatIf }
+        $live.Insert([Math]::Min($i, $live.Count), $name)
+    }
+    for ($i = $live.Count - 1; $i -ge $Wanted.Count; $i--) {
+        if ($Kind -eq 'suite') { Disable-TlsCipherSuite -Name $live[$i] -WhatIf:$WhatIf } else { Disable-TlsEccCurve -Name $live[$i] -WhatIf:$WhatIf }
+    }
 }
 
 $changedValues = [System.Collections.Generic.List[String]]@()
-$backup = [System.Collections.Generic.List[Hashtable]]@()
 $module.Diff.before = @{}
 $module.Diff.after = @{}
 
 if ($module.Params.scope -eq 'policy') {
+    if ($module.CheckMode) { Enable-SchannelSimulation }
     $before = Get-PolicyState
     $wanted = @{ cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
     if ($module.Params.state -eq 'absent') {
@@ -88,96 +126,78 @@ if ($module.Params.scope -eq 'policy') {
         $wanted.ecc_curves = $null
     }
     else {
-        if ($null -ne $module.Params.cipher_suites) { $wanted.cipher_suites = @($module.Params.cipher_suites) }
-        if ($null -ne $module.Params.ecc_curves) { $wanted.ecc_curves = @($module.Params.ecc_curves) }
+        if ($null -ne $module.Params.cipher_suites) { $wanted.cipher_suites = [String[]]@($module.Params.cipher_suites) }
+        if ($null -ne $module.Params.ecc_curves) { $wanted.ecc_curves = [String[]]@($module.Params.ecc_curves) }
     }
 
-    # Functions: REG_SZ; also rewrite a REG_MULTI_SZ with the same suites as REG_SZ
+    # Functions: REG_SZ; also rewrite another kind (REG_MULTI_SZ, ...) holding the same suites as REG_SZ
     $suitesDiffer = -not (Test-SameList -A $before.cipher_suites -B $wanted.cipher_suites)
-    $typeDiffers = ($null -ne $wanted.cipher_suites) -and ($before.functions_type -eq 'multistring')
-    $curvesDiffer = -not (Test-SameList -A $before.ecc_curves -B $wanted.ecc_curves)
+    $typeDiffers = ($null -ne $wanted.cipher_suites) -and ($null -ne $before.functions) -and ($before.functions.type -ne 'string')
+    $curvesDiffer = (-not (Test-SameList -A $before.ecc_curves -B $wanted.ecc_curves)) -or
+        (($null -ne $wanted.ecc_curves) -and ($null -ne $before.ecc) -and ($before.ecc.type -ne 'multistring'))
 
-    if ($null -ne $before.cipher_suites) {
-        $module.Diff.before["$policyLabel\Functions"] = ($before.cipher_suites -join ',')
-    }
-    if ($null -ne $before.ecc_curves) {
-        $module.Diff.before["$policyLabel\EccCurves"] = (($before.ecc_curves -join ', ') + ' (multistring)')
-    }
+    if ($null -ne $before.cipher_suites) { $module.Diff.before["$policyLabel\Functions"] = ($before.cipher_suites -join ',') }
+    if ($null -ne $before.ecc_curves) { $module.Diff.before["$policyLabel\EccCurves"] = (($before.ecc_curves -join ', ') + ' (multistring)') }
     if ($null -ne $wanted.cipher_suites) { $module.Diff.after["$policyLabel\Functions"] = ($wanted.cipher_suites -join ',') }
     if ($null -ne $wanted.ecc_curves) { $module.Diff.after["$policyLabel\EccCurves"] = (($wanted.ecc_curves -join ', ') + ' (multistring)') }
 
     $writes = [System.Collections.Generic.List[Hashtable]]@()
+    $backup = [System.Collections.Generic.List[Hashtable]]@()
     if ($suitesDiffer -or $typeDiffers) {
         $changedValues.Add('Functions')
-        if ($null -eq $before.functions_raw) {
-            $backup.Add(@{ path = $policyLabel; name = 'Functions'; state = 'absent'; type = $null; data = $null; reboot_reason = $rebootReason })
-        }
-        else {
-            $backup.Add(@{ path = $policyLabel; name = 'Functions'; state = 'present'; type = $before.functions_type; data = $before.functions_raw; reboot_reason = $rebootReason })
-        }
-        $writes.Add(@{ name = 'Functions'; value = $wanted.cipher_suites })
+        $backup.Add((New-PolicyUndo -Name 'Functions' -Value $before.functions))
+        $data = $null
+        if ($null -ne $wanted.cipher_suites) { $data = $wanted.cipher_suites -join ',' }
+        $writes.Add(@{ name = 'Functions'; type = 'string'; data = $data })
     }
     if ($curvesDiffer) {
         $changedValues.Add('EccCurves')
-        if ($null -eq $before.ecc_curves) {
-            $backup.Add(@{ path = $policyLabel; name = 'EccCurves'; state = 'absent'; type = $null; data = $null; reboot_reason = $rebootReason })
-        }
-        else {
-            $backup.Add(@{ path = $policyLabel; name = 'EccCurves'; state = 'present'; type = 'multistring'; data = $before.ecc_curves; reboot_reason = $rebootReason })
-        }
-        $writes.Add(@{ name = 'EccCurves'; value = $wanted.ecc_curves })
+        $backup.Add((New-PolicyUndo -Name 'EccCurves' -Value $before.ecc))
+        $writes.Add(@{ name = 'EccCurves'; type = 'multistring'; data = $wanted.ecc_curves })
+    }
+    # The backup removes ...\SSL\00010002 when this run creates it, and never a key above it (review P2): the
+    # restore path only accepts keys inside the managed roots. Empty parents this run created may remain; they
+    # have no effect.
+    if ($writes.Count -gt 0 -and -not (Test-SchannelKey -Path $policyLabel)) {
+        $backup.Add(@{ path = $policyLabel; name = $null; state = 'absent'; type = $null; data = $null; reboot_reason = $rebootReason })
     }
 
-    # A policy key this run creates (from ...\Policies\Microsoft\Cryptography down) is removed by the backup
-    # too, so a restore leaves no empty keys behind.
-    if ($writes.Count -gt 0) {
-        $segments = $policyPath.Split('\')
-        for ($i = 4; $i -le $segments.Count; $i++) {
-            $sub = $segments[0..($i - 1)] -join '\'
-            $probe = $hklm.OpenSubKey($sub, $false)
-            if ($null -eq $probe) {
-                $backup.Add(@{ path = "HKLM\$sub"; name = $null; state = 'absent'; type = $null; data = $null; reboot_reason = $rebootReason })
-                break
-            }
-            $probe.Dispose()
-        }
-    }
-
-    if ($writes.Count -gt 0 -and -not $module.CheckMode) {
-        $key = Open-PolicyKey
-        $done = [System.Collections.Generic.List[String]]@()
-        try {
+    # The write loop: every policy write of this module happens here (check mode: simulated).
+    $done = [System.Collections.Generic.List[Hashtable]]@()
+    $current = $policyLabel
+    try {
+        if ($writes.Count -gt 0) {
+            $null = New-SchannelKey -Path $policyLabel
             foreach ($w in $writes) {
-                if ($null -eq $w.value) { $key.DeleteValue($w.name, $false) }
-                elseif ($w.name -eq 'Functions') {
-                    $key.SetValue('Functions', ($w.value -join ','), [Microsoft.Win32.RegistryValueKind]::String)
-                }
-                else { $key.SetValue('EccCurves', [String[]]$w.value, [Microsoft.Win32.RegistryValueKind]::MultiString) }
-                $done.Add($w.name)
+                $current = "$policyLabel\$($w.name)"
+                if ($null -eq $w.data) { Remove-SchannelValue -Path $policyLabel -Name $w.name }
+                else { Set-SchannelValue -Path $policyLabel -Name $w.name -Type $w.type -Data $w.data }
+                $done.Add($w)
             }
         }
-        catch {
-            $message = $_.Exception.Message
-            foreach ($undo in $backup) {
-                if ($done -notcontains $undo.name) { continue }
-                try {
-                    if ($undo.state -eq 'absent') { $key.DeleteValue($undo.name, $false) }
-                    elseif ($undo.type -eq 'multistring') { $key.SetValue($undo.name, [String[]]$undo.data, [Microsoft.Win32.RegistryValueKind]::MultiString) }
-                    else { $key.SetValue($undo.name, [String]$undo.data, [Microsoft.Win32.RegistryValueKind]::String) }
-                }
-                catch { $module.Warn("rollback of $policyLabel\$($undo.name) failed: $($_.Exception.Message)") }
-            }
-            $module.FailJson("failed to write $policyLabel\$($w.name) ($message); the values this run had already written were restored", $_)
+    }
+    catch {
+        $message = $_.Exception.Message
+        if ($module.CheckMode) { $module.FailJson("failed to write $current ($message)", $_) }
+        # undo the values written, then the key when this run created it
+        $undo = [System.Collections.Generic.List[Hashtable]]@()
+        foreach ($u in $backup) {
+            $written = $null -eq $u.name
+            foreach ($d in $done) { if ($d.name -eq $u.name) { $written = $true } }
+            if ($written) { $undo.Add($u) }
         }
-        finally {
-            $key.Dispose()
+        if (Invoke-PolicyUndo -Undo $undo) {
+            $module.FailJson("failed to write $current ($message); the values this run had already written were restored", $_)
         }
+        $module.FailJson("failed to write $current ($message); the values this run had already written could not all be restored (see warnings)", $_)
     }
 
     $module.Result.before = @{ cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
     $module.Result.after = @{ cipher_suites = $wanted.cipher_suites; ecc_curves = $wanted.ecc_curves }
     $module.Result.reboot_required = $changedValues.Count -gt 0
-    $module.Result.reboot_reasons = @(if ($changedValues.Count -gt 0) { $rebootReason })
+    $reasons = [System.Collections.Generic.List[String]]@()
+    if ($changedValues.Count -gt 0) { $reasons.Add($rebootReason) }
+    $module.Result.reboot_reasons = $reasons
     $module.Result.backup = $backup
 }
 else {
@@ -187,33 +207,22 @@ else {
     $hasCurves = [bool](Get-Command -Name Get-TlsEccCurve -ErrorAction SilentlyContinue)
 
     Function Get-LocalState {
-        $suites = @(Get-TlsCipherSuite | ForEach-Object { [String]$_.Name })
-        $curves = if ($hasCurves) { @(Get-TlsEccCurve | ForEach-Object { [String]$_ }) } else { $null }
-        @{ cipher_suites = $suites; ecc_curves = $curves }
-    }
-
-    Function Set-LocalOrder {
-        # Keep the common prefix, disable the rest, then enable the wanted tail position by position:
-        # CNG cannot move an entry, only remove and insert it.
-        param([String]$Kind, [String[]]$Current, [String[]]$Wanted)
-        $prefix = 0
-        while ($prefix -lt $Current.Count -and $prefix -lt $Wanted.Count -and $Current[$prefix] -ceq $Wanted[$prefix]) { $prefix++ }
-        for ($i = $prefix; $i -lt $Current.Count; $i++) {
-            if ($Kind -eq 'suite') { Disable-TlsCipherSuite -Name $Current[$i] -WhatIf:$module.CheckMode }
-            else { Disable-TlsEccCurve -Name $Current[$i] -WhatIf:$module.CheckMode }
+        # Lists always (never a scalar for one entry, review P4); ecc_curves $null only without the cmdlet.
+        $state = @{ cipher_suites = [System.Collections.Generic.List[String]]@(); ecc_curves = $null }
+        foreach ($suite in Get-TlsCipherSuite) { $state.cipher_suites.Add([String]$suite.Name) }
+        if ($hasCurves) {
+            $state.ecc_curves = [System.Collections.Generic.List[String]]@()
+            foreach ($curve in Get-TlsEccCurve) { $state.ecc_curves.Add([String]$curve) }
         }
-        for ($i = $prefix; $i -lt $Wanted.Count; $i++) {
-            if ($Kind -eq 'suite') { Enable-TlsCipherSuite -Name $Wanted[$i] -Position $i -WhatIf:$module.CheckMode }
-            else { Enable-TlsEccCurve -Name $Wanted[$i] -Position $i -WhatIf:$module.CheckMode }
-        }
+        $state
     }
 
     $before = Get-LocalState
     $wanted = @{ cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
-    if ($null -ne $module.Params.cipher_suites) { $wanted.cipher_suites = @($module.Params.cipher_suites) }
+    if ($null -ne $module.Params.cipher_suites) { $wanted.cipher_suites = [String[]]@($module.Params.cipher_suites) }
     if ($null -ne $module.Params.ecc_curves) {
         if (-not $hasCurves) { $module.FailJson('ecc_curves: this host has no Get-TlsEccCurve cmdlet; use scope: policy') }
-        $wanted.ecc_curves = @($module.Params.ecc_curves)
+        $wanted.ecc_curves = [String[]]@($module.Params.ecc_curves)
     }
     $suitesDiffer = -not (Test-SameList -A $before.cipher_suites -B $wanted.cipher_suites)
     $curvesDiffer = $hasCurves -and -not (Test-SameList -A $before.ecc_curves -B $wanted.ecc_curves)
@@ -225,35 +234,40 @@ else {
         $module.Diff.after['local\ecc_curves'] = ($wanted.ecc_curves -join ', ')
     }
 
+    # The write loop: every CNG call of this module happens here.
     $step = 'cipher_suites'
     try {
         if ($suitesDiffer) {
             $changedValues.Add('cipher_suites')
-            Set-LocalOrder -Kind suite -Current $before.cipher_suites -Wanted $wanted.cipher_suites
+            Set-LocalOrder -Kind suite -Current $before.cipher_suites -Wanted $wanted.cipher_suites -WhatIf:$module.CheckMode
         }
         $step = 'ecc_curves'
         if ($curvesDiffer) {
             $changedValues.Add('ecc_curves')
-            Set-LocalOrder -Kind curve -Current $before.ecc_curves -Wanted $wanted.ecc_curves
+            Set-LocalOrder -Kind curve -Current $before.ecc_curves -Wanted $wanted.ecc_curves -WhatIf:$module.CheckMode
         }
     }
     catch {
         $message = $_.Exception.Message
-        if (-not $module.CheckMode) {
-            try {
-                $now = Get-LocalState
-                Set-LocalOrder -Kind suite -Current $now.cipher_suites -Wanted $before.cipher_suites
-                if ($hasCurves) { Set-LocalOrder -Kind curve -Current $now.ecc_curves -Wanted $before.ecc_curves }
-            }
-            catch { $module.Warn("rollback of the local order failed: $($_.Exception.Message)") }
+        if ($module.CheckMode) { $module.FailJson("failed to write the local $step order ($message)", $_) }
+        $restored = $true
+        try {
+            $now = Get-LocalState
+            Set-LocalOrder -Kind suite -Current $now.cipher_suites -Wanted $before.cipher_suites
+            if ($hasCurves) { Set-LocalOrder -Kind curve -Current $now.ecc_curves -Wanted $before.ecc_curves }
         }
-        $module.FailJson("failed to write the local $step order ($message); the previous local order was restored", $_)
+        catch {
+            $restored = $false
+            $module.Warn("rollback of the local order failed: $($_.Exception.Message)")
+        }
+        if ($restored) { $module.FailJson("failed to write the local $step order ($message); the previous local order was restored", $_) }
+        $module.FailJson("failed to write the local $step order ($message); the previous local order could not be restored (see warnings)", $_)
     }
 
     $module.Result.before = @{ cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
     $module.Result.after = @{ cipher_suites = $wanted.cipher_suites; ecc_curves = $wanted.ecc_curves }
     $module.Result.reboot_required = $false
-    $module.Result.reboot_reasons = @()
+    $module.Result.reboot_reasons = [System.Collections.Generic.List[String]]@()
     $module.Result.backup = @{ scope = 'local'; cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
 }
 
