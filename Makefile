@@ -23,7 +23,7 @@ export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: venv system-deps demo test pytest sanity sanity-221 units lint docs-lint changelog-lint molecule bench \
-        bench-short build clean
+        bench-short build clean ee-context
 
 venv: $(STAMP)
 
@@ -99,6 +99,15 @@ bench-short: venv system-deps
 build: venv
 	mkdir -p .cache/dist
 	$(BIN)/ansible-galaxy collection build --force --output-path .cache/dist .
+
+# The execution environment's build context (docs/awx.md): the collection tarball under the fixed name
+# execution-environment.yml names, then ansible-builder create (offline). Build the image from build/ee/context
+# with podman or docker. `make test` checks the same context (tests/packaging/test_collection_build.py).
+ee-context: venv
+	mkdir -p build/ee
+	$(BIN)/ansible-galaxy collection build --force --output-path build/ee .
+	cp build/ee/tlsops-schannel-$$(sed -n 's/^version: *//p' galaxy.yml).tar.gz build/ee/tlsops-schannel.tar.gz
+	$(BIN)/ansible-builder create -f execution-environment.yml -c build/ee/context --output-filename Containerfile
 
 clean:
 	rm -rf $(VENV) $(VENV221) .cache tests/output

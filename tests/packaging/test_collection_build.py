@@ -88,11 +88,36 @@ def test_roles_have_documented_entry_points(installed):
     assert set(json.loads(result.stdout)) == {f"tlsops.schannel.{r}" for r in roles}
 
 
-def test_execution_environment_build_context(tmp_path):
+def test_execution_environment_build_context(installed, tmp_path):
+    """``ansible-builder create`` (offline) on the shipped execution-environment.yml gives a context that carries
+    the collection itself, its Galaxy dependencies, and its Python and system requirements."""
+    import shutil
+    import yaml
+    # the EE file names the tarball relative to itself (build/ee/...): lay the same files out in a scratch folder
+    for name in ("execution-environment.yml", "requirements.txt", "bindep.txt"):
+        shutil.copy(REPO / name, tmp_path / name)
+    (tmp_path / "build" / "ee").mkdir(parents=True)
+    shutil.copy(installed[0], tmp_path / "build" / "ee" / "tlsops-schannel.tar.gz")
     context = tmp_path / "context"
-    result = _run([str(BIN / "ansible-builder"), "create", "-f", str(REPO / "execution-environment.yml"),
-                   "-c", str(context)], cwd=REPO)
+    result = _run([str(BIN / "ansible-builder"), "create", "-f", "execution-environment.yml", "-c", str(context),
+                   "--output-filename", "Containerfile"], cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    reqs = (context / "_build" / "requirements.txt").read_text()
-    assert "pywinrm" in reqs and "jsonschema" in reqs
-    assert "ansible.windows" in (context / "_build" / "requirements.yml").read_text()
+    build = context / "_build"
+    # the collection: the tarball is in the context and the Galaxy step installs it from where the image has it
+    with tarfile.open(build / "collections" / "tlsops-schannel.tar.gz") as tar:
+        manifest = json.load(tar.extractfile("MANIFEST.json"))["collection_info"]
+    galaxy = yaml.safe_load((REPO / "galaxy.yml").read_text())
+    assert (manifest["namespace"], manifest["name"], manifest["version"]) == ("tlsops", "schannel", galaxy["version"])
+    containerfile = (context / "Containerfile").read_text()
+    assert "COPY _build /build" in containerfile and "WORKDIR /build" in containerfile
+    wanted = yaml.safe_load((build / "requirements.yml").read_text())["collections"]
+    by_name = {c["name"]: c for c in wanted}
+    assert by_name["collections/tlsops-schannel.tar.gz"]["type"] == "file"
+    assert set(galaxy["dependencies"]) <= set(by_name)  # ansible.windows and whatever galaxy.yml adds later
+    # Python and system requirements: every line of the collection's files reaches the builder stage
+    def lines(path):
+        return {line.split("#")[0].strip() for line in path.read_text().splitlines()} - {""}
+    assert lines(REPO / "requirements.txt") <= lines(build / "requirements.txt")
+    assert lines(REPO / "bindep.txt") <= lines(build / "bindep.txt")
+    assert "--user-pip=requirements.txt" in containerfile and "--user-bindep=bindep.txt" in containerfile
+    assert "ansible-core>=2.17" in containerfile and "ansible-runner" in containerfile
