@@ -4,10 +4,13 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
+#AnsibleRequires -PowerShell ansible_collections.tlsops.schannel.plugins.module_utils._SchannelRegistry
 
 # Read only. Dumps the registry keys the action plugin names (it takes them from the registry model), the local
 # CNG cipher-suite and curve lists, the HTTP.sys TLS bindings with their certificates, and why a reboot is pending.
 # It decides nothing: effective state, defaults and look-alike keys are worked out in Python.
+# A part that cannot be read (a denied key, a failing cmdlet) is listed in read_errors with a warning; the rest is
+# still returned, because every action plugin reads the host through this module first (review P12).
 
 $spec = @{
     options = @{
@@ -21,102 +24,67 @@ $spec = @{
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 $module.Result.changed = $false
 
-$hklm = [Microsoft.Win32.Registry]::LocalMachine
-
-Function ConvertTo-SubKeyPath {
-    param([String]$Path)
-    if (-not $Path.StartsWith('HKLM\', [StringComparison]::OrdinalIgnoreCase)) {
-        $module.FailJson("keys: '$Path' must start with 'HKLM\'")
-    }
-    $Path.Substring(5).TrimEnd('\')
+$readErrors = [System.Collections.Generic.List[Hashtable]]@()
+Function Add-ReadError {
+    param([String]$What, [String]$Message)
+    $readErrors.Add(@{ what = $What; error = $Message })
+    $module.Warn("could not read $($What): $Message")
 }
 
-Function ConvertTo-DumpValue {
-    # One registry value as {type, data}; DWORD/QWORD as unsigned numbers.
-    param([Microsoft.Win32.RegistryKey]$Key, [String]$Name)
-    $kind = $Key.GetValueKind($Name)
-    $raw = $Key.GetValue($Name, $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
-    switch ($kind) {
-        ([Microsoft.Win32.RegistryValueKind]::DWord) {
-            return @{ type = 'dword'; data = [BitConverter]::ToUInt32([BitConverter]::GetBytes([Int32]$raw), 0) }
-        }
-        ([Microsoft.Win32.RegistryValueKind]::QWord) {
-            return @{ type = 'qword'; data = [BitConverter]::ToUInt64([BitConverter]::GetBytes([Int64]$raw), 0) }
-        }
-        ([Microsoft.Win32.RegistryValueKind]::String) { return @{ type = 'string'; data = [String]$raw } }
-        ([Microsoft.Win32.RegistryValueKind]::ExpandString) { return @{ type = 'expandstring'; data = [String]$raw } }
-        ([Microsoft.Win32.RegistryValueKind]::MultiString) {
-            $items = [System.Collections.Generic.List[String]]@()
-            foreach ($s in $raw) { $items.Add([String]$s) }
-            return @{ type = 'multistring'; data = $items }
-        }
-        default {
-            $bytes = [System.Collections.Generic.List[Int32]]@()
-            if ($null -ne $raw) { foreach ($b in [Byte[]]$raw) { $bytes.Add([Int32]$b) } }
-            return @{ type = 'binary'; data = $bytes }
-        }
-    }
-}
-
-Function Add-KeyDump {
-    # Every existing key under $SubPath, also when it holds no values; '/' stays part of a key name because the
-    # .NET API splits paths on '\' only.
-    param([Hashtable]$Dump, [String]$SubPath)
-    $key = $hklm.OpenSubKey($SubPath, $false)
-    if ($null -eq $key) { return }
-    try {
-        $values = @{}
-        foreach ($name in $key.GetValueNames()) {
-            $values[$name] = ConvertTo-DumpValue -Key $key -Name $name
-        }
-        $Dump["HKLM\$SubPath"] = $values
-        foreach ($child in $key.GetSubKeyNames()) {
-            Add-KeyDump -Dump $Dump -SubPath "$SubPath\$child"
-        }
-    }
-    finally {
-        $key.Dispose()
-    }
-}
-
+# Registry dump: every key under each requested root, parent before children, children in ordinal-ignore-case order
 $registry = @{}
 # Params['keys'], not Params.keys: the latter is the dictionary's own Keys collection
 foreach ($path in $module.Params['keys']) {
-    Add-KeyDump -Dump $registry -SubPath (ConvertTo-SubKeyPath -Path $path)
+    try { $null = ConvertTo-SchannelSubKey -Path $path } catch { $module.FailJson("keys: $($_.Exception.Message)") }
+    $errorsHere = [System.Collections.Generic.List[Hashtable]]@()
+    foreach ($node in (Get-SchannelSubtree -Path $path -ReadErrors $errorsHere)) {
+        $values = @{}
+        foreach ($value in $node.values) { $values[$value.name] = @{ type = $value.type; data = $value.data } }
+        $registry[$node.path] = $values
+    }
+    foreach ($e in $errorsHere) { Add-ReadError -What $e.what -Message $e.error }
 }
 $module.Result.registry = $registry
 
 # Operating system
-$os = Get-CimInstance -ClassName Win32_OperatingSystem
-$installationType = $null
-$cv = $hklm.OpenSubKey('SOFTWARE\Microsoft\Windows NT\CurrentVersion', $false)
-if ($null -ne $cv) {
-    $installationType = $cv.GetValue('InstallationType', $null)
-    $cv.Dispose()
+$module.Result.os = @{ version = $null; build = $null; caption = $null; installation_type = $null }
+$module.Result.last_boot_time = $null
+try {
+    $os = Get-CimInstance -ClassName Win32_OperatingSystem
+    $module.Result.os.version = [String]$os.Version
+    $module.Result.os.build = [Int32]$os.BuildNumber
+    $module.Result.os.caption = [String]$os.Caption
+    $module.Result.last_boot_time = Get-SchannelTimestamp -Date $os.LastBootUpTime
 }
-$module.Result.os = @{
-    version = [String]$os.Version
-    build = [Int32]$os.BuildNumber
-    caption = [String]$os.Caption
-    installation_type = $installationType
+catch { Add-ReadError -What 'Win32_OperatingSystem' -Message $_.Exception.Message }
+try {
+    $installationType = Get-SchannelValue -Path 'HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion' -Name 'InstallationType'
+    if ($null -ne $installationType) { $module.Result.os.installation_type = [String]$installationType.data }
 }
-$module.Result.last_boot_time = $os.LastBootUpTime.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
+catch { Add-ReadError -What 'InstallationType' -Message $_.Exception.Message }
 
-# Local CNG cipher-suite and curve order (TLS cmdlets, Windows Server 2016 and later)
+# Local CNG cipher-suite and curve order (TLS cmdlets, Windows Server 2016 and later): null when not read (option
+# off or no cmdlet), a list otherwise (review P17)
 $module.Result.tls_cipher_suites = $null
 $module.Result.tls_ecc_curves = $null
 if ($module.Params.cipher_suites) {
     if (Get-Command -Name Get-TlsCipherSuite -ErrorAction SilentlyContinue) {
-        $suites = [System.Collections.Generic.List[Hashtable]]@()
-        foreach ($suite in Get-TlsCipherSuite) {
-            $suites.Add(@{ name = [String]$suite.Name; code = [Int32]$suite.CipherSuite })
+        try {
+            $suites = [System.Collections.Generic.List[Hashtable]]@()
+            foreach ($suite in Get-TlsCipherSuite) {
+                $suites.Add(@{ name = [String]$suite.Name; code = [Int32]$suite.CipherSuite })
+            }
+            $module.Result.tls_cipher_suites = $suites
         }
-        $module.Result.tls_cipher_suites = $suites
+        catch { Add-ReadError -What 'Get-TlsCipherSuite' -Message $_.Exception.Message }
     }
     if (Get-Command -Name Get-TlsEccCurve -ErrorAction SilentlyContinue) {
-        $curves = [System.Collections.Generic.List[String]]@()
-        foreach ($curve in Get-TlsEccCurve) { $curves.Add([String]$curve) }
-        $module.Result.tls_ecc_curves = $curves
+        try {
+            $curves = [System.Collections.Generic.List[String]]@()
+            foreach ($curve in Get-TlsEccCurve) { $curves.Add([String]$curve) }
+            $module.Result.tls_ecc_curves = $curves
+        }
+        catch { Add-ReadError -What 'Get-TlsEccCurve' -Message $_.Exception.Message }
     }
 }
 
@@ -127,7 +95,7 @@ Function Get-CertificateFacts {
     $cert = Get-Item -LiteralPath "Cert:\LocalMachine\$Store\$Thumbprint" -ErrorAction SilentlyContinue
     if ($null -eq $cert) { return $facts }
     $facts.subject = $cert.Subject
-    $facts.not_after = $cert.NotAfter.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
+    $facts.not_after = Get-SchannelTimestamp -Date $cert.NotAfter
     switch ($cert.PublicKey.Oid.Value) {
         '1.2.840.113549.1.1.1' {
             $facts.key_type = 'rsa'
@@ -157,60 +125,70 @@ Function Get-CertificateFacts {
 $module.Result.bindings = $null
 if ($module.Params.bindings) {
     $bindings = [System.Collections.Generic.List[Hashtable]]@()
-    foreach ($kind in @('SslBindingInfo', 'SslSniBindingInfo')) {
-        $root = $hklm.OpenSubKey("SYSTEM\CurrentControlSet\Services\HTTP\Parameters\$kind", $false)
-        if ($null -eq $root) { continue }
+    # IP bindings, SNI bindings and IIS Central Certificate Store bindings (review P10); a CCS binding has no
+    # certificate hash of its own: IIS picks the certificate from the store by host name.
+    $kinds = @(
+        @{ key = 'SslBindingInfo'; kind = 'ip' }
+        @{ key = 'SslSniBindingInfo'; kind = 'sni' }
+        @{ key = 'SslCcsBindingInfo'; kind = 'ccs' }
+    )
+    foreach ($k in $kinds) {
+        $root = "HKLM\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\$($k.key)"
         try {
-            foreach ($endpoint in $root.GetSubKeyNames()) {
-                $entry = $root.OpenSubKey($endpoint, $false)
-                $hash = $entry.GetValue('SslCertHash', $null)
-                $store = $entry.GetValue('SslCertStoreName', 'MY')
-                $entry.Dispose()
+            foreach ($endpoint in (Get-SchannelSubKeyName -Path $root)) {
                 $split = $endpoint.LastIndexOf(':')
                 $hostPart = $endpoint.Substring(0, $split)
                 $binding = @{
+                    kind = $k.kind
                     ip = $null
                     hostname = $null
                     port = [Int32]$endpoint.Substring($split + 1)
                     thumbprint = $null
+                    ccs = ($k.kind -eq 'ccs')
                 }
-                if ($kind -eq 'SslSniBindingInfo') { $binding.hostname = $hostPart } else { $binding.ip = $hostPart.Trim('[', ']') }
-                if ($null -ne $hash) {
-                    $binding.thumbprint = ([BitConverter]::ToString([Byte[]]$hash)).Replace('-', '')
-                    $facts = Get-CertificateFacts -Thumbprint $binding.thumbprint -Store $store
-                    foreach ($k in $facts.Keys) { $binding[$k] = $facts[$k] }
+                if ($k.kind -eq 'ip') { $binding.ip = $hostPart.Trim('[', ']') } else { $binding.hostname = $hostPart }
+                if ($k.kind -ne 'ccs') {
+                    $hash = Get-SchannelValue -Path "$root\$endpoint" -Name 'SslCertHash'
+                    $store = Get-SchannelValue -Path "$root\$endpoint" -Name 'SslCertStoreName'
+                    $storeName = 'MY'
+                    if ($null -ne $store) { $storeName = [String]$store.data }
+                    if ($null -ne $hash) {
+                        $binding.thumbprint = ([BitConverter]::ToString([Byte[]]@($hash.data))).Replace('-', '')
+                        $facts = Get-CertificateFacts -Thumbprint $binding.thumbprint -Store $storeName
+                        foreach ($f in $facts.Keys) { $binding[$f] = $facts[$f] }
+                    }
                 }
                 $bindings.Add($binding)
             }
         }
-        finally {
-            $root.Dispose()
-        }
+        catch { Add-ReadError -What $root -Message $_.Exception.Message }
     }
     $module.Result.bindings = $bindings
 }
 
-# Reboot pending, and why
+# Reboot pending, and why: the markers ansible.windows setup reads (ansible_reboot_pending), each value tested for
+# PowerShell truthiness as setup does, so an empty PendingFileRenameOperations is not pending (review P9)
 $reasons = [System.Collections.Generic.List[String]]@()
-$probe = @(
-    @{ path = 'SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending'; reason = 'Component Based Servicing (updates or features) waits for a reboot' }
-    @{ path = 'SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired'; reason = 'Windows Update waits for a reboot' }
+$markers = @(
+    @{ path = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending'; name = $null; reason = 'Component Based Servicing (updates or features) waits for a reboot' }
+    @{ path = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired'; name = $null; reason = 'Windows Update waits for a reboot' }
+    @{ path = 'HKLM\SYSTEM\CurrentControlSet\Control\Session Manager'; name = 'PendingFileRenameOperations'; reason = 'files are queued for replacement at boot (PendingFileRenameOperations)' }
+    @{ path = 'HKLM\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache'; name = 'RestartRequired'; reason = 'Server Manager waits for a reboot to finish a role or feature change (RestartRequired)' }
 )
-foreach ($p in $probe) {
-    $k = $hklm.OpenSubKey($p.path, $false)
-    if ($null -ne $k) {
-        $reasons.Add($p.reason)
-        $k.Dispose()
+foreach ($m in $markers) {
+    try {
+        if ($null -eq $m.name) {
+            if (Test-SchannelKey -Path $m.path) { $reasons.Add($m.reason) }
+        }
+        else {
+            $value = Get-SchannelValue -Path $m.path -Name $m.name
+            if ($null -ne $value -and $value.data) { $reasons.Add($m.reason) }
+        }
     }
-}
-$sm = $hklm.OpenSubKey('SYSTEM\CurrentControlSet\Control\Session Manager', $false)
-if ($null -ne $sm) {
-    if ($null -ne $sm.GetValue('PendingFileRenameOperations', $null)) {
-        $reasons.Add('files are queued for replacement at boot (PendingFileRenameOperations)')
-    }
-    $sm.Dispose()
+    catch { Add-ReadError -What "$($m.path)\$($m.name)" -Message $_.Exception.Message }
 }
 $module.Result.reboot_pending = $reasons.Count -gt 0
 $module.Result.reboot_pending_reasons = $reasons
+$module.Result.read_errors = $readErrors
 
 $module.ExitJson()

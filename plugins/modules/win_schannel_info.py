@@ -107,13 +107,19 @@ ecc_curves:
   type: dict
 bindings:
   description:
-    - HTTP.sys TLS bindings, each C(ip), C(port), C(hostname), C(thumbprint), C(subject), C(key_type), C(key_size),
-      C(signature_hash), C(not_after).
+    - HTTP.sys TLS bindings, each C(kind) (C(ip), C(sni) or C(ccs) for an IIS Central Certificate Store binding),
+      C(ip), C(port), C(hostname), C(ccs), C(thumbprint), and for a binding with a certificate hash C(subject),
+      C(key_type), C(key_size), C(signature_hash), C(not_after) (null when the certificate is not in the store).
+    - A C(ccs) binding has no thumbprint of its own (IIS picks the certificate by host name).
+    - Null when not read (C(bindings=false)); an empty list when HTTP.sys has no TLS binding.
   returned: always
   type: list
   elements: dict
 reboot_pending:
-  description: Whether Windows waits for a reboot.
+  description:
+    - Whether Windows waits for a reboot, from the markers ansible.windows C(setup) reads (Component Based Servicing
+      C(RebootPending), Windows Update C(RebootRequired), a non-empty C(PendingFileRenameOperations), Server Manager
+      C(RestartRequired)).
   returned: always
   type: bool
 reboot_pending_reasons:
@@ -122,7 +128,7 @@ reboot_pending_reasons:
   type: list
   elements: str
 last_boot_time:
-  description: Last boot, ISO 8601 UTC.
+  description: Last boot, ISO 8601 UTC (C(yyyy-MM-ddTHH:mm:ssZ), invariant culture); null when it could not be read.
   returned: always
   type: str
 stray_keys:
@@ -131,12 +137,18 @@ stray_keys:
   type: list
   elements: dict
 tls_cipher_suites:
-  description: Raw local CNG list C([{name, code}]) from C(Get-TlsCipherSuite), null before 2016.
+  description:
+    - Raw local CNG list C([{name, code}]) from C(Get-TlsCipherSuite).
+    - Null when not read (C(cipher_suites=false), or no C(Get-TlsCipherSuite) before 2016, or the cmdlet failed);
+      an empty list when read and empty.
   returned: always
   type: list
   elements: dict
 tls_ecc_curves:
-  description: Raw local curve list from C(Get-TlsEccCurve), null before 2016.
+  description:
+    - Raw local curve list from C(Get-TlsEccCurve).
+    - Null when not read (C(cipher_suites=false), or no C(Get-TlsEccCurve) before 2016, or the cmdlet failed); an
+      empty list when read and empty.
   returned: always
   type: list
   elements: str
