@@ -1,6 +1,7 @@
-"""The prober's start-up promises (docs/dev/contracts.md): the engine imports nothing outside the standard library,
-``settle_imports`` freezes what the imports made and turns collection back on, and importing the module file
-(as tests and ansible-test do) leaves the garbage collector alone -- only running it as ``__main__`` turns it off."""
+"""The prober's start-up promises (docs/dev/contracts.md): the engine imports nothing outside the standard library
+until it analyses a certificate (then cryptography), ``settle_imports`` freezes what the imports made and turns
+collection back on, and importing the module file (as tests and ansible-test do) leaves the garbage collector
+alone -- only running it as ``__main__`` turns it off."""
 from __future__ import annotations
 
 import gc
@@ -22,19 +23,26 @@ def run_python(code: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def test_engine_imports_only_the_standard_library():
-    """Also after the work that used to import ``cryptography`` lazily: key shares and certificate analysis."""
+NON_STDLIB = ("sorted(t for t in {m.split('.')[0] for m in sys.modules} if t not in sys.stdlib_module_names"
+              " and t != 'ansible_collections' and not t.startswith('_'))")
+
+
+def test_engine_imports_only_the_standard_library_until_a_certificate_is_analysed():
+    """Importing the prober and making key shares imports nothing outside the standard library; the first
+    certificate analysis imports cryptography (and only then)."""
     der = hostile_certs.hostile_der()
     found = run_python(
         "import sys, json\n"
         "from ansible_collections.tlsops.schannel.plugins.module_utils.tls import probe, policies, simulate\n"
         "from ansible_collections.tlsops.schannel.plugins.module_utils.tls import certificate, wire\n"
         "wire.key_share_for(0x1D); wire.key_share_for(0x17)\n"
+        "at_start = %s\n"
         "certificate.describe(bytes.fromhex(%r))\n"
-        "top = {m.split('.')[0] for m in sys.modules}\n"
-        "print(json.dumps(sorted(t for t in top if t not in sys.stdlib_module_names and t != 'ansible_collections'"
-        " and not t.startswith('_'))))" % der.hex())
-    assert found == []
+        "after_analysis = %s\n"
+        "print(json.dumps({'at_start': at_start, 'after_analysis': after_analysis}))" % (NON_STDLIB, der.hex(),
+                                                                                          NON_STDLIB))
+    assert found["at_start"] == []
+    assert "cryptography" in found["after_analysis"]
 
 
 def test_settle_imports_freezes_and_reenables_collection():
