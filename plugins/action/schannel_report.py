@@ -1,4 +1,4 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin for ``tlsops.schannel.schannel_report``: write the fleet report on the controller.
 
 It runs nothing on a managed host. Each host's result is what the role left in that host's ``schannel_run``

@@ -1,4 +1,4 @@
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The fleet report: one model, written as JSON, JUnit XML, a self-contained HTML page and a text summary.
 
 The role leaves one result per host (``schannel_run``); this module turns those results into a
