@@ -22,12 +22,6 @@ git -C "$work" init -q && git -C "$work" add -A
 # Dependencies sit beside the collection, where ansible-test's collection loader looks: ansible.windows comes
 # from the `ansible` package in the venv (no Galaxy here).
 deps="$("$venv/bin/python" -c 'import ansible_collections.ansible.windows as m; print(list(m.__path__)[0])' 2>/dev/null || true)"
-# The shared fact sheet sits beside the checkout (../shared); the unit tests that pin the knowledge tables to it
-# look for it beside the collection, so give the copy the same neighbour.
-if [ -d "$root/../shared/reference" ]; then
-  mkdir -p "$work/../shared"
-  cp -r "$root/../shared/reference" "$work/../shared/"
-fi
 if [ -n "$deps" ]; then
   mkdir -p "$work/../../ansible"
   cp -r "$deps" "$work/../../ansible/windows"

@@ -1,24 +1,18 @@
-"""Read the shared fact sheet (../shared/reference/schannel-facts.md) so tests pin the tables to it.
+"""Read the fact sheet (docs/schannel-facts.md) so tests pin the knowledge tables to it.
 
-The fact sheet lives outside the repository; when it is missing (e.g. in CI) the tests that need it skip and the
-tests with hand-copied expectations still run.
+The fact sheet is part of the repository (docs/sources.md gives the address of every source it cites), so the
+tests that read it run in every clone, and a missing or renamed file is a failure, not a skip.
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
-import pytest
-
-FACTS = Path(os.environ.get("TLSOPS_FACTS", Path(__file__).resolve().parents[4] / "shared" / "reference" /
-                            "schannel-facts.md"))
+FACTS = Path(__file__).resolve().parents[3] / "docs" / "schannel-facts.md"
 VERSIONS = ("2008r2", "2012", "2012r2", "2016", "2019", "2022", "2025")
 
 
-def text():
-    if not FACTS.exists():
-        pytest.skip("fact sheet %s not present" % FACTS)
+def text() -> str:
     return FACTS.read_text(encoding="utf-8")
 
 
