@@ -152,7 +152,7 @@ def ensure_ca(key_cache: Path):
     return x509.load_pem_x509_certificate(ca_path.read_bytes()), ca_key
 
 
-def load_or_create(twin_dir: Path, text: str | None, name: str, key_cache: Path) -> Certificate:
+def load_or_create(twin_dir: Path, text: str | None, name: str, key_cache: Path, address: str = "127.0.0.1") -> Certificate:
     spec = parse_spec(text)
     cert_path, key_path = twin_dir / "cert.pem", twin_dir / "key.pem"
     if cert_path.exists() and key_path.exists():
@@ -162,7 +162,8 @@ def load_or_create(twin_dir: Path, text: str | None, name: str, key_cache: Path)
         ca, ca_key = ensure_ca(key_cache)
         now = datetime.datetime.now(datetime.timezone.utc)
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-        sans = [x509.DNSName(name), x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+        sans = [x509.DNSName(name), x509.DNSName("localhost")]
+        sans += [x509.IPAddress(ipaddress.ip_address(a)) for a in dict.fromkeys(("127.0.0.1", address))]
         cert = (
             x509.CertificateBuilder()
             .subject_name(subject).issuer_name(ca.subject)

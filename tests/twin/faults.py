@@ -1,11 +1,19 @@
-"""Faults on demand, read from ``DIR/<name>/faults.json`` so a test (or ``python -m tests.twin fault``) can
+r"""Faults on demand, read from ``DIR/<name>/faults.json`` so a test (or ``python -m tests.twin fault``) can
 switch them on while the twin runs.
 
 ``{"drop_connection": N}``         the next N module executions run, then the WinRM connection is cut
                                    before the answer is sent (the "connection dropped mid-command" case);
                                    with ``"drop_module": "win_schannel"`` only executions of that module
                                    (fully qualified name or its last part) count;
-``{"fail_writes": [{"path": P, "name": V}]}``  a registry write to that value (``name`` null: that key) fails;
+``{"fail_writes": [{"path": P, "name": V}]}``  a registry write to that value (``name`` null: any write to that
+                                   key or its creation/removal) fails with the .NET text: "Requested registry access
+                                   is not allowed." for a value (the key cannot be opened for write), "Access to the
+                                   registry key 'HKEY_LOCAL_MACHINE\...' is denied." for creating or removing a key;
+``{"cut_after_writes": N}``        the next module execution ends after its N-th registry write (N = 0: before its
+                                   first) as a killed PowerShell host does: no rollback, no JSON, rc 1; with
+                                   ``"cut_module": "win_schannel"`` only that module counts; consumed once;
+``{"fail_reads": [P, ...]}``        win_schannel_info cannot open that key for reading ("Requested registry access is
+                                   not allowed."): it lists it in ``read_errors``, warns, and goes on;
 ``{"refuse_after_reboot": S}``     after the next reboot the endpoints stay down S seconds longer.
 """
 from __future__ import annotations
@@ -15,7 +23,7 @@ import os
 import threading
 from pathlib import Path
 
-from .registry import RegistryWriteError, normalise_path
+from .registry import RegistryWriteError, dotnet_name, trim
 
 
 class Faults:
@@ -45,13 +53,33 @@ class Faults:
             self._write(data)
             return data
 
-    def check_write(self, path: str, name: str | None) -> None:
-        """Registry write guard: raise for a write the fault file says must fail."""
+    def check_write(self, path: str, name: str | None, action: str = "set_value") -> None:
+        """Registry write guard: raise, with the .NET text, for a write the fault file says must fail."""
         for rule in self.read().get("fail_writes") or []:
-            if normalise_path(rule.get("path", "")).lower() != normalise_path(path).lower():
+            if trim(rule.get("path", "")).lower() != trim(path).lower():
                 continue
             if (rule.get("name") or None) is None or (name or "").lower() == str(rule.get("name")).lower():
-                raise RegistryWriteError("Access is denied (fault injected by the twin)")
+                if action in ("create_key", "delete_key"):
+                    raise RegistryWriteError(f"Access to the registry key '{dotnet_name(path)}' is denied.")
+                raise RegistryWriteError("Requested registry access is not allowed.")
+
+    def check_read(self, path: str) -> None:
+        for rule in self.read().get("fail_reads") or []:
+            if trim(rule).lower() == trim(path).lower():
+                raise RegistryWriteError("Requested registry access is not allowed.")
+
+    def take_cut(self, module: str = "") -> int | None:
+        """Consume an armed ``cut_after_writes`` (for ``module`` when ``cut_module`` is set): the write count."""
+        with self._lock:
+            data = self.read()
+            count = data.get("cut_after_writes")
+            only = data.get("cut_module")
+            if count is None or (only and only not in (module, module.rsplit(".", 1)[-1])):
+                return None
+            data.pop("cut_after_writes", None)
+            data.pop("cut_module", None)
+            self._write(data)
+            return int(count)
 
     def take_drop(self, module: str = "") -> bool:
         """Consume one ``drop_connection`` if any is armed (for ``module``, when ``drop_module`` is set)."""

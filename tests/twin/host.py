@@ -15,10 +15,12 @@ import threading
 import time
 from pathlib import Path
 
-from . import boot, certs, scenarios
+from . import boot, certs, personality, scenarios
 from .faults import Faults
 from .registry import RegistryStore
 
+HTTP_PARAMETERS = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters"
+BINDING_KINDS = ("SslBindingInfo", "SslSniBindingInfo", "SslCcsBindingInfo")
 FILETIME_EPOCH_OFFSET = 11644473600  # seconds between 1601-01-01 and 1970-01-01
 
 
@@ -36,6 +38,11 @@ class TwinConfig:
     reboot_downtime: float = 3.0
     ports: dict = dataclasses.field(default_factory=dict)  # requested ports (0 = any free one)
     alpn: list = dataclasses.field(default_factory=list)  # ALPN the IIS-like port offers on 2016+ (IIS 10), e.g. h2
+    # WMF 5.1 installed (2008 R2 SP1, 2012, 2012 R2; 2016+ have 5.1 in-box). On by default because ansible-core
+    # needs it on every host; False gives the release's stock PowerShell, which refuses every module.
+    wmf51: bool = True
+    edition: str = "Datacenter"  # Win32_OperatingSystem.Caption
+    installation_type: str = "Server"  # HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion InstallationType
 
 
 class TwinHost:
@@ -48,18 +55,49 @@ class TwinHost:
         self.faults = Faults(self.dir / "faults.json")
         self.registry = RegistryStore(self.dir / "registry.json", initial=scenarios.build(config.scenario, config.version))
         self.registry.write_guard = self.faults.check_write
-        self.certificate = certs.load_or_create(self.dir, config.cert, config.name, Path(config.state_dir) / "_keys")
+        self.certificate = certs.load_or_create(self.dir, config.cert, config.name, Path(config.state_dir) / "_keys",
+                                                address=config.address)
+        # The LocalMachine certificate stores, by store name and thumbprint: what Cert:\LocalMachine\<store> holds.
+        self.cert_store = {"MY": {self.certificate.thumbprint.upper(): self.certificate.facts()}}
+        self.registry.seed(personality.CURRENT_VERSION_KEY, {
+            "InstallationType": {"type": "string", "data": config.installation_type},
+            "ProductName": {"type": "string", "data": personality.caption(config.version, config.edition).strip()[10:]}})
         self.module_executions = collections.Counter()
         self.state = "booting"
         self.boot_time = datetime.datetime.now(datetime.timezone.utc)
         self.boot_registry: dict = {}
         self.served = None  # boot.ServedConfig
         self.boot_error: str | None = None
-        self.ports: dict = {}
+        self._ports: dict = {}
         self.endpoints = None  # set by the server: has stop() and start()
         self._lock = threading.Lock()
         self._reboot_pending_timer: threading.Timer | None = None
         self.boot()
+
+    # -- identity -----------------------------------------------------------------------------------------
+    @property
+    def powershell_version(self) -> str:
+        from .knowledge import versions
+        build = versions().WINDOWS_VERSIONS[self.version].build
+        return personality.powershell_version(self.version, build, self.config.wmf51)
+
+    @property
+    def ports(self) -> dict:
+        return self._ports
+
+    @ports.setter
+    def ports(self, ports: dict) -> None:
+        """The listeners are up: HTTP.sys holds an IP binding (0.0.0.0:port, the twin's certificate in MY) for each
+        TLS listener, kept where Windows keeps it, so win_schannel_info reads it as on a real host."""
+        self._ports = dict(ports)
+        for kind in BINDING_KINDS:
+            self.registry.seed(f"{HTTP_PARAMETERS}\\{kind}", {}, replace_children=True)
+        thumb = bytes.fromhex(self.certificate.thumbprint)
+        for name in ("https", "winrm_https"):
+            if self._ports.get(name):
+                self.registry.seed(f"{HTTP_PARAMETERS}\\SslBindingInfo\\0.0.0.0:{self._ports[name]}", {
+                    "SslCertHash": {"type": "binary", "data": list(thumb)},
+                    "SslCertStoreName": {"type": "string", "data": "MY"}})
 
     # -- boot and reboot ---------------------------------------------------------------------------------
     def boot(self) -> None:
@@ -125,6 +163,7 @@ class TwinHost:
             "name": self.name,
             "pid": os.getpid(),
             "version": self.version,
+            "powershell_version": self.powershell_version,
             "address": self.config.address,
             "ports": self.ports,
             "state": self.state,

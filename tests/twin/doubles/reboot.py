@@ -48,7 +48,14 @@ def _echo(host, match, script):
     return match.group(1), 0
 
 
+def _ps_version(host, match, script):
+    """``$PSVersionTable.PSVersion.ToString()`` (the role's pre-flight check, run with ``raw``: no module wrapper,
+    so it answers on any PowerShell)."""
+    return host.powershell_version, 0
+
+
 SCRIPTS = [
+    (r"\$PSVersionTable\.PSVersion", _ps_version),
     (r"LastBootUpTime.*ToFileTime\(\)", _boot_time),
     (r"shutdown\.exe\s+/r\s+/t\s+(\d+)", _shutdown_reboot),
     (r"shutdown\.exe\s+/a", _shutdown_abort),

@@ -1,16 +1,26 @@
-"""Registry operations as the contracts define them, applied transactionally to the twin's registry.
+"""Registry operations as the contracts define them, applied to the twin's registry as ``win_schannel.ps1`` does.
 
-This mirrors ``plugins/modules/win_schannel.ps1`` step by step: read the current value, change only what
-differs, report ``changes``/``diff``/``reboot_reasons``, and build the ``backup`` as one block of undo operations
-per changed operation, newest block first. A key that is created reports ``after: {type: key}`` and is undone by
-removing that key; a key that is removed is undone by re-creating its subtree (parents first). When one write
-fails, the blocks already written are applied (newest first) and the result names the value that failed.
+Step by step as the ``.ps1`` (with ``_SchannelRegistry.psm1``): read the current value, change only what differs,
+report ``changes``/``diff``/``reboot_reasons``, and build the ``backup`` as one block of undo operations per
+changed operation, newest block first. Paths are echoed as given (only ``HKLM\\`` in any case is accepted).
+- A key that is created reports ``after: {type: key}`` and is undone by removing the topmost key the run created.
+- A value written into a missing key creates the key path first; its undo block also removes the topmost key it
+  created, so a failed write leaves nothing behind (D6).
+- A key that is removed is undone by re-creating its subtree: depth-first, parent first, children and values in
+  ordinal-ignore-case order (D2).
+- Check mode applies the run to an in-memory copy of the registry, so it reports exactly the changes and backup
+  the real run makes, also for operations that depend on each other (P5).
+- When a write fails, the blocks already written are undone, newest first, through the same fault guard; the
+  failing operation's own block is re-applied only for a key removal (a partial ``DeleteSubKeyTree``) and for
+  keys its value write created; a failed undo warns "rollback of <path>\\<name> failed: <msg>" (D3/P14).
 """
 from __future__ import annotations
 
-from ..registry import RegistryStore, RegistryWriteError, normalise_path, same_data
+from ..registry import ProcessCut, RegistryStore, RegistryWriteError, same_data, trim
+from . import common
 
 KEY_MARK = {"type": "key", "data": None}
+OP_DEFAULTS = {"path": None, "name": None, "state": "present", "type": None, "data": None, "reboot_reason": None}
 
 
 def display(value: dict) -> str:
@@ -22,8 +32,8 @@ def display(value: dict) -> str:
         return "0x%016x (qword)" % int(data)
     if vtype == "multistring":
         return "%s (multistring)" % ", ".join(data)
-    if vtype == "binary":
-        return "%s (binary)" % " ".join("%02x" % int(b) for b in data)
+    if vtype in ("binary", "none", "unknown"):
+        return "%s (%s)" % (" ".join("%02x" % int(b) for b in data), vtype)
     return str(data)
 
 
@@ -31,112 +41,165 @@ def _op(path, name, state, vtype=None, data=None, reason=None) -> dict:
     return {"path": path, "name": name, "state": state, "type": vtype, "data": data, "reboot_reason": reason}
 
 
-def _write(store: RegistryStore, op: dict) -> None:
-    """``Invoke-Operation``: one registry write."""
+def sub_key(path: str) -> str:
+    """``ConvertTo-SchannelSubKey``: the checks every path passes before any registry call (D1)."""
+    if not path.upper().startswith("HKLM\\"):
+        raise ValueError(f"path '{path}' must start with 'HKLM\\'")
+    sub = trim(path[5:])
+    if sub == "" or "" in sub.split("\\"):
+        raise ValueError(f"path '{path}' has an empty key name")
+    return sub
+
+
+def is_absent(op: dict) -> bool:
+    return str(op.get("state") or "present").lower() == "absent"
+
+
+def write(store: RegistryStore, op: dict) -> None:
+    """``Invoke-Operation``: one operation = one registry write (a value write into a missing key: two)."""
+    sub_key(op["path"])
     if op.get("name") is None:
-        if op.get("state", "present") == "absent":
+        if is_absent(op):
             store.delete_key(op["path"])
         else:
             store.ensure_key(op["path"])
-    elif op.get("state", "present") == "absent":
+    elif is_absent(op):
         store.delete_value(op["path"], op["name"])
     else:
-        store.set_value(op["path"], op["name"], op["type"], op.get("data"))
+        vtype = str(op["type"]).lower()
+        if vtype == "unknown":
+            raise ValueError(f"a value of type '{op['type']}' cannot be written")
+        store.ensure_key(op["path"])
+        store.set_value(op["path"], op["name"], vtype, op.get("data"))
 
 
 def _restore_key(store: RegistryStore, path: str, reason) -> list[dict]:
     """``Get-KeyRestoreOperation``: operations that re-create the subtree at ``path`` exactly."""
     block = []
     for key, values in store.subtree(path).items():
-        block.append(_op(key, None, "present", reason=reason))
-        for name, value in values.items():
+        block.append(_op(key if key != trim(path) else path, None, "present", reason=reason))
+        for name in sorted(values, key=str.upper):
+            value = values[name]
+            if value["type"] == "unknown":
+                raise ValueError(f"{key}\\{name} has a value kind this module cannot write back (unknown); "
+                                 "the key is not removed")
             block.append(_op(key, name, "present", value["type"], value["data"], reason))
     return block
 
 
-def apply_operations(store: RegistryStore, operations: list, check_mode: bool) -> dict:
+def _plan(store: RegistryStore, op: dict, changes: list, diff: tuple) -> list | None:
+    """The undo block of one operation and its entries in ``changes``/``diff``; None when nothing changes."""
+    before_diff, after_diff = diff
+    path, name, reason = op["path"], op["name"], op["reboot_reason"]
+    label = path if name is None else f"{path}\\{name}"
+    if name is None:
+        exists = store.key_exists(path)
+        if is_absent(op) != exists:
+            return None
+        if is_absent(op):
+            block = _restore_key(store, path, reason)
+            for undo in block:
+                if undo["name"] is None:
+                    continue
+                changes.append({"path": undo["path"], "name": undo["name"], "after": None,
+                                "before": {"type": undo["type"], "data": undo["data"]}})
+                before_diff[f"{undo['path']}\\{undo['name']}"] = display(undo)
+            changes.append({"path": path, "name": None, "before": dict(KEY_MARK), "after": None})
+            before_diff[path] = "(key)"
+            return block
+        created = store.missing_keys(path)
+        changes.append({"path": path, "name": None, "before": None, "after": dict(KEY_MARK)})
+        after_diff[path] = "(key)"
+        return [_op(_spelled(path, created[0]), None, "absent", reason=reason)]
+    before = store.get_value(path, name)
+    if is_absent(op):
+        if before is None:
+            return None
+        after = None
+    else:
+        if op.get("type") is None:
+            raise ValueError("type is required to write a value")
+        vtype = str(op["type"]).lower()
+        if before is not None and before["type"] == vtype and same_data(vtype, before["data"], op.get("data")):
+            return None
+        after = {"type": vtype, "data": op.get("data")}
+    if before is None:
+        block = [_op(path, name, "absent", reason=reason)]
+    else:
+        block = [_op(path, name, "present", before["type"], before["data"], reason)]
+        before_diff[label] = display(before)
+    created = store.missing_keys(path) if after is not None else []
+    if created:
+        block.append(_op(_spelled(path, created[0]), None, "absent", reason=reason))
+    if after is not None:
+        after_diff[label] = display(after)
+    changes.append({"path": path, "name": name, "before": before, "after": after})
+    return block
+
+
+def _spelled(path: str, created_top: str) -> str:
+    """The topmost created key in the caller's spelling (``missing_keys`` works on the trimmed path)."""
+    return path[:len(created_top)] if path.lower().startswith(created_top.lower()) else created_top
+
+
+def apply_operations(store: RegistryStore, operations: list, check_mode: bool, warnings: list | None = None) -> dict:
+    """Run ``operations`` (already validated by ``argspec``: six keys each) as ``win_schannel.ps1`` does."""
+    warnings = [] if warnings is None else warnings
+    target = store.scratch_copy() if check_mode else store
     changes, blocks, reasons = [], [], []
-    before_diff, after_diff = {}, {}
+    before_diff, after_diff = common.CaseInsensitiveDict(), common.CaseInsensitiveDict()
     with store.lock:
         for op in operations or []:
-            path = normalise_path(op.get("path") or "")
-            name, state, reason = op.get("name"), op.get("state") or "present", op.get("reboot_reason")
-            op = dict(op, path=path, state=state)
-            label = path if name is None else f"{path}\\{name}"
+            op = {**OP_DEFAULTS, **op}
+            label = op["path"] if op.get("name") is None else f"{op['path']}\\{op['name']}"
+            block = None
             try:
-                if not path.upper().startswith("HKLM\\"):
-                    raise ValueError(f"path '{path}' must start with 'HKLM\\'")
-                block = []
-                if name is None:
-                    exists = store.key_exists(path)
-                    if (state == "absent") != exists:
-                        continue
-                    if state == "absent":
-                        block = _restore_key(store, path, reason)
-                        for undo in block:
-                            if undo["name"] is None:
-                                continue
-                            changes.append({"path": undo["path"], "name": undo["name"], "after": None,
-                                            "before": {"type": undo["type"], "data": undo["data"]}})
-                            before_diff[f"{undo['path']}\\{undo['name']}"] = display(undo)
-                        changes.append({"path": path, "name": None, "before": dict(KEY_MARK), "after": None})
-                        before_diff[path] = "(key)"
-                    else:
-                        block.append(_op(path, None, "absent", reason=reason))
-                        changes.append({"path": path, "name": None, "before": None, "after": dict(KEY_MARK)})
-                        after_diff[path] = "(key)"
-                else:
-                    before = store.get_value(path, name)
-                    if state == "absent":
-                        if before is None:
-                            continue
-                        after = None
-                    else:
-                        if op.get("type") is None:
-                            raise ValueError("type is required to write a value")
-                        if before is not None and before["type"] == op["type"] and same_data(op["type"], before["data"], op.get("data")):
-                            continue
-                        after = {"type": op["type"], "data": op.get("data")}
-                    if before is None:
-                        block.append(_op(path, name, "absent", reason=reason))
-                    else:
-                        block.append(_op(path, name, "present", before["type"], before["data"], reason))
-                        before_diff[label] = display(before)
-                    if after is not None:
-                        after_diff[label] = display(after)
-                    changes.append({"path": path, "name": name, "before": before, "after": after})
-                blocks.append(block)
+                sub_key(op["path"])
+                block = _plan(target, op, changes, (before_diff, after_diff))
+                if block is None:
+                    continue
+                reason = op.get("reboot_reason")
                 if reason and reason not in reasons:
                     reasons.append(reason)
-                if not check_mode:
-                    _write(store, op)
+                write(target, op)
+                blocks.append(block)
             except (RegistryWriteError, ValueError, OSError) as exc:
+                message = f"failed to write {label} ({exc})"
                 if not check_mode:
-                    _undo(store, blocks)
-                    store.save()
-                return {"failed": True, "changed": False, "failed_operation": op,
-                        "msg": f"failed to write {label} ({exc}); the values this run had already written were restored"}
-        if changes and not check_mode:
-            store.save()
-    return {
+                    own = []
+                    if block is not None and op.get("name") is None and is_absent(op):
+                        own = block  # a partial DeleteSubKeyTree is rebuilt
+                    elif block is not None:
+                        own = [u for u in block if u["name"] is None]  # keys the failing value write created
+                    if undo(store, blocks + ([own] if own else []), warnings):
+                        message += "; the values this run had already written were restored"
+                    else:
+                        message += "; the values this run had already written could not all be restored (see warnings)"
+                return {"failed": True, "changed": False, "failed_operation": op, "msg": message,
+                        **({"warnings": warnings} if warnings else {})}
+    result = {
         "changed": bool(changes),
         "changes": changes,
-        "backup": [undo for block in reversed(blocks) for undo in block],
+        "backup": [u for block in reversed(blocks) for u in block],
         "reboot_required": bool(reasons),
         "reboot_reasons": reasons,
-        "diff": {"before": before_diff, "after": after_diff},
+        "diff": {"before": dict(before_diff), "after": dict(after_diff)},
     }
+    if warnings:
+        result["warnings"] = warnings
+    return result
 
 
-def _undo(store: RegistryStore, blocks: list) -> None:
-    """``Invoke-Backup``: newest block first; the fault that stopped the run does not stop the undo."""
-    guard, store.write_guard = store.write_guard, None
-    try:
-        for block in reversed(blocks):
-            for undo in block:
-                try:
-                    _write(store, undo)
-                except Exception:  # the .ps1 warns and carries on
-                    pass
-    finally:
-        store.write_guard = guard
+def undo(store: RegistryStore, blocks: list, warnings: list) -> bool:
+    """``Invoke-Backup``: newest block first, through the same fault guard; True when every undo succeeded."""
+    clean = True
+    for block in reversed(blocks):
+        for u in block:
+            try:
+                write(store, u)
+            except ProcessCut:
+                raise
+            except Exception as exc:  # the .ps1 warns and carries on
+                clean = False
+                warnings.append(f"rollback of {u['path']}\\{u['name'] if u['name'] is not None else ''} failed: {exc}")
+    return clean

@@ -1,151 +1,247 @@
 """``tlsops.schannel.win_tls_cipher_suites``: write a final suite/curve order, as ``win_tls_cipher_suites.ps1``.
 
 ``scope: policy`` writes the Group Policy values (REG_SZ ``Functions``, REG_MULTI_SZ ``EccCurves``; effective
-at the next boot). ``scope: local`` stands in for the TLS cmdlets (2016+): the twin keeps the local CNG order as
-REG_MULTI_SZ ``Functions``/``EccCurves`` under ``...\\Configuration\\Local\\SSL\\00010002`` and, like CNG,
-applies it at once (the TLS ports are re-derived without a reboot). A name the version does not know fails as
-``Enable-TlsCipherSuite`` would, and the previous order is restored.
+at the next boot). Its backup restores the values and removes ``...\\SSL\\00010002`` when the run created it, never
+a key above it (P2/T1); check mode runs on a copy of the registry (P5); a failed write undoes what was written
+through the fault guard and warns for each undo that fails (T3).
+
+``scope: local`` models CNG's local list per cmdlet call (T4/T8): the list lives as REG_MULTI_SZ
+``Functions``/``EccCurves`` under ``...\\Configuration\\Local\\SSL\\00010002`` and every ``Disable-``/``Enable-``
+call (``-Position`` 0-based) rewrites it at once, so each call is one durable write, as on Windows where each call
+takes effect immediately. A name the release does not know fails at its ``Enable`` call, after the calls before
+it took effect; then the rollback runs the same call sequence back to the previous order. The call sequence is
+``set_local_order`` only (issue 14 may reorder it); check mode makes no call.
 """
 from __future__ import annotations
 
-from ..knowledge import catalogue
-from ..registry import RegistryWriteError
+from ..knowledge import catalogue, effective
+from ..registry import ProcessCut, RegistryWriteError
 from . import common
-from .win_schannel_info import LOCAL_SSL, has_tls_cmdlets, local_curves, local_suites
+from .win_schannel_info import LOCAL_SSL, has_cmdlet, local_curves, local_suites
 
-OPTIONS = ("scope", "cipher_suites", "ecc_curves", "state")
 POLICY_SSL = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
 REBOOT_REASON = "the Group Policy cipher-suite and curve order is read at boot"
+# What Enable-TlsCipherSuite / Enable-TlsEccCurve throw for a name CNG does not know (Win32 ERROR_INVALID_PARAMETER)
+UNKNOWN_NAME = "The parameter is incorrect."
 
 
-def _split(raw):
-    if raw is None:
+class CmdletError(Exception):
+    """A TLS cmdlet's terminating error."""
+
+
+def _split(value):
+    if value is None:
         return None
-    items = raw if isinstance(raw, list) else [raw]
-    return [s.strip() for s in ",".join(items).split(",") if s.strip()]
+    items = value["data"] if isinstance(value["data"], list) else [value["data"]]
+    return [s.strip() for s in ",".join(str(i) for i in items).split(",") if s.strip()]
 
 
-def _policy(host, args, check_mode):
-    store = host.registry
+def _undo_op(name, value):
+    if value is None:
+        return {"path": POLICY_SSL, "name": name, "state": "absent", "type": None, "data": None, "reboot_reason": REBOOT_REASON}
+    return {"path": POLICY_SSL, "name": name, "state": "present", "type": value["type"], "data": value["data"],
+            "reboot_reason": REBOOT_REASON}
+
+
+def _policy(host, params, check_mode, warnings):
+    live = host.registry
+    store = live.scratch_copy() if check_mode else live
     functions = store.get_value(POLICY_SSL, "Functions")
     curves = store.get_value(POLICY_SSL, "EccCurves")
-    before = {"cipher_suites": _split(functions["data"]) if functions else None,
-              "ecc_curves": list(curves["data"]) if curves else None}
+    before = {"cipher_suites": _split(functions), "ecc_curves": [str(c) for c in curves["data"]] if curves else None}
     wanted = dict(before)
-    if args.get("state", "present") == "absent":
+    if str(params["state"]).lower() == "absent":
         wanted = {"cipher_suites": None, "ecc_curves": None}
     else:
         for field in ("cipher_suites", "ecc_curves"):
-            if args.get(field) is not None:
-                wanted[field] = list(args[field])
+            if params.get(field) is not None:
+                wanted[field] = list(params[field])
     suites_differ = before["cipher_suites"] != wanted["cipher_suites"]
-    type_differs = wanted["cipher_suites"] is not None and functions is not None and functions["type"] == "multistring"
-    curves_differ = before["ecc_curves"] != wanted["ecc_curves"]
-    label = POLICY_SSL
+    type_differs = wanted["cipher_suites"] is not None and functions is not None and functions["type"] != "string"
+    curves_differ = before["ecc_curves"] != wanted["ecc_curves"] or (
+        wanted["ecc_curves"] is not None and curves is not None and curves["type"] != "multistring")
     diff = {"before": {}, "after": {}}
     for side, state in (("before", before), ("after", wanted)):
         if state["cipher_suites"] is not None:
-            diff[side][f"{label}\\Functions"] = ",".join(state["cipher_suites"])
+            diff[side][f"{POLICY_SSL}\\Functions"] = ",".join(state["cipher_suites"])
         if state["ecc_curves"] is not None:
-            diff[side][f"{label}\\EccCurves"] = ", ".join(state["ecc_curves"]) + " (multistring)"
+            diff[side][f"{POLICY_SSL}\\EccCurves"] = ", ".join(state["ecc_curves"]) + " (multistring)"
     backup, writes = [], []
     if suites_differ or type_differs:
-        backup.append({"path": label, "name": "Functions", "state": "present" if functions else "absent",
-                       "type": functions["type"] if functions else None, "data": functions["data"] if functions else None,
-                       "reboot_reason": REBOOT_REASON})
-        writes.append(("Functions", wanted["cipher_suites"]))
+        backup.append(_undo_op("Functions", functions))
+        writes.append(("Functions", "string", ",".join(wanted["cipher_suites"]) if wanted["cipher_suites"] is not None else None))
     if curves_differ:
-        backup.append({"path": label, "name": "EccCurves", "state": "present" if curves else "absent",
-                       "type": "multistring" if curves else None, "data": curves["data"] if curves else None,
+        backup.append(_undo_op("EccCurves", curves))
+        writes.append(("EccCurves", "multistring", wanted["ecc_curves"]))
+    if writes and not store.key_exists(POLICY_SSL):
+        backup.append({"path": POLICY_SSL, "name": None, "state": "absent", "type": None, "data": None,
                        "reboot_reason": REBOOT_REASON})
-        writes.append(("EccCurves", wanted["ecc_curves"]))
-    if writes and not check_mode:
-        done = []
-        with store.lock:
-            try:
-                for name, value in writes:
-                    if value is None:
+    done, current = [], POLICY_SSL
+    with live.lock:
+        try:
+            if writes:
+                store.ensure_key(POLICY_SSL)
+                for name, vtype, data in writes:
+                    current = f"{POLICY_SSL}\\{name}"
+                    if data is None:
                         store.delete_value(POLICY_SSL, name)
-                    elif name == "Functions":
-                        store.set_value(POLICY_SSL, name, "string", ",".join(value))
                     else:
-                        store.set_value(POLICY_SSL, name, "multistring", list(value))
+                        store.set_value(POLICY_SSL, name, vtype, data)
                     done.append(name)
-            except RegistryWriteError as exc:
-                guard, store.write_guard = store.write_guard, None
-                try:
-                    for undo in backup:
-                        if undo["name"] not in done:
-                            continue
-                        if undo["state"] == "absent":
-                            store.delete_value(POLICY_SSL, undo["name"])
-                        else:
-                            store.set_value(POLICY_SSL, undo["name"], undo["type"], undo["data"])
-                finally:
-                    store.write_guard = guard
-                store.save()
-                return {"failed": True, "changed": False, "msg": f"failed to write {label}\\{name} ({exc}); the values "
-                        "this run had already written were restored"}
-            store.save()
+        except (RegistryWriteError, ValueError) as exc:
+            message = f"failed to write {current} ({exc})"
+            if check_mode:
+                return {"failed": True, "msg": message}
+            undo = [u for u in backup if u["name"] is None or u["name"] in done]
+            if _undo(store, undo, warnings):
+                message += "; the values this run had already written were restored"
+            else:
+                message += "; the values this run had already written could not all be restored (see warnings)"
+            return {"failed": True, "msg": message}
     changed = bool(writes)
     return {"changed": changed, "before": before, "after": wanted, "reboot_required": changed,
             "reboot_reasons": [REBOOT_REASON] if changed else [], "backup": backup, "diff": diff}
 
 
-def _local(host, args, check_mode):
-    if not has_tls_cmdlets(host.version):
-        return {"failed": True, "changed": False, "msg": "scope: local needs the TLS cmdlets (Get-TlsCipherSuite), "
-                "which exist on Windows Server 2016 and later; use scope: policy"}
-    before = {"cipher_suites": local_suites(host), "ecc_curves": local_curves(host)}
+def _undo(store, undo: list, warnings: list) -> bool:
+    clean = True
+    for op in undo:
+        try:
+            if op["name"] is None:
+                store.delete_key(op["path"])
+            elif op["state"] == "absent":
+                store.delete_value(op["path"], op["name"])
+            else:
+                store.set_value(op["path"], op["name"], op["type"], op["data"])
+        except ProcessCut:
+            raise
+        except Exception as exc:
+            clean = False
+            warnings.append(f"rollback of {op['path']}\\{op['name'] if op['name'] is not None else ''} failed: {exc}")
+    return clean
+
+
+class LocalCng:
+    """The TLS cmdlets on one host: each call reads the live list, changes it, and writes it back at once."""
+
+    VALUES = {"suite": "Functions", "curve": "EccCurves"}
+
+    def __init__(self, host):
+        self.host = host
+
+    def current(self, kind: str) -> list:
+        return local_suites(self.host) if kind == "suite" else local_curves(self.host)
+
+    def known(self, kind: str) -> set:
+        if kind == "suite":
+            return {s.name for s in catalogue().suites_for(self.host.version)}
+        return set(effective().CURVE_CODES)
+
+    def _store(self, kind: str, names: list) -> None:
+        self.host.registry.ensure_key(LOCAL_SSL)
+        self.host.registry.set_value(LOCAL_SSL, self.VALUES[kind], "multistring", names)
+
+    def disable(self, kind: str, name: str) -> None:
+        names = self.current(kind)
+        if name in names:
+            names.remove(name)
+            self._store(kind, names)
+
+    def enable(self, kind: str, name: str, position: int) -> None:
+        if name not in self.known(kind):
+            raise CmdletError(UNKNOWN_NAME)
+        names = [n for n in self.current(kind) if n != name]
+        names.insert(min(position, len(names)), name)
+        self._store(kind, names)
+
+
+def set_local_order(cng: LocalCng, kind: str, current: list, wanted: list) -> None:
+    """``Set-LocalOrder``: the CNG call sequence, in one place (issue 14 item 2, prefix-safe): the live list never
+    loses an entry both lists hold except the one being moved, and is never empty while they share one."""
+    live = list(current)
+    for i, name in enumerate(wanted):
+        if i < len(live) and live[i] == name:
+            continue
+        if name in live:
+            cng.disable(kind, name)
+            live.remove(name)
+        cng.enable(kind, name, i)
+        live.insert(min(i, len(live)), name)
+    for name in reversed(live[len(wanted):]):
+        cng.disable(kind, name)
+
+
+def _local(host, params, check_mode, warnings):
+    if not has_cmdlet(host, "Get-TlsCipherSuite"):
+        return {"failed": True, "msg": "scope: local needs the TLS cmdlets (Get-TlsCipherSuite), which exist on "
+                "Windows Server 2016 and later; use scope: policy"}
+    has_curves = has_cmdlet(host, "Get-TlsEccCurve")
+    cng = LocalCng(host)
+
+    def state():
+        return {"cipher_suites": cng.current("suite"), "ecc_curves": cng.current("curve") if has_curves else None}
+
+    before = state()
     wanted = dict(before)
-    for field in ("cipher_suites", "ecc_curves"):
-        if args.get(field) is not None:
-            wanted[field] = list(args[field])
-    diff = {"before": {"local\\cipher_suites": ",".join(before["cipher_suites"]),
-                       "local\\ecc_curves": ", ".join(before["ecc_curves"])},
-            "after": {"local\\cipher_suites": ",".join(wanted["cipher_suites"]),
-                      "local\\ecc_curves": ", ".join(wanted["ecc_curves"])}}
-    changed_values = [f for f in ("cipher_suites", "ecc_curves") if before[f] != wanted[f]]
-    if changed_values and not check_mode:
-        known = {s.name for s in catalogue().suites_for(host.version)}
-        unknown = [n for n in wanted["cipher_suites"] if n not in known]
-        if unknown:
-            return {"failed": True, "changed": False, "msg": f"failed to write the local cipher_suites order "
-                    f"(Enable-TlsCipherSuite: the parameter is incorrect: {unknown[0]}); the previous local order was restored"}
-        store = host.registry
-        with store.lock:
+    if params.get("cipher_suites") is not None:
+        wanted["cipher_suites"] = list(params["cipher_suites"])
+    if params.get("ecc_curves") is not None:
+        if not has_curves:
+            return {"failed": True, "msg": "ecc_curves: this host has no Get-TlsEccCurve cmdlet; use scope: policy"}
+        wanted["ecc_curves"] = list(params["ecc_curves"])
+    suites_differ = before["cipher_suites"] != wanted["cipher_suites"]
+    curves_differ = has_curves and before["ecc_curves"] != wanted["ecc_curves"]
+    diff = {"before": {"local\\cipher_suites": ",".join(before["cipher_suites"])},
+            "after": {"local\\cipher_suites": ",".join(wanted["cipher_suites"])}}
+    if has_curves:
+        diff["before"]["local\\ecc_curves"] = ", ".join(before["ecc_curves"])
+        diff["after"]["local\\ecc_curves"] = ", ".join(wanted["ecc_curves"])
+    changed = [f for f, differs in (("cipher_suites", suites_differ), ("ecc_curves", curves_differ)) if differs]
+    if changed and not check_mode:
+        step = "cipher_suites"
+        with host.registry.lock:
             try:
-                if "cipher_suites" in changed_values:
-                    store.set_value(LOCAL_SSL, "Functions", "multistring", wanted["cipher_suites"])
-                if "ecc_curves" in changed_values:
-                    store.set_value(LOCAL_SSL, "EccCurves", "multistring", wanted["ecc_curves"])
-            except RegistryWriteError as exc:
-                guard, store.write_guard = store.write_guard, None
+                if suites_differ:
+                    set_local_order(cng, "suite", before["cipher_suites"], wanted["cipher_suites"])
+                step = "ecc_curves"
+                if curves_differ:
+                    set_local_order(cng, "curve", before["ecc_curves"], wanted["ecc_curves"])
+            except (CmdletError, RegistryWriteError) as exc:
+                message = f"failed to write the local {step} order ({exc})"
                 try:
-                    store.set_value(LOCAL_SSL, "Functions", "multistring", before["cipher_suites"])
-                    store.set_value(LOCAL_SSL, "EccCurves", "multistring", before["ecc_curves"])
-                finally:
-                    store.write_guard = guard
-                store.save()
-                return {"failed": True, "changed": False, "msg": f"failed to write the local order ({exc}); "
-                        "the previous local order was restored"}
-            store.save()
-        host.rederive()  # CNG applies the local order at once
-        if host.endpoints is not None:
-            host.endpoints.refresh_tls()
-        host.write_status()
-    return {"changed": bool(changed_values), "before": before, "after": wanted, "reboot_required": False,
+                    now = state()
+                    set_local_order(cng, "suite", now["cipher_suites"], before["cipher_suites"])
+                    if has_curves:
+                        set_local_order(cng, "curve", now["ecc_curves"], before["ecc_curves"])
+                    message += "; the previous local order was restored"
+                except (CmdletError, RegistryWriteError) as undo_exc:
+                    warnings.append(f"rollback of the local order failed: {undo_exc}")
+                    message += "; the previous local order could not be restored (see warnings)"
+                _applied(host)
+                return {"failed": True, "msg": message}
+        _applied(host)
+    return {"changed": bool(changed), "before": before, "after": wanted, "reboot_required": False,
             "reboot_reasons": [], "diff": diff,
             "backup": {"scope": "local", "cipher_suites": before["cipher_suites"], "ecc_curves": before["ecc_curves"]}}
 
 
+def _applied(host) -> None:
+    """CNG applies the local order at once: the TLS ports serve it from now on."""
+    rederive = getattr(host, "rederive", None)
+    if rederive is not None:
+        rederive()
+    if getattr(host, "endpoints", None) is not None:
+        host.endpoints.refresh_tls()
+    if hasattr(host, "write_status"):
+        host.write_status()
+
+
 def run(host, args: dict) -> dict:
-    bad = common.unsupported(args, OPTIONS)
-    if bad:
-        return bad
-    check_mode, want_diff = common.modes(args)
-    handler = _local if args.get("scope", "policy") == "local" else _policy
-    result = handler(host, args, check_mode)
-    if not want_diff:
-        result.pop("diff", None)
-    return result
+    def body(params, check_mode):
+        warnings: list = []
+        handler = _local if str(params["scope"]).lower() == "local" else _policy
+        result = handler(host, params, check_mode, warnings)
+        if warnings:
+            result["warnings"] = warnings
+        return result
+    return common.run_module("win_tls_cipher_suites", args, body)
