@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ``ansible-test windows-integration`` targets (tests/integration/targets/<module>) run against a twin.
+
+ansible-test runs a target as a role on the Windows hosts of its inventory; this test does the same with
+``include_role`` and ``ANSIBLE_ROLES_PATH`` pointed at the targets, against a 2019 twin on 127.0.0.1. It proves the
+task files are valid and their asserts hold where the modules are the twin's doubles; on a real host they run the
+``.ps1`` (molecule/windows/README.md says how).
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.twin import api
+
+pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+TARGETS = REPO / "tests" / "integration" / "targets"
+VENV_BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def web19(tmp_path_factory):
+    state = tmp_path_factory.mktemp("twins")
+    doc = api.start_twins(["web19:2019"], str(state), lifetime=300, reboot_downtime=0.5, scheme="http")
+    yield dict(doc["twins"]["web19"], name="web19", inventory=str(state / "inventory.yml"))
+    api.stop_twins(str(state))
+
+
+def test_every_target_is_a_windows_target():
+    names = sorted(p.name for p in TARGETS.iterdir() if p.is_dir())
+    assert names == ["win_schannel", "win_schannel_info", "win_tls_cipher_suites"]
+    for name in names:
+        assert "windows" in (TARGETS / name / "aliases").read_text().split()
+        tasks = yaml.safe_load((TARGETS / name / "tasks" / "main.yml").read_text())
+        assert any("ansible.builtin.assert" in t for t in tasks), name
+
+
+@pytest.mark.parametrize("target", ["win_schannel_info", "win_schannel", "win_tls_cipher_suites"])
+def test_target_passes_on_a_twin(web19, target, tmp_path):
+    book = tmp_path / "play.yml"
+    book.write_text(yaml.safe_dump([{"hosts": web19["name"], "gather_facts": False,
+                                     "tasks": [{"ansible.builtin.include_role": {"name": target}}]}]))
+    env = dict(os.environ, ANSIBLE_ROLES_PATH=str(TARGETS), ANSIBLE_NOCOLOR="1", ANSIBLE_STDOUT_CALLBACK="json",
+               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_HOST_KEY_CHECKING="0",
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"), ANSIBLE_DEPRECATION_WARNINGS="0")
+    proc = subprocess.run([str(VENV_BIN / "ansible-playbook"), "-i", web19["inventory"], str(book)], check=False,
+                          cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=280)
+    out = json.loads(proc.stdout) if proc.stdout.strip().startswith("{") else {}
+    tasks = [t for play in out.get("plays", []) for t in play["tasks"]]
+    failed = [(t["task"]["name"], t["hosts"][web19["name"]].get("msg")) for t in tasks
+              if t["hosts"].get(web19["name"], {}).get("failed")]
+    assert proc.returncode == 0 and not failed, (failed, proc.stdout[-3000:], proc.stderr[-2000:])
+    asserted = [t for t in tasks if t["task"]["name"].startswith("assert")]
+    assert asserted, "no assert task ran"
