@@ -301,16 +301,65 @@ results:
         evidence: {description: "Data behind it.", type: dict}
     connections: {description: "TCP connections opened for this target.", type: int, returned: always}
     elapsed: {description: "Seconds spent on this target.", type: float, returned: always}
+  sample:
+  - host: web2019.example.com
+    port: 443
+    sni: web2019.example.com
+    address: 192.0.2.10
+    reachable: true
+    failed: false
+    error: null
+    supported_protocols:
+    - TLS 1.2
+    protocols:
+      TLS 1.2:
+        version: TLS 1.2
+        supported: true
+        cipher_suites:
+        - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+        server_order: true
+        outcome: hello
+        detail: ''
+        connections: 3
+    groups:
+    - x25519
+    - secp256r1
+    alpn:
+      h2_tls12: true
+      h2_tls13: null
+      h2_with_blocklisted_suite: false
+    certificate:
+      source: ssl
+      trusted: true
+      hostname_match: true
+      chain_length: 2
+    clients:
+      ie11_win7:
+        connects: true
+        protocol: TLS 1.2
+        cipher_suite: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    policies:
+      ios_ats:
+        passed: true
+        violations: []
+    findings: []
+    connections: 34
+    elapsed: 0.21
 failed_targets:
   description: C(host:port) of targets that failed.
   returned: always
   type: list
   elements: str
+  sample:
+  - legacy.example.com:443
 summary:
   description: One line per target.
   returned: always
   type: list
   elements: str
+  sample:
+  - 'web2019.example.com:443: TLS 1.2; ios_ats passed'
+  - 'legacy.example.com:443: connection refused'
 """
 
 import gc

@@ -163,41 +163,119 @@ backup:
   returned: always
   type: list
   elements: dict
+  sample:
+  - path: HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Client
+    name: DisabledByDefault
+    state: absent
+    type: null
+    data: null
+    reboot_reason: Schannel applies protocol settings to credential handles acquired after the change; long-running
+      services (IIS, WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
+  - path: HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Client
+    name: Enabled
+    state: present
+    type: dword
+    data: 1
+    reboot_reason: Schannel applies protocol settings to credential handles acquired after the change; long-running
+      services (IIS, WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
 backup_file:
   description: Path of the C(.reg) file written on the controller.
   returned: when O(backup=true) and something changed
   type: str
+  sample: /home/ops/schannel-backups/web2019.example.com-20261202T101500Z.reg
 reboot_required:
   description: Whether a change only takes effect after a reboot.
   returned: always
   type: bool
+  sample: true
 reboot_reasons:
   description: Why, one reason per kind of change, unique, in order.
   returned: always
   type: list
   elements: str
+  sample:
+  - Schannel applies protocol settings to credential handles acquired after the change; long-running services (IIS,
+    WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
 findings:
   description: Lint findings of the compiled plan (C(code), C(severity), C(item), C(message), C(fix)).
   returned: always
   type: list
   elements: dict
+  sample:
+  - code: SCH011
+    severity: info
+    item: TLS 1.3
+    message: TLS 1.3 is not supported on Windows Server 2019 (facts §2); Microsoft calls enabling it there unsafe,
+      so the plan leaves it alone
+    fix: null
 guard:
   description: What the lockout guard checked and concluded (C(checked), C(connection), C(prediction), C(reason)).
   returned: always
   type: dict
+  sample:
+    checked:
+    - winrm_https
+    blocked: false
+    reasons: []
+    warnings: []
+    connection:
+      connection: winrm
+      scheme: https
+      host: web2019.example.com
+      port: 5986
+    prediction:
+      connects: true
+      protocol: TLS 1.2
+      cipher_suite: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+      reason: null
+      symptom: null
+      predictor: knowledge engine
+    probe:
+      connects: true
+      protocol: TLS 1.2
+      cipher_suite: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+      error: null
 operations:
   description: The concrete registry operations sent to the host.
   returned: always
   type: list
   elements: dict
+  sample:
+  - path: HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Client
+    name: Enabled
+    state: present
+    type: dword
+    data: 0
+    reboot_reason: Schannel applies protocol settings to credential handles acquired after the change; long-running
+      services (IIS, WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
+  - path: HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Client
+    name: DisabledByDefault
+    state: present
+    type: dword
+    data: 1
+    reboot_reason: Schannel applies protocol settings to credential handles acquired after the change; long-running
+      services (IIS, WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
 rebooted:
   description: Whether the host was rebooted by O(reboot=true).
   returned: always
   type: bool
+  sample: false
 state_after_reboot:
   description: The M(tlsops.schannel.win_schannel_info) result read after the reboot.
   returned: when rebooted
   type: dict
+  sample:
+    windows_version: '2019'
+    protocols:
+      server:
+      - TLS 1.2
+      client:
+      - TLS 1.2
+      server_dtls:
+      - DTLS 1.2
+      client_dtls:
+      - DTLS 1.2
+    reboot_pending: false
 '''
 
 # Options of win_schannel.ps1 itself, i.e. what the action plugin sends; not user-facing. The PowerShell gate

@@ -78,10 +78,23 @@ os:
   description: C(version), C(build), C(caption) and C(installation_type) as Windows reports them.
   returned: always
   type: dict
+  sample:
+    version: 10.0.17763
+    build: 17763
+    caption: Microsoft Windows Server 2019 Datacenter
+    installation_type: Server
 registry:
   description: Raw dump of the managed keys (see docs/dev/contracts.md "The registry dump").
   returned: always
   type: dict
+  sample:
+    HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Server:
+      Enabled:
+        type: dword
+        data: 0
+      DisabledByDefault:
+        type: dword
+        data: 1
 managed_values:
   description:
     - Every managed value, with what is set (C(set), null when absent), what is in effect once defaults apply
@@ -89,10 +102,36 @@ managed_values:
   returned: always
   type: list
   elements: dict
+  sample:
+  - setting: protocols.TLS 1.0.server
+    path: HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Server
+    name: Enabled
+    layer: local
+    set:
+      type: dword
+      data: 0
+    display: 0x00000000 (dword)
+    default: enabled
+    effective: disabled
+    source: set
 protocols:
   description: Protocols in effect, C(server) and C(client) lists.
   returned: always
   type: dict
+  sample:
+    server:
+    - TLS 1.1
+    - TLS 1.2
+    client:
+    - TLS 1.0
+    - TLS 1.1
+    - TLS 1.2
+    server_dtls:
+    - DTLS 1.0
+    - DTLS 1.2
+    client_dtls:
+    - DTLS 1.0
+    - DTLS 1.2
 cipher_suites:
   description:
     - C(order) in effect, its C(source) (C(policy), C(local) or C(default)), the C(policy) and C(local) lists
@@ -101,10 +140,41 @@ cipher_suites:
       C(available_source)) and C(supported) (every suite Schannel knows on this version).
   returned: always
   type: dict
+  sample:
+    order:
+    - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    source: local
+    configured:
+    - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    policy: null
+    local:
+    - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    dropped: []
+    supported:
+    - TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+    - TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+    available:
+    - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    available_source: Get-TlsCipherSuite
 ecc_curves:
   description: C(order) in effect, C(source), C(policy) and C(local) curve lists.
   returned: always
   type: dict
+  sample:
+    order:
+    - curve25519
+    - NistP256
+    - NistP384
+    source: local
+    policy: null
+    local:
+    - curve25519
+    - NistP256
+    - NistP384
 bindings:
   description:
     - HTTP.sys TLS bindings, each C(kind) (C(ip), C(sni) or C(ccs) for an IIS Central Certificate Store binding),
@@ -115,6 +185,18 @@ bindings:
   returned: always
   type: list
   elements: dict
+  sample:
+  - kind: ip
+    ip: 0.0.0.0
+    port: 443
+    hostname: null
+    ccs: false
+    thumbprint: 3A1F5C0E6B9D2C47A8E1F0B3D5C7E9A1B2C4D6E8
+    subject: CN=web2019.example.com
+    key_type: rsa
+    key_size: 2048
+    signature_hash: sha256
+    not_after: '2027-06-30T23:59:59Z'
 reboot_pending:
   description:
     - Whether Windows waits for a reboot, from the markers ansible.windows C(setup) reads (Component Based Servicing
@@ -122,20 +204,30 @@ reboot_pending:
       C(RestartRequired)).
   returned: always
   type: bool
+  sample: false
 reboot_pending_reasons:
   description: Why.
   returned: always
   type: list
   elements: str
+  sample: []
 last_boot_time:
   description: Last boot, ISO 8601 UTC (C(yyyy-MM-ddTHH:mm:ssZ), invariant culture); null when it could not be read.
   returned: always
   type: str
+  sample: '2026-12-01T06:12:44Z'
 stray_keys:
   description: Look-alike keys Schannel does not read, each C(path), C(looks_like) and C(fix).
   returned: always
   type: list
   elements: dict
+  sample:
+  - path: HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\AES 128\128
+    looks_like: AES 128/128
+    fix: >-
+      'AES 128/128' was split on '/' by a tool that used New-Item or an old win_regedit; remove
+      'HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\AES 128' and set 'AES 128/128'
+      with tlsops.schannel.win_schannel
 tls_cipher_suites:
   description:
     - Raw local CNG list C([{name, code}]) from C(Get-TlsCipherSuite).
@@ -144,6 +236,11 @@ tls_cipher_suites:
   returned: always
   type: list
   elements: dict
+  sample:
+  - name: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    code: 49200
+  - name: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    code: 49199
 tls_ecc_curves:
   description:
     - Raw local curve list from C(Get-TlsEccCurve).
@@ -152,6 +249,10 @@ tls_ecc_curves:
   returned: always
   type: list
   elements: str
+  sample:
+  - curve25519
+  - NistP256
+  - NistP384
 '''
 
 # Options of win_schannel_info.ps1 itself, i.e. what the action plugin sends; not user-facing. The PowerShell gate

@@ -113,14 +113,25 @@ before:
   description: The list in the chosen scope before the change (C(cipher_suites), C(ecc_curves); null = not set).
   returned: always
   type: dict
+  sample:
+    cipher_suites: null
+    ecc_curves: null
 after:
   description: The list in the chosen scope after the change.
   returned: always
   type: dict
+  sample:
+    cipher_suites:
+    - TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+    - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    ecc_curves:
+    - curve25519
+    - NistP256
 in_effect:
   description: Which layer decides the order after the change (C(policy), C(local) or C(default)).
   returned: always
   type: str
+  sample: policy
 backup:
   description:
     - How to put the previous lists back. For O(scope=policy) a list of registry operations (takes
@@ -128,36 +139,89 @@ backup:
       C({scope, cipher_suites, ecc_curves}) that this module takes as O(restore).
   returned: always
   type: raw
+  sample:
+  - path: HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002
+    name: Functions
+    state: absent
+    type: null
+    data: null
+    reboot_reason: null
 backup_file:
   description: Path of the C(.reg) file written on the controller (policy scope).
   returned: when O(backup=true), O(scope=policy) and something changed
   type: str
+  sample: /home/ops/schannel-backups/web2019.example.com-20261202T101500Z.reg
 reboot_required:
   description: Whether the change takes effect only after a reboot (always for the policy scope).
   returned: always
   type: bool
+  sample: true
 reboot_reasons:
   description: Why a reboot is needed.
   returned: always
   type: list
   elements: str
+  sample:
+  - HTTP.sys and Schannel read the cipher-suite order policy at start-up, so restart the machine
 findings:
   description: Lint findings on the resulting order (HTTP/2 ordering, names, length).
   returned: always
   type: list
   elements: dict
+  sample:
+  - code: SCH012
+    severity: warning
+    item: http2
+    message: TLS_RSA_WITH_AES_256_GCM_SHA384 is on the HTTP/2 block list and is ordered before TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    fix: order the ECDHE AEAD suites first
 guard:
   description: What the lockout guard checked and concluded.
   returned: always
   type: dict
+  sample:
+    checked:
+    - winrm_https
+    blocked: false
+    reasons: []
+    warnings: []
+    connection:
+      connection: winrm
+      scheme: https
+      host: web2019.example.com
+      port: 5986
+    prediction:
+      connects: true
+      protocol: TLS 1.2
+      cipher_suite: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+      reason: null
+      symptom: null
+      predictor: knowledge engine
+    probe:
+      connects: true
+      protocol: TLS 1.2
+      cipher_suite: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+      error: null
 rebooted:
   description: Whether the host was rebooted by O(reboot=true).
   returned: always
   type: bool
+  sample: false
 state_after_reboot:
   description: The M(tlsops.schannel.win_schannel_info) result read after the reboot.
   returned: when rebooted
   type: dict
+  sample:
+    windows_version: '2019'
+    protocols:
+      server:
+      - TLS 1.2
+      client:
+      - TLS 1.2
+      server_dtls:
+      - DTLS 1.2
+      client_dtls:
+      - DTLS 1.2
+    reboot_pending: false
 '''
 
 # Options of win_tls_cipher_suites.ps1 itself, i.e. what the action plugin sends after resolving set/add/remove
