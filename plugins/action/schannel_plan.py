@@ -3,12 +3,12 @@
 """Action plugin for ``tlsops.schannel.schannel_plan``: compile a profile on the controller, touch no host.
 
 The work is the knowledge engine's (``module_utils/schannel``); this plugin validates the options against the
-argument spec below (the same spec ``plugins/modules/schannel_plan.py`` documents), reads the profile files
-(``plugin_utils/_profiles.py``), and turns ``SchannelInputError`` into a failed result that names the field.
+argument spec below (the same spec ``plugins/modules/schannel_plan.py`` documents), compiles through
+``plugin_utils/_planning.py`` (the one merge of profile and overrides, which win_schannel and win_tls_cipher_suites
+use too), runs the one lockout check (``_guard.check``, as the write modules do before they write), and turns
+``SchannelInputError`` into a failed result that names the field.
 """
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 from ansible.plugins.action import ActionBase
 
@@ -16,7 +16,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import co
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import predictor
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import Finding
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _guard, _planning
 
 CLIENT_KEYS = ["ios9_ats", "safari9", "safari15", "android44", "android12", "java8", "java17", "ie11_win7",
                "ie11_win10", "chrome", "firefox", "curl_openssl3", "pywinrm"]
@@ -32,66 +32,47 @@ ARGUMENT_SPEC = {
     "facts": {"type": "dict"},
     "clients": {"type": "list", "elements": "str", "choices": CLIENT_KEYS},
     "guard": {"type": "bool", "default": True},
+    "certificate_port": {"type": "int", "default": _planning.DEFAULT_CERTIFICATE_PORT},
     "fail_on_findings": {"type": "bool", "default": True},
 }
 
 
-def _plain(value):
-    """Plain dicts/lists/scalars from Ansible's lazy or tagged containers."""
-    if isinstance(value, Mapping):
-        return dict((str(k), _plain(v)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    return str(value)
-
-
-def host_facts(args):
-    """Compiler facts from the options, filling gaps from a win_schannel_info result."""
-    info = args.get("facts") or {}
-    facts = {"windows_version": args.get("windows_version"), "certificate_key": args.get("certificate_key"),
-             "http2": args.get("http2"), "management": args.get("management"),
-             "current_state": args.get("current_state")}
-    os_info = info.get("os") or {}
-    if facts["windows_version"] in (None, ""):
-        facts["windows_version"] = os_info.get("version") or os_info.get("build") or os_info.get("caption")
-        if facts["windows_version"] in (None, ""):
-            raise SchannelInputError("windows_version", "give windows_version (2008r2 ... 2025, a build number or "
-                                     "10.0.17763) or facts from win_schannel_info")
-    if facts["current_state"] is None and info.get("registry") is not None:
-        facts["current_state"] = info["registry"]
-    if info.get("tls_cipher_suites") is not None:
-        facts["local_cipher_suites"] = info["tls_cipher_suites"]
-    if info.get("tls_ecc_curves") is not None:
-        facts["local_ecc_curves"] = info["tls_ecc_curves"]
-    if not facts["certificate_key"] and info.get("bindings"):
-        binding = info["bindings"][0]
-        if binding.get("key_type"):
-            facts["certificate_key"] = {"key_type": binding.get("key_type"), "key_size": binding.get("key_size"),
-                                        "signature_hash": binding.get("signature_hash")}
-    return facts
-
-
-def plan_host(args, winrm_https=False):
+def plan_host(args, task_vars=None):
     """The result dict for validated ``args`` (raises SchannelInputError for bad input)."""
-    profile = profiles.resolve_profile(args["profile"], args.get("overrides"))
-    facts = host_facts(args)
-    plan = compiler.compile_plan(profile, facts, alternatives=profiles.alternatives(profile))
+    explicit = dict((k, args.get(k)) for k in ("windows_version", "certificate_key", "http2", "management",
+                                                "current_state"))
+    host_plan = _planning.plan_for_host(args["profile"], args.get("overrides"), args.get("facts"),
+                                        certificate_port=args["certificate_port"], explicit=explicit)
+    plan = host_plan.plan
+    verdict = None
+    if args.get("guard"):
+        # The one lockout check, the same function win_schannel/win_tls_cipher_suites run before they write.
+        connection = _guard.connection_info(task_vars)
+        certificate = _planning.endpoint_certificate((args.get("facts") or {}).get("bindings"), connection["port"])
+        after_dump = compiler.apply_operations(plan_dump(args), host_plan.registry_operations)
+        verdict = _guard.check(connection, plan.state, plan.version, certificate, after_dump=after_dump)
+        if verdict["blocked"]:
+            plan.findings.append(Finding(
+                "SCH010", "error", "pywinrm",
+                "this host is managed over WinRM/HTTPS and the controller's WinRM client would no longer connect "
+                "after the change: %s" % "; ".join(verdict["reasons"]),
+                "keep a protocol and suite pywinrm offers (TLS 1.2 with an ECDHE AES-GCM suite), or manage the host "
+                "over another transport first"))
     clients = list(args.get("clients") or CLIENT_KEYS)
-    if winrm_https and args.get("guard") and "pywinrm" not in clients:
-        clients.append("pywinrm")
+    if verdict is not None and "winrm_https" in verdict["checked"] and "pywinrm" not in clients:
+        clients.append("pywinrm")  # show what the guard decided on next to the other clients
     predictions = predictor.predict(plan.state, plan.certificate, clients, http2=bool(args.get("http2")))
-    if winrm_https and args.get("guard") and not predictions["pywinrm"].connects:
-        plan.findings.append(Finding(
-            "SCH010", "error", "pywinrm",
-            "this host is managed over WinRM/HTTPS and the controller's WinRM client would no longer connect after "
-            "the change: %s" % predictions["pywinrm"].reason,
-            "keep a protocol and suite pywinrm offers (TLS 1.2 with an ECDHE AES-GCM suite), or manage the host "
-            "over another transport first"))
-    result = plan.as_dict()
+    result = host_plan.as_dict()
+    result["guard"] = verdict
     result["predictions"] = dict((key, p.as_dict()) for key, p in predictions.items())
     return result, plan
+
+
+def plan_dump(args):
+    """The registry the plan starts from: ``current_state``, else the facts' registry."""
+    if args.get("current_state") is not None:
+        return args["current_state"]
+    return (args.get("facts") or {}).get("registry") or {}
 
 
 class ActionModule(ActionBase):
@@ -106,11 +87,9 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         task_vars = task_vars or {}
         validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        args = _plain(args)
-        winrm_https = str(task_vars.get("ansible_connection", "")) in ("winrm", "psrp") and \
-            str(task_vars.get("ansible_winrm_scheme", task_vars.get("ansible_psrp_protocol", ""))) == "https"
+        args = _planning.plain(args)
         try:
-            body, plan = plan_host(args, winrm_https)
+            body, plan = plan_host(args, task_vars)
         except SchannelInputError as exc:
             result.update(failed=True, changed=False, msg=str(exc), field=exc.field, findings=[])
             return result

@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin of tlsops.schannel.win_schannel.
 
-read (win_schannel_info, or ``facts``) -> compile (profile through the knowledge engine, explicit settings through
-the registry model) -> refuse on error findings / bad input / lockout -> win_schannel.ps1 once -> .reg backup ->
-optional reboot + re-read. The ``.ps1`` receives only concrete registry operations.
+read (win_schannel_info, or ``facts``) -> take the ``plan`` schannel_plan returned (refused when the host changed
+since), or compile profile + settings with the same function schannel_plan uses (``_planning.plan_for_host``: the
+one merge, settings win over the profile) -> refuse on error findings / bad input / lockout -> win_schannel.ps1
+once -> .reg backup -> optional reboot + re-read. The ``.ps1`` receives only concrete registry operations.
 """
 from __future__ import annotations
 
@@ -13,54 +14,13 @@ import os
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import _explicit_settings, _regfile, _regops
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _explicit_settings, _planning, _regfile, _regops
 from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import (
     APPLY_OPTIONS,
     Refused,
     SchannelAction,
     text_diff,
 )
-
-
-def _order_value(op):
-    """Values win_tls_cipher_suites owns: a profile's suite/curve order is applied there, not here."""
-    if op.get("name") is None:
-        return False
-    value = rm.find(op["path"], op["name"])
-    return value is not None and value.setting in ("cipher_suites.policy", "ecc_curves.policy", "cipher_suites.local")
-
-
-def load_profile(profile, field="profile"):
-    """A resolved profile dict (``extends``/``overrides`` applied) from the collection's profile loader."""
-    try:
-        from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
-    except ImportError as exc:
-        raise SchannelInputError(field, "profiles need the collection's profile loader, which this installation "
-                                 "lacks (%s); use explicit settings" % exc)
-    for name in ("resolve_profile", "load_profile", "load"):
-        loader = getattr(profiles, name, None)
-        if loader is not None:
-            return loader(profile)
-    raise SchannelInputError(field, "the profile loader has no load function")
-
-
-def compiler_facts(facts):
-    """The facts compile_plan reads, from enriched win_schannel_info facts."""
-    bindings = facts.get("bindings") or []
-    certificate = next((b for b in bindings if b.get("key_type")), None)
-    return {"windows_version": facts["windows_version"],
-            "certificate_key": certificate,
-            "current_state": facts.get("registry") or {},
-            "local_cipher_suites": (facts.get("cipher_suites") or {}).get("local"),
-            "local_ecc_curves": facts.get("tls_ecc_curves")}
-
-
-def compile_settings(profile_dict, facts):
-    """(operations, findings) of a resolved profile dict for this host through the knowledge engine's compiler."""
-    from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import compiler
-
-    plan = compiler.compile_plan(profile_dict, compiler_facts(facts))
-    return [dict(op) for op in plan.operations], [f.as_dict() for f in plan.findings], plan
 
 
 class ActionModule(SchannelAction):
@@ -83,31 +43,33 @@ class ActionModule(SchannelAction):
 
     def run_action(self, args, task_vars):
         explicit = [o for o in _explicit_settings.SETTING_OPTIONS if args.get(o) is not None]
-        if args.get("restore") is not None and (explicit or args.get("profile")):
-            raise SchannelInputError("restore", "cannot be combined with profile or settings (%s)"
-                                     % ", ".join(explicit + (["profile"] if args.get("profile") else [])))
-        if args.get("restore") is None and not explicit and not args.get("profile"):
-            raise SchannelInputError("profile", "give a profile, explicit settings (protocols, ciphers, ...) or "
-                                     "restore")
+        given = explicit + [o for o in ("profile", "plan") if args.get(o)]
+        if args.get("restore") is not None and given:
+            raise SchannelInputError("restore", "cannot be combined with %s" % ", ".join(given))
+        if args.get("plan") is not None and given != ["plan"]:
+            raise SchannelInputError("plan", "writes exactly what schannel_plan computed; it cannot be combined with "
+                                     "%s (give them to schannel_plan as profile/overrides)"
+                                     % ", ".join(o for o in given if o != "plan"))
+        if args.get("restore") is None and not given:
+            raise SchannelInputError("profile", "give a profile, explicit settings (protocols, ciphers, ...), the "
+                                     "plan schannel_plan returned, or restore")
         # Validate the input that needs no host before the first WinRM round trip.
         restore_ops = self._restore_ops(args["restore"]) if args.get("restore") is not None else None
-
+        explicit_args = dict((o, args[o]) for o in explicit)
         facts = self.facts_for(args, task_vars)
         version = facts["windows_version"]
         dump = facts["registry"] or {}
         findings = []
         if restore_ops is not None:
             ops = restore_ops
+        elif args.get("plan") is not None:
+            plan = _planning.take_plan(_planning.plain(args["plan"]), facts)
+            ops, findings = plan["registry_operations"], plan["findings"]
         else:
-            explicit_args = dict((o, args[o]) for o in explicit)
-            _wanted, origin = _explicit_settings.resolve(explicit_args, version)  # names, types, contradictions
-            wanted_profile = explicit_args
-            if args.get("profile"):
-                wanted_profile = _explicit_settings.merge(load_profile(args["profile"]), explicit_args, version, origin)
-            plan_ops, findings, _plan = compile_settings(wanted_profile, facts)
-            ops = [op for op in plan_ops if not _order_value(op)]
-            ops += _explicit_settings.emptied_keys(ops, dump)
-            ops = _regops.with_key_creation(dump, ops, rm.MANAGED_KEYS)
+            _explicit_settings.resolve(explicit_args, version)  # names, types, contradictions between options
+            host_plan = _planning.plan_for_host(args.get("profile"), explicit_args, facts,
+                                                certificate_port=args["certificate_port"])
+            ops, findings = host_plan.registry_operations, [f.as_dict() for f in host_plan.plan.findings]
             errors = [f for f in findings if f.get("severity") == "error"]
             if errors:
                 raise Refused({"failed": True, "changed": False, "findings": findings,

@@ -15,7 +15,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import ca
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import WINDOWS_VERSIONS, at_least
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regops
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _planning, _regops
 from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import (
     APPLY_OPTIONS,
     Refused,
@@ -78,7 +78,8 @@ class ActionModule(SchannelAction):
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         "restore": {"type": "raw"},
     })
-    MUTUALLY_EXCLUSIVE = (("profile", "cipher_suites"), ("profile", "ecc_curves"))
+    MUTUALLY_EXCLUSIVE = (("profile", "cipher_suites"), ("profile", "ecc_curves"), ("plan", "profile"),
+                          ("plan", "cipher_suites"), ("plan", "ecc_curves"), ("plan", "restore"))
 
     def run_action(self, args, task_vars):
         if args.get("position") is not None and args["list_mode"] != "add":
@@ -92,6 +93,10 @@ class ActionModule(SchannelAction):
         if isinstance(restore, list):
             return self._restore_policy(args, task_vars, facts, restore)
         scope = args["scope"]
+        plan = None
+        if args.get("plan") is not None:
+            plan = _planning.take_plan(_planning.plain(args["plan"]), facts)
+            scope = plan["cipher_suite_scope"]
         if isinstance(restore, dict):
             scope = restore.get("scope") or scope
         if scope == "local" and (not at_least(version, "2016") or facts.get("tls_cipher_suites") is None):
@@ -105,8 +110,14 @@ class ActionModule(SchannelAction):
         suites, curves, findings = None, None, []
         if isinstance(restore, dict):
             suites, curves = restore.get("cipher_suites"), restore.get("ecc_curves")
+        elif plan is not None:
+            suites, findings = plan["cipher_suites"], list(plan["findings"] or [])
+            curves = plan["ecc_curves"] if at_least(version, "2016") else None
+            if suites is None and curves is None:
+                return {"changed": False, "scope": scope, "findings": findings, "windows_version": version,
+                        "msg": "the plan leaves the cipher-suite and curve order as they are"}
         elif args.get("profile"):
-            suites, curves, findings = self._profile_lists(args["profile"], facts, version)
+            suites, curves, findings = self._profile_lists(args["profile"], facts, version, args["certificate_port"])
         elif args["state"] == "present":
             base = layer_suites if layer_suites is not None else facts["cipher_suites"]["configured"]
             if args.get("cipher_suites") is not None:
@@ -142,7 +153,7 @@ class ActionModule(SchannelAction):
         state = args["state"]
         local_suites = local_curves = None
         if scope == "policy":
-            ops = self._policy_ops(state, suites, curves)
+            ops = _planning.policy_order_operations(state, suites, curves)
             after_dump = _regops.apply_operations(dump, ops)
         else:
             after_dump = dump
@@ -162,7 +173,7 @@ class ActionModule(SchannelAction):
         module = self.apply_module("win_tls_cipher_suites", module_args, task_vars, pre_backup,
                                    boot_time=facts.get("last_boot_time"),
                                    reboot_reasons=[rm.REBOOT_POLICY_ORDER] if scope == "policy" else [])
-        after_policy = _regops.apply_operations(dump, self._policy_ops(state, suites, curves)) \
+        after_policy = _regops.apply_operations(dump, _planning.policy_order_operations(state, suites, curves)) \
             if scope == "policy" else dump
         in_effect = "policy" if effective.RegistryView(after_policy).get(rm.POLICY_SSL, "Functions") is not None \
             else ("local" if facts["cipher_suites"]["local"] is not None else "default")
@@ -187,30 +198,16 @@ class ActionModule(SchannelAction):
                 result["backup_file"] = path
         return self.settle_reboot(args, task_vars, facts, result)
 
-    @staticmethod
-    def _policy_ops(state, suites, curves):
-        ops = []
-        if state == "absent":
-            for name in ("Functions", "EccCurves"):
-                ops.append({"path": rm.POLICY_SSL, "name": name, "state": "absent", "type": None, "data": None})
-            return ops
-        if suites is not None:
-            ops.append({"path": rm.POLICY_SSL, "name": "Functions", "state": "present", "type": "string",
-                        "data": ",".join(suites)})
-        if curves is not None:
-            ops.append({"path": rm.POLICY_SSL, "name": "EccCurves", "state": "present", "type": "multistring",
-                        "data": list(curves)})
-        return ops
-
-    def _profile_lists(self, profile, facts, version):
-        from ansible_collections.tlsops.schannel.plugins.action.win_schannel import compile_settings, load_profile
-
-        _ops, findings, plan = compile_settings(load_profile(profile), facts)
+    def _profile_lists(self, profile, facts, version, certificate_port):
+        """The suite and curve order of ``profile`` for this host, compiled as schannel_plan compiles it."""
+        host_plan = _planning.plan_for_host(profile, None, facts, certificate_port=certificate_port)
+        findings = [f.as_dict() for f in host_plan.plan.findings]
         errors = [f for f in findings if f.get("severity") == "error"]
         if errors:
             raise Refused({"failed": True, "changed": False, "findings": findings,
                            "msg": "the plan has error findings, nothing was written: %s" % "; ".join(
                                "%s (%s)" % (f.get("message"), f.get("item")) for f in errors)})
+        plan = host_plan.plan
         curves = plan.ecc_curves if at_least(version, "2016") else None
         return (list(plan.cipher_suites) if plan.cipher_suites else None), (list(curves) if curves else None), findings
 

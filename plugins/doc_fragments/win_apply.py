@@ -50,9 +50,30 @@ options:
         C(0600) and named from the sanitised inventory hostname and a UTC timestamp.
       - Defaults to C(backups/) next to the playbook.
     type: path
+  plan:
+    description:
+      - The registered result of M(tlsops.schannel.schannel_plan), computed with O(tlsops.schannel.schannel_plan#module:facts)
+        from M(tlsops.schannel.win_schannel_info). The module writes exactly what the plan says and compiles nothing
+        itself (M(tlsops.schannel.win_schannel) its RV(tlsops.schannel.schannel_plan#module:registry_operations), in
+        their order; M(tlsops.schannel.win_tls_cipher_suites) its suite and curve order in its
+        RV(tlsops.schannel.schannel_plan#module:cipher_suite_scope)), so the plan a user reviews is the plan that is
+        written.
+      - The plan carries a fingerprint of the host state it was computed from (registry values, local suite and
+        curve order, certificate bindings). When the host has changed since and is not in a state the plan itself
+        leads to, the module fails before it writes anything; plan again on fresh facts.
+      - A plan with error findings, or computed for another Windows version, is refused the same way.
+      - Cannot be combined with a profile, settings or O(restore).
+    type: dict
+  certificate_port:
+    description:
+      - With a profile of the module's own (not O(plan)), the port of the HTTPS binding whose certificate the suites
+        are chosen for (the binding of that port in RV(tlsops.schannel.win_schannel_info#module:bindings)). No
+        binding on that port means an RSA 2048 certificate is assumed.
+    type: int
+    default: 443
   reboot:
     description:
-      - Reboot the host through the ansible.windows reboot helper when the change needs one, then read the state
+      - Reboot the host through a copy of ansible.windows' reboot helper when the change needs one, then read the state
         again and return it as RV(state_after_reboot).
       - In check mode no reboot happens.
     type: bool

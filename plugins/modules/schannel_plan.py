@@ -33,7 +33,7 @@ options:
     required: true
   overrides:
     description:
-      - Settings applied on top of the profile, with the same keys as a profile (C(protocols), C(server_protocols),
+      - Settings that win over the profile, with the same keys as a profile (C(protocols), C(server_protocols),
         C(client_protocols), C(ciphers), C(hashes), C(key_exchanges), C(key_sizes), C(schannel_values),
         C(dotnet_strong_crypto), C(winhttp_protocols), C(fips_algorithm_policy), C(cipher_suites), C(ecc_curves),
         C(cipher_suite_scope)).
@@ -41,6 +41,11 @@ options:
         like C(microsoft.ad)'s list values; a plain list means C(set).
       - Suite names given here are taken as written for this host's version; a name the version does not have is an
         error finding that names the one to use.
+      - Each overridden setting is listed in RV(overrides) with the profile's value. An override that loosens the
+        profile (enables a protocol or algorithm it disables, adds suites) adds a C(SCH015) warning; one that
+        breaks the profile's C(requirements) (disables a protocol the profile requires) adds a C(SCH016) error.
+      - M(tlsops.schannel.win_schannel) and M(tlsops.schannel.win_tls_cipher_suites) merge their own settings over
+        a profile with the same function, so plan and apply never disagree about an override.
     type: dict
   windows_version:
     description:
@@ -53,8 +58,15 @@ options:
     description:
       - Key of the certificate the host serves, as C(rsa:2048), C(rsa:4096), C(ecdsa:p256) or C(ecdsa:p384),
         optionally with the signature hash (C(rsa:2048:sha1)).
-      - Taken from the first binding in O(facts) when not given.
+      - Taken from the binding on O(certificate_port) in O(facts) when not given (never from another port's binding).
     type: str
+  certificate_port:
+    description:
+      - The port of the HTTPS endpoint the plan is for; the certificate of the binding on that port in O(facts)
+        (an C(ip), C(sni) or C(ccs) binding) decides which suites can be served. No binding on that port means an
+        RSA 2048 certificate is assumed.
+    type: int
+    default: 443
   http2:
     description:
       - Whether the host serves HTTP/2 (IIS 10 does by default); enables the HTTP/2 ordering lint.
@@ -93,6 +105,8 @@ options:
     description:
       - When the task's host is managed over WinRM with HTTPS, add a C(SCH010) error if the controller's own WinRM
         client (pywinrm) would no longer connect after the change.
+      - This is the same check, with the same function, that M(tlsops.schannel.win_schannel) and
+        M(tlsops.schannel.win_tls_cipher_suites) run before they write; its verdict is RV(guard).
     type: bool
     default: true
   fail_on_findings:
@@ -157,6 +171,19 @@ EXAMPLES = r'''
           protocols:
             TLS 1.0: enabled
       register: plan
+
+- name: Review the plan, then write exactly that plan (refused if the host changed since it was computed)
+  block:
+    - tlsops.schannel.win_schannel_info:
+      register: info
+    - tlsops.schannel.schannel_plan:
+        profile: ios_ats
+        facts: '{{ info }}'
+      register: plan
+    - tlsops.schannel.win_schannel:
+        plan: '{{ plan }}'
+    - tlsops.schannel.win_tls_cipher_suites:
+        plan: '{{ plan }}'
 '''
 
 RETURN = r'''
@@ -224,6 +251,37 @@ predictions:
   type: dict
 effective:
   description: The Schannel configuration in effect after the plan (protocols, suite order and its source, curves).
+  returned: success
+  type: dict
+registry_operations:
+  description:
+    - Exactly the operations M(tlsops.schannel.win_schannel) writes when given this plan, in the order it writes
+      them (the suite and curve order values left to M(tlsops.schannel.win_tls_cipher_suites), keys the plan empties
+      removed, new keys created explicitly so the backup removes them, ordered so that every prefix is safe).
+  returned: success
+  type: list
+  elements: dict
+write_order_safe:
+  description: Whether every prefix of RV(registry_operations) keeps what both the old and the new state serve.
+  returned: success
+  type: bool
+overrides:
+  description:
+    - One entry per setting O(overrides) changes, C({setting, profile, override, weakens}); C(profile) is what the
+      profile sets (C(null) when it does not), C(weakens) whether the override loosens it.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"setting": "protocols.TLS 1.0", "profile": "disabled", "override": "enabled", "weakens": true}]
+fingerprints:
+  description:
+    - SHA-256 fingerprints of the host state the plan was computed from (C(before)), after its registry part
+      (C(registry_applied)) and after all of it (C(applied)); empty without O(facts). The write modules refuse the
+      plan when the host matches none of them.
+  returned: success
+  type: dict
+guard:
+  description: The lockout check's verdict (C(blocked), C(reasons), C(prediction), ...), or C(null) with O(guard=false).
   returned: success
   type: dict
 '''

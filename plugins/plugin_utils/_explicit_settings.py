@@ -1,13 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, tlsops maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Explicit win_schannel settings -> registry operations, through the knowledge engine's registry model.
+"""Validate explicit win_schannel settings against the knowledge engine's registry model.
+
+The settings then go through the one merge and compile of the collection (``_planning.plan_for_host``, as overrides
+of the profile, or alone); this module only refuses bad input early, with the closest valid name.
 
 Every item name is checked against the model's tables (``registry_model.PROTOCOLS``, ``CIPHERS``, ...) with the
-closest valid name in the error; every state/value is type-checked; the data written is the model's canonical data
-for the meaning (protocols 1/0 + DisabledByDefault 0/1, algorithms 0xffffffff/0). ``default`` removes the values the
-setting owns, and the key itself when nothing else is left in it. Errors are ``SchannelInputError`` naming the
-field (``protocols.TLS 1.3``), raised before anything is sent to the host.
+closest valid name in the error; every state/value is type-checked; two options that set one value differently
+(``protocols`` and ``server_protocols``) fail. Errors are ``SchannelInputError`` naming the field
+(``protocols.TLS 1.3``), raised before anything is sent to the host.
 """
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ import difflib
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import WINDOWS_VERSIONS
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regops
 
 STATES = ("enabled", "disabled", "default")
 SETTING_OPTIONS = ("protocols", "server_protocols", "client_protocols", "ciphers", "hashes", "key_exchanges",
@@ -139,66 +140,3 @@ def _check_number(field, value, managed):
     if not 0 <= value <= 0xFFFFFFFF:
         raise SchannelInputError(field, "must fit a DWORD (0 to 4294967295), got %r" % value)
     return value
-
-
-def emptied_keys(ops, dump):
-    """Key removals for keys that ``ops`` leave without values or sub-keys ('default' removes the key too)."""
-    after = _regops.apply_operations(dump, ops)
-    out = []
-    for path in _unique(op["path"] for op in ops if op.get("state") == "absent" and op.get("name") is not None):
-        low = path.lower()
-        keys = [k for k in after if k.lower() == low or k.lower().startswith(low + "\\")]
-        own = [k for k in keys if k.lower() == low]
-        if own and len(keys) == 1 and not after[own[0]] and not _is_root(path):
-            out.append({"path": path, "name": None, "state": "absent", "type": None, "data": None,
-                        "reboot_reason": rm.reboot_reason(path, None)})
-    return out
-
-
-def _unique(items):
-    seen = []
-    for item in items:
-        if item.lower() not in [s.lower() for s in seen]:
-            seen.append(item)
-    return seen
-
-
-def merge(profile, explicit, version, origin):
-    """The profile dict with explicit settings laid over it; a setting that contradicts the profile fails."""
-    theirs, _o = resolve(dict((k, profile.get(k)) for k in SETTING_OPTIONS if profile.get(k) is not None), version,
-                         strict=False)
-    mine, _m = resolve(explicit, version)
-    for setting, value in mine.items():
-        if setting in theirs and theirs[setting] != value:
-            raise SchannelInputError(origin.get(setting, "profile"), "contradicts the profile, which sets %s to %r; "
-                                     "remove the setting or choose another profile" % (setting, theirs[setting]))
-    merged = dict(profile)
-    for key, value in explicit.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            combined = dict(merged[key])
-            combined.update(value)
-            merged[key] = combined
-        else:
-            merged[key] = value
-    return merged
-
-
-def operations(wanted, dump):
-    """Registry operations for ``wanted`` settings against ``dump`` (used when no compiler is installed)."""
-    ops = []
-    for setting, meaning in wanted.items():
-        for value in rm.by_setting(setting):
-            if meaning == "default":
-                ops.append({"path": value.path, "name": value.name, "state": "absent", "type": None, "data": None,
-                            "reboot_reason": value.reboot_reason})
-            else:
-                data = value.values[meaning] if isinstance(meaning, str) else meaning
-                ops.append({"path": value.path, "name": value.name, "state": "present", "type": value.type,
-                            "data": data, "reboot_reason": value.reboot_reason})
-    return ops + emptied_keys(ops, dump)
-
-
-def _is_root(path):
-    """Keys that must stay even when empty (the roots Windows ships)."""
-    low = path.lower()
-    return any(low == k.lower() for k in rm.MANAGED_KEYS)

@@ -9,8 +9,8 @@ registry) and how Ansible reaches the host. Rules:
 * Only WinRM over HTTPS rides on Schannel. WinRM over HTTP (with or without message encryption) and non-WinRM
   connections are not affected; the guard says so and lets the change pass.
 * For WinRM over HTTPS the controller's client is the ``pywinrm`` client profile (``clients.local_pywinrm_profile()``,
-  i.e. this Python's ``ssl`` defaults). The knowledge engine's predictor decides when it is importable; otherwise a
-  plain intersection of the client's versions/suites with the server's effective protocols/suites decides.
+  i.e. this Python's ``ssl`` defaults), and the knowledge engine's predictor decides. ``schannel_plan`` (SCH010)
+  and the write modules call the same :func:`check`, so plan and apply cannot disagree about a lockout.
   When the controller can reach the listener, a real handshake records what the connection negotiates today.
 * With ``rdp=True`` on Windows Server 2008 R2 without KB3080079, RDP needs server TLS 1.0.
 
@@ -24,14 +24,10 @@ import ssl
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 
-try:
-    from ansible_collections.tlsops.schannel.plugins.module_utils.tls import clients as tls_clients
-    from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
-except ImportError:  # pragma: no cover - the prober part is optional for the guard
-    tls_clients = None
-    iana = None
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import predictor
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import clients as tls_clients
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
 
-_PROTOCOL_ORDER = ("SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3")
 _SSL_VERSION_NAMES = {"TLSv1": "TLS 1.0", "TLSv1.1": "TLS 1.1", "TLSv1.2": "TLS 1.2", "TLSv1.3": "TLS 1.3",
                       "SSLv3": "SSL 3.0"}
 
@@ -75,65 +71,15 @@ def probe(host, port, timeout=5.0):
                 name = tls.cipher()[0]
     except (OSError, ssl.SSLError) as exc:
         return {"connects": False, "protocol": None, "cipher_suite": None, "error": str(exc)}
-    suite = None
-    if iana is not None:
-        found = iana.SUITES_BY_NAME.get(name) or iana.SUITES_BY_OPENSSL_NAME.get(name)
-        suite = found.name if found is not None else name
-    return {"connects": True, "protocol": version, "cipher_suite": suite or name, "error": None}
+    found = iana.SUITES_BY_NAME.get(name) or iana.SUITES_BY_OPENSSL_NAME.get(name)
+    return {"connects": True, "protocol": version, "cipher_suite": found.name if found is not None else name,
+            "error": None}
 
 
-def _client():
-    if tls_clients is None:
-        return None
-    try:
-        return tls_clients.local_pywinrm_profile()
-    except Exception:  # pragma: no cover - fall back to the recorded profile
-        return tls_clients.CLIENTS.get("pywinrm")
-
-
-def _predict_with_engine(state, certificate, client):
-    try:
-        from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import predictor
-    except ImportError:
-        return None
-    try:
-        result = predictor.predict(state, certificate, {"pywinrm": client})
-    except TypeError:
-        result = predictor.predict(state, certificate, ["pywinrm"])
-    prediction = result.get("pywinrm") if isinstance(result, dict) else None
-    if prediction is None:
-        return None
-    if hasattr(prediction, "as_dict"):
-        prediction = prediction.as_dict()
-    elif not isinstance(prediction, dict):
-        prediction = dict((k, getattr(prediction, k, None)) for k in
-                          ("connects", "protocol", "cipher_suite", "reason", "symptom"))
-    prediction = dict(prediction)
-    prediction["predictor"] = "knowledge engine"
-    return prediction
-
-
-def _predict_by_intersection(state, client):
-    """What a client with ``client``'s versions and suites negotiates with ``state`` (server order wins)."""
-    lo = _PROTOCOL_ORDER.index(client.min_version)
-    hi = _PROTOCOL_ORDER.index(client.max_version)
-    versions = [p for p in _PROTOCOL_ORDER[lo:hi + 1] if p in state.server_protocols]
-    if not versions:
-        return {"connects": False, "protocol": None, "cipher_suite": None, "symptom": "alert:protocol_version",
-                "reason": "the client offers %s-%s, the server enables only %s" % (
-                    client.min_version, client.max_version, ", ".join(sorted(state.server_protocols)) or "nothing"),
-                "predictor": "intersection"}
-    offered = set(client.cipher_suites)
-    for protocol in reversed(versions):
-        for suite in state.suites(protocol):
-            if suite.iana_code in offered:
-                iana_name = iana.SUITES_BY_CODE[suite.iana_code].name if iana and suite.iana_code in \
-                    iana.SUITES_BY_CODE else suite.base_name
-                return {"connects": True, "protocol": protocol, "cipher_suite": iana_name, "symptom": None,
-                        "reason": None, "predictor": "intersection"}
-    return {"connects": False, "protocol": None, "cipher_suite": None, "symptom": "tcp_reset",
-            "reason": "no cipher suite in common under %s (Schannel resets the TCP connection)" % ", ".join(versions),
-            "predictor": "intersection"}
+def predict_pywinrm(state, certificate):
+    """The predictor's verdict for this controller's WinRM client against ``state`` (a dict)."""
+    prediction = predictor.predict(state, certificate, {"pywinrm": tls_clients.local_pywinrm_profile()})["pywinrm"]
+    return dict(prediction.as_dict(), predictor="knowledge engine")
 
 
 def check(connection, after_state, version, certificate=None, rdp=False, rdp_kb3080079=False, live_probe=None,
@@ -143,14 +89,9 @@ def check(connection, after_state, version, certificate=None, rdp=False, rdp_kb3
               "prediction": None, "probe": live_probe}
     if connection.get("connection") in ("winrm", "psrp") and connection.get("scheme") == "https":
         result["checked"].append("winrm_https")
-        client = _client()
-        prediction = None
-        if client is not None:
-            prediction = _predict_with_engine(after_state, certificate, client)
-            if prediction is None:
-                prediction = _predict_by_intersection(after_state, client)
+        prediction = predict_pywinrm(after_state, certificate)
         result["prediction"] = prediction
-        if prediction is not None and not prediction.get("connects"):
+        if not prediction["connects"]:
             result["blocked"] = True
             result["reasons"].append(
                 "WinRM over HTTPS (%s:%s) would no longer connect after the change and the reboot: %s"

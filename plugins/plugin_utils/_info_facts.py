@@ -63,13 +63,12 @@ def _meaning(value, data):
 
 def managed_values(version, dump):
     """Every managed value: set (raw), effective (meaning once defaults apply), default, layer, owner setting."""
-    view = effective.RegistryView(dump)
+    index = dict((key.lower(), dict((name.lower(), v) for name, v in (values or {}).items()))
+                 for key, values in (dump or {}).items())
     rows = []
     for value in rm.MANAGED_VALUES:
-        raw = None
-        found = view._keys.get(value.path.lower(), {}).get(value.name.lower()) if hasattr(view, "_keys") else None
-        if found is not None:
-            raw = {"type": found[0], "data": found[1]}
+        found = index.get(value.path.lower(), {}).get(value.name.lower())
+        raw = {"type": found.get("type"), "data": found.get("data")} if found is not None else None
         default = value.defaults.get(version)
         rows.append({
             "setting": value.setting,
@@ -198,19 +197,3 @@ def effective_of(version, dump, facts, local_suites=None, local_curves=None):
     if local_curves is None:
         local_curves = facts.get("tls_ecc_curves")
     return effective.effective_state(version, dump, local_cipher_suites=local_suites, local_ecc_curves=local_curves)
-
-
-def winrm_certificate(facts, port):
-    """The binding certificate of the WinRM HTTPS port (or the first binding), in the predictor's terms."""
-    bindings = facts.get("bindings") or []
-    chosen = None
-    for b in bindings:
-        if b.get("port") == port:
-            chosen = b
-            break
-    if chosen is None and bindings:
-        chosen = bindings[0]
-    if chosen is None:
-        return None
-    return {"key_type": chosen.get("key_type"), "key_size": chosen.get("key_size"),
-            "signature_hash": chosen.get("signature_hash")}

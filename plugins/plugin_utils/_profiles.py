@@ -187,6 +187,12 @@ def apply_overrides(profile, overrides, source="overrides"):
             merged = dict(out.get(key) or {})
             merged.update(value)
             out[key] = merged
+            if key == "protocols":
+                # an override of both sides wins over the profile's per-side settings of the same protocol too
+                # (the compiler applies server_protocols/client_protocols after protocols)
+                for side in ("server_protocols", "client_protocols"):
+                    if isinstance(out.get(side), dict) and side not in overrides:
+                        out[side] = dict((p, v) for p, v in out[side].items() if p not in value)
         else:
             out[key] = copy.deepcopy(value)
     out["cipher_suites_literal"] = literal

@@ -84,6 +84,8 @@ def _value_line(op):
         return "%s=hex(2):%s" % (name, _hex((data + "\x00").encode("utf-16-le")))
     if kind == "multistring":
         return "%s=hex(7):%s" % (name, _hex(("".join(s + "\x00" for s in data) + "\x00").encode("utf-16-le")))
+    if kind == "none":  # REG_NONE (PLAN.md P16): regedit writes its bytes as hex(0)
+        return "%s=hex(0):%s" % (name, _hex(data))
     return "%s=hex:%s" % (name, _hex(data))
 
 
@@ -229,6 +231,8 @@ def read_reg(path):
                 while items and items[-1] == "":
                     items.pop()
                 op["type"], op["data"] = "multistring", items
+            elif rest.startswith("hex(0):"):
+                op["type"], op["data"] = "none", list(_bytes(rest[7:]))
             elif rest.startswith("hex:"):
                 op["type"], op["data"] = "binary", list(_bytes(rest[4:]))
             else:

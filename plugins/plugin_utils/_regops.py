@@ -12,7 +12,13 @@ import copy
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelError
 
-TYPES = ("dword", "qword", "string", "expandstring", "multistring", "binary")
+# The one implementation of what an operation does to a dump is the compiler's (module_utils/schannel/compiler.py,
+# which the knowledge core and write_order.py use too); re-exported here for the action plugins.
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import apply_operations  # noqa: F401
+
+# 'none' is REG_NONE (data: a byte list), written with RegistryValueKind.None (PLAN.md P16); 'unknown' only in dumps.
+TYPES = ("dword", "qword", "string", "expandstring", "multistring", "binary", "none")
+BYTE_TYPES = ("binary", "none")
 _POLICY_MARK = "\\software\\policies\\"
 
 
@@ -38,8 +44,8 @@ def display(value):
         return "0x%016x (qword)" % (int(data) & 0xFFFFFFFFFFFFFFFF)
     if kind == "multistring":
         return "%s (multistring)" % ", ".join(str(d) for d in (data or []))
-    if kind == "binary":
-        return "%s (binary)" % " ".join("%02x" % int(b) for b in (data or []))
+    if kind in BYTE_TYPES:
+        return "%s (%s)" % (" ".join("%02x" % int(b) for b in (data or [])), kind)
     return "" if data is None else str(data)
 
 
@@ -79,8 +85,9 @@ def validate_operation(op, field="operations"):
         elif kind == "multistring":
             if not isinstance(data, list) or not all(isinstance(d, str) for d in data):
                 raise OperationError(field + ".data", "a multistring must be a list of strings (got %r)" % (data,))
-        elif not isinstance(data, list) or not all(isinstance(d, int) and 0 <= d <= 255 for d in data):
-            raise OperationError(field + ".data", "binary data must be a list of byte values (got %r)" % (data,))
+        elif not isinstance(data, list) or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 255
+                                                   for d in data):
+            raise OperationError(field + ".data", "%s data must be a list of byte values (got %r)" % (kind, data))
         clean["type"], clean["data"] = kind, data
     return clean
 
@@ -97,42 +104,6 @@ def _find_key(dump, path):
         if key.lower() == low:
             return key
     return None
-
-
-def apply_operations(dump, ops):
-    """A new dump: ``dump`` after ``ops`` (same semantics as win_schannel.ps1, parents created as needed)."""
-    result = copy.deepcopy(dump or {})
-    for op in ops:
-        path = op["path"].rstrip("\\")
-        existing = _find_key(result, path)
-        if op.get("name") is None:
-            if op.get("state") == "absent":
-                low = path.lower()
-                for key in [k for k in result if k.lower() == low or k.lower().startswith(low + "\\")]:
-                    del result[key]
-            elif existing is None:
-                _create(result, path)
-            continue
-        if op.get("state") == "absent":
-            if existing is not None:
-                for value_name in [n for n in result[existing] if n.lower() == op["name"].lower()]:
-                    del result[existing][value_name]
-            continue
-        if existing is None:
-            _create(result, path)
-            existing = path
-        for value_name in [n for n in result[existing] if n.lower() == op["name"].lower()]:
-            del result[existing][value_name]
-        result[existing][op["name"]] = {"type": op["type"], "data": copy.deepcopy(op["data"])}
-    return result
-
-
-def _create(dump, path):
-    parts = path.split("\\")
-    for i in range(2, len(parts) + 1):
-        sub = "\\".join(parts[:i])
-        if _find_key(dump, sub) is None:
-            dump[sub] = {}
 
 
 def changed_operations(dump, ops):

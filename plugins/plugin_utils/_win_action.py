@@ -22,6 +22,7 @@ from ansible_collections.tlsops.schannel.plugins.plugin_utils import (
     _guard,
     _host_state,
     _info_facts,
+    _planning,
     _reboot,
     _regfile,
     _regops,
@@ -41,6 +42,8 @@ APPLY_OPTIONS = {
     "backup_dir": {"type": "path"},
     "reboot": {"type": "bool", "default": False},
     "reboot_timeout": {"type": "int", "default": 600},
+    "plan": {"type": "dict"},
+    "certificate_port": {"type": "int", "default": 443},
 }
 
 
@@ -169,7 +172,7 @@ class SchannelAction(ActionBase):
         if connection.get("scheme") == "https" and connection.get("connection") in ("winrm", "psrp") \
                 and connection.get("host"):
             live = _guard.probe(connection["host"], connection["port"])
-        certificate = _info_facts.winrm_certificate(facts, connection.get("port"))
+        certificate = _planning.endpoint_certificate(facts.get("bindings"), connection.get("port"))
         verdict = _guard.check(connection, after_state, version, certificate, rdp=args.get("rdp", False),
                                rdp_kb3080079=args.get("rdp_kb3080079", False), live_probe=live,
                                after_dump=after_dump)

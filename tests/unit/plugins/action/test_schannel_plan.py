@@ -94,7 +94,10 @@ def test_facts_from_win_schannel_info():
             "registry": {rm.POLICY_SSL: {"Functions": {"type": "string",
                                                        "data": "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"}}},
             "tls_cipher_suites": [{"name": "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "code": 49199}],
-            "bindings": [{"key_type": "rsa", "key_size": 1024, "signature_hash": "sha256"}]}
+            "bindings": [{"kind": "ip", "ip": "0.0.0.0", "port": 5986, "key_type": "ecdsa", "key_size": 256,
+                          "signature_hash": "sha256"},
+                         {"kind": "ip", "ip": "0.0.0.0", "port": 443, "key_type": "rsa", "key_size": 1024,
+                          "signature_hash": "sha256"}]}
     result = run({"profile": "ios_ats", "facts": info, "clients": ["ios9_ats"], "fail_on_findings": False})
     assert result["windows_version"] == "2019"
     assert [f["code"] for f in result["findings"] if f["code"] == "SCH014"] == ["SCH014"]  # RSA 1024 for ATS

@@ -301,10 +301,19 @@ def test_profile_compiles_without_the_suite_order():
     assert rec.names() == ["win_schannel_info", "win_schannel"]
 
 
-def test_setting_that_contradicts_the_profile_fails():
-    result, rec = run_action(ActionModule, {"profile": "mozilla_intermediate", "protocols": {"TLS 1.0": "enabled"}})
-    assert result["failed"] and result["field"] == "protocols.TLS 1.0" and "contradicts the profile" in result["msg"]
-    assert "win_schannel" not in rec.names()
+def test_setting_wins_over_the_profile_as_schannel_plan_says():
+    """Issue 16.3: a setting given next to a profile is an override (it used to fail with 'contradicts the
+    profile' at apply although schannel_plan had accepted it); it is compiled by the same function as the plan."""
+    from ansible_collections.tlsops.schannel.plugins.plugin_utils import _planning
+
+    result, rec = run_action(ActionModule, {"profile": "ios_ats", "protocols": {"TLS 1.0": "enabled"}})
+    assert not result.get("failed"), result
+    tls10 = [op for op in result["operations"] if op["path"] == SCHANNEL + "\\Protocols\\TLS 1.0\\Server"]
+    assert {op["name"]: op["data"] for op in tls10} == {"Enabled": 1, "DisabledByDefault": 0}
+    assert [f["item"] for f in result["findings"] if f["code"] == _planning.OVERRIDE_WEAKENS] == ["protocols.TLS 1.0"]
+    planned = _planning.plan_for_host("ios_ats", {"protocols": {"TLS 1.0": "enabled"}}, RECORDED_INFO_2019)
+    assert result["operations"] == planned.registry_operations
+    assert rec.names() == ["win_schannel_info", "win_schannel"]
 
 
 def test_setting_that_agrees_with_the_profile_is_fine():
