@@ -56,8 +56,9 @@ def test_target_passes_on_a_twin(web19, target, tmp_path):
                           cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=280)
     out = json.loads(proc.stdout) if proc.stdout.strip().startswith("{") else {}
     tasks = [t for play in out.get("plays", []) for t in play["tasks"]]
-    failed = [(t["task"]["name"], t["hosts"][web19["name"]].get("msg")) for t in tasks
+    failed = [(t["task"]["name"], t["hosts"][web19["name"]].get("assertion"), t["hosts"][web19["name"]].get("msg"))
+              for t in tasks
               if t["hosts"].get(web19["name"], {}).get("failed")]
     assert proc.returncode == 0 and not failed, (failed, proc.stdout[-3000:], proc.stderr[-2000:])
-    asserted = [t for t in tasks if t["task"]["name"].startswith("assert")]
+    asserted = [t for t in tasks if t["task"]["name"].split(" : ")[-1].startswith("assert")]
     assert asserted, "no assert task ran"
