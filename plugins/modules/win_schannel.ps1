@@ -132,7 +132,7 @@ foreach ($op in $module.Params.operations) {
                     $block.Add((New-Undo -Path $node.path -Name $null -Value @{ type = $null; data = $null } -RebootReason $op.reboot_reason))
                     foreach ($value in $node.values) {
                         if ($value.type -eq 'unknown') {
-                            throw "value '$($node.path)\$($value.name)' has a registry kind this module cannot write back, so the key is not removed"
+                            throw "$($node.path)\$($value.name) holds a value of kind unknown, which cannot be written back; the key was not removed"
                         }
                         $block.Add((New-Undo -Path $node.path -Name $value.name -Value $value -RebootReason $op.reboot_reason))
                         $changes.Add(@{ path = $node.path; name = $value.name; before = @{ type = $value.type; data = $value.data }; after = $null })

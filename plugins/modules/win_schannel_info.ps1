@@ -35,7 +35,7 @@ Function Add-ReadError {
 $registry = @{}
 # Params['keys'], not Params.keys: the latter is the dictionary's own Keys collection
 foreach ($path in $module.Params['keys']) {
-    try { $null = ConvertTo-SchannelSubKey -Path $path } catch { $module.FailJson("keys: $($_.Exception.Message)") }
+    if (-not $path.StartsWith('HKLM\', [StringComparison]::OrdinalIgnoreCase)) { $module.FailJson("keys: '$path' must start with 'HKLM\'") }
     $errorsHere = [System.Collections.Generic.List[Hashtable]]@()
     foreach ($node in (Get-SchannelSubtree -Path $path -ReadErrors $errorsHere)) {
         $values = @{}
@@ -134,8 +134,11 @@ if ($module.Params.bindings) {
     )
     foreach ($k in $kinds) {
         $root = "HKLM\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\$($k.key)"
-        try {
-            foreach ($endpoint in (Get-SchannelSubKeyName -Path $root)) {
+        $endpoints = @()
+        try { $endpoints = Get-SchannelSubKeyName -Path $root }
+        catch { Add-ReadError -What "registry key $root" -Message $_.Exception.Message }
+        foreach ($endpoint in $endpoints) {
+            try {
                 $split = $endpoint.LastIndexOf(':')
                 $hostPart = $endpoint.Substring(0, $split)
                 $binding = @{
@@ -146,13 +149,13 @@ if ($module.Params.bindings) {
                     thumbprint = $null
                     ccs = ($k.kind -eq 'ccs')
                 }
-                if ($k.kind -eq 'ip') { $binding.ip = $hostPart.Trim('[', ']') } else { $binding.hostname = $hostPart }
+                if ($k.kind -eq 'sni') { $binding.hostname = $hostPart } else { $binding.ip = $hostPart.Trim('[', ']') }
                 if ($k.kind -ne 'ccs') {
                     $hash = Get-SchannelValue -Path "$root\$endpoint" -Name 'SslCertHash'
-                    $store = Get-SchannelValue -Path "$root\$endpoint" -Name 'SslCertStoreName'
-                    $storeName = 'MY'
-                    if ($null -ne $store) { $storeName = [String]$store.data }
                     if ($null -ne $hash) {
+                        $store = Get-SchannelValue -Path "$root\$endpoint" -Name 'SslCertStoreName'
+                        $storeName = 'MY'
+                        if ($null -ne $store) { $storeName = [String]$store.data }
                         $binding.thumbprint = ([BitConverter]::ToString([Byte[]]@($hash.data))).Replace('-', '')
                         $facts = Get-CertificateFacts -Thumbprint $binding.thumbprint -Store $storeName
                         foreach ($f in $facts.Keys) { $binding[$f] = $facts[$f] }
@@ -160,8 +163,8 @@ if ($module.Params.bindings) {
                 }
                 $bindings.Add($binding)
             }
+            catch { Add-ReadError -What "binding $($k.key)\$endpoint" -Message $_.Exception.Message }
         }
-        catch { Add-ReadError -What $root -Message $_.Exception.Message }
     }
     $module.Result.bindings = $bindings
 }
@@ -173,7 +176,7 @@ $markers = @(
     @{ path = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending'; name = $null; reason = 'Component Based Servicing (updates or features) waits for a reboot' }
     @{ path = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired'; name = $null; reason = 'Windows Update waits for a reboot' }
     @{ path = 'HKLM\SYSTEM\CurrentControlSet\Control\Session Manager'; name = 'PendingFileRenameOperations'; reason = 'files are queued for replacement at boot (PendingFileRenameOperations)' }
-    @{ path = 'HKLM\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache'; name = 'RestartRequired'; reason = 'Server Manager waits for a reboot to finish a role or feature change (RestartRequired)' }
+    @{ path = 'HKLM\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache'; name = 'RestartRequired'; reason = 'Server Manager waits for a reboot (ServerComponentCache RestartRequired)' }
 )
 foreach ($m in $markers) {
     try {
