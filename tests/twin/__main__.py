@@ -19,6 +19,8 @@ def main(argv=None) -> int:
     start.add_argument("--scheme", choices=("http", "https"), default="http",
                        help="WinRM listener in the inventory: http (NTLM, message encryption) or https (NTLM, "
                             "certificate validated against DIR/_keys/ca.pem)")
+    start.add_argument("--connection", choices=("winrm", "psrp"), default="winrm",
+                       help="Ansible connection the inventory uses (both are answered on the same listeners)")
     start.add_argument("--winrm-basic", action="store_true",
                        help="switch on Basic auth and unencrypted HTTP (off on Windows by default); the inventory "
                             "then uses Basic")
@@ -53,7 +55,8 @@ def main(argv=None) -> int:
     from . import api
     if args.cmd == "start":
         doc = api.start_twins(args.spec, args.state_dir, lifetime=args.lifetime, address=args.address,
-                              scheme=args.scheme, winrm_basic=args.winrm_basic, reboot_downtime=args.reboot_downtime,
+                              scheme=args.scheme, winrm_basic=args.winrm_basic, connection=args.connection,
+                              reboot_downtime=args.reboot_downtime,
                               alpn=[p for p in args.alpn.split(",") if p])
         for name, twin in doc["twins"].items():
             print(f"{name}: pid {twin['pid']} {twin['address']} {twin['ports']}")

@@ -53,20 +53,25 @@ def _write_json(path: Path, data: dict) -> None:
 
 def start_twins(specs, state_dir, lifetime: float = DEFAULT_LIFETIME, address: str = "127.0.0.1",
                 scheme: str = "http", reboot_downtime: float = 3.0, timeout: float = 180.0, alpn=None,
-                winrm_basic: bool = False) -> dict:
+                winrm_basic: bool = False, connection: str = "winrm") -> dict:
     """Start one twin per spec (strings or dicts); return the ``twins.json`` document.
 
     The WinRM listeners are a stock Windows host's: Negotiate/NTLM with message encryption over HTTP, Basic
     refused; ``winrm_basic=True`` (or ``"winrm_basic": true`` in a dict spec) is the lab setup that turns Basic and
-    unencrypted HTTP on, and the inventory then uses Basic for that twin.
+    unencrypted HTTP on, and the inventory then uses Basic for that twin. ``connection="psrp"`` writes an inventory
+    for Ansible's ``psrp`` connection (the same listeners answer PSRP).
 
     ``timeout`` is generous because twenty twins on a loaded two-core machine each need about half a CPU second.
     """
     state = Path(state_dir).resolve()
     state.mkdir(parents=True, exist_ok=True)
+    if connection not in ("winrm", "psrp"):
+        raise ValueError(f"connection {connection!r}: expected winrm or psrp")
     if not address.startswith("127."):
         raise ValueError("twins bind only to 127.0.0.0/8")
-    from .certs import ensure_ca  # one CA per state folder, made before twins race to make it
+    from .certs import (
+        ensure_ca,  # one CA per state folder, made before twins race to make it
+    )
     ensure_ca(state / "_keys")
     started = {}
     procs = []
@@ -78,7 +83,7 @@ def start_twins(specs, state_dir, lifetime: float = DEFAULT_LIFETIME, address: s
         twin_dir = state / config.name
         twin_dir.mkdir(parents=True, exist_ok=True)
         (twin_dir / "status.json").unlink(missing_ok=True)
-        log = open(twin_dir / "twin.log", "ab")
+        log = open(twin_dir / "twin.log", "ab")  # noqa: SIM115 -- handed to the child, closed right after Popen
         wire = dict(dataclasses.asdict(config), winrm_basic=basic)
         proc = subprocess.Popen(
             [sys.executable, "-m", "tests.twin", "serve", "--config", json.dumps(wire)],
@@ -105,6 +110,7 @@ def start_twins(specs, state_dir, lifetime: float = DEFAULT_LIFETIME, address: s
             "pid": proc.pid, "address": config.address, "ports": status["ports"], "version": config.version,
             "cert": config.cert, "scenario": config.scenario, "user": config.user, "password": config.password,
             "lifetime": config.lifetime, "started_at": time.time(), "scheme": scheme, "winrm_basic": basic,
+            "connection": connection,
             "status_file": str(state / config.name / "status.json"),
             "registry_file": str(state / config.name / "registry.json"),
             "ca_file": str(state / "_keys" / "ca.pem"),

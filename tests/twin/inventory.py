@@ -14,9 +14,30 @@ import os
 from pathlib import Path
 
 
+def _psrp_vars(twin: dict, scheme: str) -> dict:
+    """Ansible's ``psrp`` connection (pypsrp) on the same listener: NTLM sealed over HTTP, validated HTTPS."""
+    basic = bool(twin.get("winrm_basic"))
+    found = {
+        "ansible_psrp_protocol": scheme,
+        "ansible_psrp_auth": "basic" if basic else "ntlm",
+        "ansible_psrp_message_encryption": "auto" if basic or scheme == "https" else "always",
+    }
+    if scheme == "https":
+        found.update(ansible_psrp_cert_validation="validate", ansible_psrp_ca_cert=twin.get("ca_file"))
+    return found
+
+
 def host_vars(twin: dict) -> dict:
     scheme = twin.get("scheme", "http")
     ports = twin["ports"]
+    if twin.get("connection") == "psrp":
+        return {
+            "ansible_host": twin["address"],
+            "ansible_connection": "psrp",
+            "ansible_port": ports["winrm_https"] if scheme == "https" else ports["winrm_http"],
+            **_psrp_vars(twin, scheme),
+            **_common(twin),
+        }
     transport = {
         "ansible_winrm_transport": "basic" if twin.get("winrm_basic") else "ntlm",
         "ansible_winrm_message_encryption": "auto" if twin.get("winrm_basic") or scheme == "https" else "always",
@@ -29,6 +50,13 @@ def host_vars(twin: dict) -> dict:
         "ansible_port": ports["winrm_https"] if scheme == "https" else ports["winrm_http"],
         "ansible_winrm_scheme": scheme,
         **transport,
+        **_common(twin),
+    }
+
+
+def _common(twin: dict) -> dict:
+    ports = twin["ports"]
+    return {
         "ansible_user": twin["user"],
         "ansible_password": twin["password"],
         "tlsops_twin_https_port": ports["https"],

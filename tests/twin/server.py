@@ -20,6 +20,7 @@ from spnego.exceptions import SpnegoError
 from . import tlsgate, winrm_auth, wsman
 from .dispatch import Executor
 from .host import TwinConfig, TwinHost
+from .psrp import PSRPEndpoint
 from .winrs import DropConnection, WinRS
 
 
@@ -28,7 +29,7 @@ class _Server(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, address, handler, twin: "Twin", tls: bool, alpn=None):
+    def __init__(self, address, handler, twin: Twin, tls: bool, alpn=None):
         self.twin, self.tls, self.alpn = twin, tls, alpn
         self.ssl_context = twin.host.served.context(alpn) if tls and twin.host.served is not None else None
         super().__init__(address, handler)
@@ -156,7 +157,9 @@ class Twin:
         winrm_auth.write_user_file(self.host.dir / "ntlm_users", config.name, config.user, config.password)
         self._binding = None
         self.host.endpoints = self
-        self.winrs = WinRS(Executor(self.host), f"http://{config.address}/wsman")
+        executor = Executor(self.host)
+        self.winrs = WinRS(executor, f"http://{config.address}/wsman",
+                           psrp=PSRPEndpoint(executor, f"http://{config.address}/wsman"))
         self.connections: set = set()
         self.servers: dict = {}
         self.ports = {name: int(config.ports.get(name, 0)) for name, dummy, dummy2 in self.LISTENERS}

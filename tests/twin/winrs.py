@@ -30,9 +30,10 @@ class Command:
 class WinRS:
     """Shells for one twin; ``execute(command, arguments, stdin) -> (stdout, stderr, rc, drop)``."""
 
-    def __init__(self, execute, address: str):
+    def __init__(self, execute, address: str, psrp=None):
         self.execute = execute
         self.address = address
+        self.psrp = psrp  # psrp.PSRPEndpoint: the PowerShell resource on the same endpoint
         self.shells: dict[str, dict[str, Command]] = {}
         self.lock = threading.Lock()
 
@@ -43,6 +44,11 @@ class WinRS:
             req = wsman.parse_request(data)
         except wsman.MalformedRequest as exc:
             return 500, wsman.fault("", wsman.FAULT_MALFORMED, str(exc))
+        if self.psrp is not None and self.psrp.wants(req):
+            status, body, drop = self.psrp.handle(req)
+            if drop:
+                raise DropConnection()
+            return status, body
         try:
             return 200, self._dispatch(req)
         except KeyError as exc:

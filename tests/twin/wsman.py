@@ -42,6 +42,7 @@ class Request:
     shell_id: str | None
     body: ET.Element | None
     options: dict[str, str]
+    resource_uri: str = ""  # .../windows/shell/cmd (WinRS) or .../powershell/Microsoft.PowerShell (PSRP)
 
 
 class MalformedRequest(ValueError):
@@ -53,7 +54,7 @@ def parse_request(data: bytes) -> Request:
     try:
         root = ET.fromstring(data)  # expat refuses entity-expansion bombs; external entities are never fetched
     except ET.ParseError as exc:
-        raise MalformedRequest("the request is not well-formed XML: %s" % exc) from None
+        raise MalformedRequest(f"the request is not well-formed XML: {exc}") from None
     header = root.find("s:Header", NS)
     body = root.find("s:Body", NS)
     if header is None or body is None:
@@ -66,7 +67,8 @@ def parse_request(data: bytes) -> Request:
             shell_id = selector.text
     options = {opt.get("Name"): (opt.text or "") for opt in header.iterfind("w:OptionSet/w:Option", NS)}
     first = next(iter(body), None) if body is not None else None
-    return Request(action=action, message_id=message_id, shell_id=shell_id, body=first, options=options)
+    return Request(action=action, message_id=message_id, shell_id=shell_id, body=first, options=options,
+                   resource_uri=_text(header, "w:ResourceURI"))
 
 
 def _text(parent: ET.Element, path: str) -> str:
@@ -95,7 +97,7 @@ def signal_command_id(body: ET.Element) -> str:
     return body.get("CommandId")
 
 
-def _envelope(action: str, relates_to: str, body: str) -> bytes:
+def envelope(action: str, relates_to: str, body: str) -> bytes:
     return (
         '<s:Envelope xml:lang="en-US" xmlns:s="{s}" xmlns:a="{a}" xmlns:x="{x}" xmlns:w="{w}" xmlns:rsp="{rsp}">'
         "<s:Header><a:Action>{action}</a:Action><a:MessageID>uuid:{mid}</a:MessageID>"
@@ -104,25 +106,27 @@ def _envelope(action: str, relates_to: str, body: str) -> bytes:
     ).format(action=action, mid=uuid.uuid4(), rel=escape(relates_to), body=body, **NS).encode("utf-8")
 
 
-def create_response(req: Request, shell_id: str, address: str) -> bytes:
+CMD_RESOURCE = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd"
+
+
+def create_response(req: Request, shell_id: str, address: str, resource_uri: str = CMD_RESOURCE) -> bytes:
     body = (
-        "<x:ResourceCreated><a:Address>{addr}</a:Address><a:ReferenceParameters>"
-        "<w:ResourceURI>http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd</w:ResourceURI>"
-        '<w:SelectorSet><w:Selector Name="ShellId">{sid}</w:Selector></w:SelectorSet>'
+        f"<x:ResourceCreated><a:Address>{escape(address)}</a:Address><a:ReferenceParameters>"
+        f"<w:ResourceURI>{escape(resource_uri)}</w:ResourceURI>"
+        f'<w:SelectorSet><w:Selector Name="ShellId">{shell_id}</w:Selector></w:SelectorSet>'
         "</a:ReferenceParameters></x:ResourceCreated>"
-        "<rsp:Shell><rsp:ShellId>{sid}</rsp:ShellId><rsp:ResourceUri>"
-        "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd</rsp:ResourceUri></rsp:Shell>"
-    ).format(addr=escape(address), sid=shell_id)
-    return _envelope("http://schemas.xmlsoap.org/ws/2004/09/transfer/CreateResponse", req.message_id, body)
+        f"<rsp:Shell><rsp:ShellId>{shell_id}</rsp:ShellId><rsp:ResourceUri>{escape(resource_uri)}</rsp:ResourceUri></rsp:Shell>"
+    )
+    return envelope("http://schemas.xmlsoap.org/ws/2004/09/transfer/CreateResponse", req.message_id, body)
 
 
 def command_response(req: Request, command_id: str) -> bytes:
     body = f"<rsp:CommandResponse><rsp:CommandId>{command_id}</rsp:CommandId></rsp:CommandResponse>"
-    return _envelope(NS["rsp"] + "/CommandResponse", req.message_id, body)
+    return envelope(NS["rsp"] + "/CommandResponse", req.message_id, body)
 
 
 def send_response(req: Request) -> bytes:
-    return _envelope(NS["rsp"] + "/SendResponse", req.message_id, "<rsp:SendResponse/>")
+    return envelope(NS["rsp"] + "/SendResponse", req.message_id, "<rsp:SendResponse/>")
 
 
 def receive_response(req: Request, command_id: str, stdout: bytes, stderr: bytes, exit_code: int | None) -> bytes:
@@ -141,23 +145,23 @@ def receive_response(req: Request, command_id: str, stdout: bytes, stderr: bytes
     else:
         parts.append(f'<rsp:CommandState CommandId="{command_id}" State="{NS["rsp"]}/CommandState/Running"/>')
     parts.append("</rsp:ReceiveResponse>")
-    return _envelope(NS["rsp"] + "/ReceiveResponse", req.message_id, "".join(parts))
+    return envelope(NS["rsp"] + "/ReceiveResponse", req.message_id, "".join(parts))
 
 
 def signal_response(req: Request) -> bytes:
-    return _envelope(NS["rsp"] + "/SignalResponse", req.message_id, "<rsp:SignalResponse/>")
+    return envelope(NS["rsp"] + "/SignalResponse", req.message_id, "<rsp:SignalResponse/>")
 
 
 def delete_response(req: Request) -> bytes:
-    return _envelope("http://schemas.xmlsoap.org/ws/2004/09/transfer/DeleteResponse", req.message_id, "")
+    return envelope("http://schemas.xmlsoap.org/ws/2004/09/transfer/DeleteResponse", req.message_id, "")
 
 
 def fault(req_message_id: str, code: int, reason: str) -> bytes:
     """A SOAP fault as WinRM sends it (HTTP 500); ``code`` lands in ``WSManFault/@Code``."""
     body = (
         "<s:Fault><s:Code><s:Value>s:Receiver</s:Value><s:Subcode><s:Value>w:InternalError</s:Value>"
-        "</s:Subcode></s:Code><s:Reason><s:Text xml:lang=\"en-US\">{reason}</s:Text></s:Reason>"
-        '<s:Detail><f:WSManFault xmlns:f="http://schemas.microsoft.com/wbem/wsman/1/wsmanfault" Code="{code}" '
-        'Machine="twin"><f:Message>{reason}</f:Message></f:WSManFault></s:Detail></s:Fault>'
-    ).format(code=code, reason=escape(reason))
-    return _envelope("http://schemas.dmtf.org/wbem/wsman/1/wsman/fault", req_message_id, body)
+        f"</s:Subcode></s:Code><s:Reason><s:Text xml:lang=\"en-US\">{escape(reason)}</s:Text></s:Reason>"
+        f'<s:Detail><f:WSManFault xmlns:f="http://schemas.microsoft.com/wbem/wsman/1/wsmanfault" Code="{code}" '
+        f'Machine="twin"><f:Message>{escape(reason)}</f:Message></f:WSManFault></s:Detail></s:Fault>'
+    )
+    return envelope("http://schemas.dmtf.org/wbem/wsman/1/wsman/fault", req_message_id, body)

@@ -21,7 +21,6 @@ import winrm
 import winrm.exceptions
 
 from tests.twin import api
-
 from tests.twin.testing import REPO_ROOT, ansible, client_hello, status
 
 pytestmark = pytest.mark.integration
@@ -137,9 +136,9 @@ def test_https_winrm_follows_the_twins_own_schannel(pair):
 
 def _tls(doc, name, ctx):
     twin = doc["twins"][name]
-    with socket.create_connection((twin["address"], twin["ports"]["https"]), timeout=5) as sock:
-        with ctx.wrap_socket(sock, server_hostname=name) as tls:
-            return tls.version(), tls.cipher()[0]
+    with socket.create_connection((twin["address"], twin["ports"]["https"]), timeout=5) as sock, \
+            ctx.wrap_socket(sock, server_hostname=name) as tls:
+        return tls.version(), tls.cipher()[0]
 
 
 def _client(**settings):
@@ -233,8 +232,60 @@ def test_iis_port_offers_h2_on_2016_and_later_when_asked(start):
         ctx = _client()
         ctx.set_alpn_protocols(["h2", "http/1.1"])
         twin = doc["twins"][name]
-        with socket.create_connection((twin["address"], twin["ports"]["https"]), timeout=5) as sock:
-            with ctx.wrap_socket(sock) as tls:
-                return tls.selected_alpn_protocol()
+        with socket.create_connection((twin["address"], twin["ports"]["https"]), timeout=5) as sock, \
+                ctx.wrap_socket(sock) as tls:
+            return tls.selected_alpn_protocol()
 
     assert negotiated("h2") == "h2" and negotiated("old2") is None
+
+
+# -- PSRP: Ansible's psrp connection (pypsrp) on the same listeners, answered by the same doubles ----------------------
+TLS10 = SCHANNEL[5:] + "\\Protocols\\TLS 1.0\\Server"
+
+
+def _hostvars(state, name):
+    return json.loads((state / "inventory.yml").read_text().split("\n", 1)[1])["all"]["children"]["twins"]["hosts"][name]
+
+
+def test_psrp_over_sealed_ntlm_runs_modules_and_win_reboot(start):
+    state, _doc = start("ps1:2012r2", connection="psrp")
+    host = _hostvars(state, "ps1")
+    assert (host["ansible_connection"], host["ansible_psrp_auth"], host["ansible_psrp_message_encryption"],
+            host["ansible_psrp_protocol"]) == ("psrp", "ntlm", "always", "http")
+    assert "SUCCESS" in ansible(state, "ps1", "-m", "ansible.windows.win_ping").stdout
+    before = status(state, "ps1")
+    ansible(state, "ps1", "-m", "ansible.windows.win_regedit", "-a",
+            json.dumps({"path": "HKLM:\\" + TLS10, "name": "Enabled", "data": 0, "type": "dword"}))
+    registry = json.loads((state / "ps1" / "registry.json").read_text())
+    assert registry["HKLM\\" + TLS10]["Enabled"] == {"type": "dword", "data": 0}
+    # a failing module: rc travels as PowerShell's SetShouldExit host call, the JSON as the output object
+    failed = ansible(state, "ps1", "-m", "ansible.windows.win_service", "-a", "name=spooler", check=False)
+    assert failed.returncode != 0 and "ansible.windows.win_service" in failed.stdout
+    proc = ansible(state, "ps1", "-m", "ansible.windows.win_reboot", "-a", "pre_reboot_delay=0")
+    assert "rebooted" in proc.stdout
+    after = status(state, "ps1")
+    assert after["boot_filetime"] > before["boot_filetime"] and "TLS 1.0" not in after["served"]["protocols"]
+    assert after["module_executions_by_module"]["ansible.windows.win_ping"] == 1
+
+
+def test_psrp_over_validated_https(start):
+    state, _doc = start("ps2:2019", scheme="https", connection="psrp")
+    host = _hostvars(state, "ps2")
+    assert (host["ansible_psrp_protocol"], host["ansible_psrp_cert_validation"]) == ("https", "validate")
+    assert host["ansible_psrp_ca_cert"].endswith("_keys/ca.pem")
+    assert "SUCCESS" in ansible(state, "ps2", "-m", "ansible.windows.win_ping").stdout
+
+
+def test_psrp_malformed_creation_is_a_fault_not_a_crash(pair):
+    """A Runspace Pool Create whose PSRP fragments psrpcore cannot read gets a WSManFault; the twin keeps serving."""
+    from tests.twin import psrp, wsman
+    endpoint = psrp.PSRPEndpoint(lambda *a: (b"", b"", 0, False), "http://127.0.0.1/wsman")
+    body = ('<s:Envelope xmlns:s="{s}" xmlns:a="{a}" xmlns:w="{w}" xmlns:rsp="{rsp}"><s:Header>'
+            '<a:Action>{create}</a:Action><a:MessageID>uuid:1</a:MessageID><w:ResourceURI>{uri}</w:ResourceURI>'
+            '</s:Header><s:Body><rsp:Shell ShellId="6A0E0B44-0000-0000-0000-000000000001"><creationXml '
+            'xmlns="http://schemas.microsoft.com/powershell">AAAA</creationXml></rsp:Shell></s:Body></s:Envelope>'
+            ).format(create=wsman.ACTION_CREATE, uri=psrp.RESOURCE_URI, **wsman.NS).encode()
+    status_code, answer, drop = endpoint.handle(wsman.parse_request(body))
+    assert status_code == 500 and b"WSManFault" in answer and not drop
+    _state, doc = pair
+    assert session(doc, "web").run_cmd("hostname").std_out.strip() == b"web"
