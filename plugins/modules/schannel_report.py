@@ -117,12 +117,9 @@ text:
   description: The text summary (terminal escapes stripped), also written to the C(.txt) file.
   returned: success
   type: str
-  sample: 'Schannel fleet report (2026-12-02T10:15:00Z)
-  
+  sample: |
+    Schannel fleet report (2026-12-02T10:15:00Z)
     hosts: 2  ok: 1  changed: 1  drift: 0  failed: 0  rolled back: 0  rebooted: web2008
-  
-  
+
     web2008 [changed] Windows 2008r2, profile ios_ats, 12 change(s), rebooted
-  
-    '
 """

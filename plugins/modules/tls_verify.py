@@ -485,7 +485,7 @@ def main():
         for target, res in zip(batch, probe.run(batch, options)):
             by_target[(target.host.lower(), target.port, target.server_name)] = res
     results = []
-    for target, dummy in targets:
+    for target, _dummy in targets:
         res = by_target[(target.host.lower(), target.port, target.server_name)]
         data = res.to_dict()
         data["failed"] = bool(res.error) or any(not data["policies"][p]["passed"] for p in asserted

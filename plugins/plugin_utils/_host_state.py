@@ -92,7 +92,7 @@ class HostLock(object):
                 os.close(fd)
                 raise HostLocked("another tlsops.schannel run is changing this host (%s): %s; waited %g s; nothing "
                                  "was read or written -- wait for it to finish (or stop it) and run again"
-                                 % (self.key, holder or "holder unknown", self.wait))
+                                 % (self.key, holder or "holder unknown", self.wait)) from None
         info = {"pid": os.getpid(), "controller": socket.gethostname(), "task": self.task_name,
                 "since": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
         os.ftruncate(fd, 0)

@@ -94,7 +94,7 @@ def http2_order(suites, version, http2):
     tls12 = [s for s in suites if not s.tls13 and "TLS 1.2" in s.protocols]
     last_allowed = max([i for i, s in enumerate(tls12) if not s.h2_blocklisted] or [-1])
     out = []
-    for i, suite in enumerate(tls12[:last_allowed]):
+    for suite in tls12[:last_allowed]:
         if suite.h2_blocklisted:
             out.append(Finding(
                 "SCH003", "error", suite.name,

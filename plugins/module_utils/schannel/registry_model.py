@@ -214,7 +214,7 @@ def _build():
                                {"enabled": 1, "disabled": 0}, _all(0), None, "facts §1.4 (WSD-REG-2019, SCDSC)",
                                (0, 1)))
     # Source: facts §6 (DOTNET-TLS, EXCH-TLS, SCDSC). Absent = depends on the application's target framework.
-    for netfx, arch, path in NETFX_KEYS:
+    for _netfx, _arch, path in NETFX_KEYS:
         values.append(ManagedValue("dotnet_strong_crypto", path, "SchUseStrongCrypto", "dword",
                                    {"enabled": 1, "disabled": 0}, _all("app_dependent"), REBOOT_DOTNET,
                                    "facts §6 (DOTNET-TLS, EXCH-TLS)", (0, 1)))
@@ -225,7 +225,7 @@ def _build():
     # Win11 TLS1.2+1.3 (0x2800). 2022 (build 20348, Windows 10 family) and 2025 (Windows 11 24H2 family) are
     # placed by build family -- an inference.
     winhttp_default = dict(zip(VERSION_KEYS, (0xA0, 0xA0, 0xAA0, 0xAA0, 0xAA0, 0xAA0, 0x2800)))
-    for arch, path in WINHTTP_KEYS:
+    for _arch, path in WINHTTP_KEYS:
         values.append(ManagedValue("winhttp_protocols", path, "DefaultSecureProtocols", "dword", {},
                                    winhttp_default, REBOOT_WINHTTP, "facts §6 (W32-WINHTTP, WSD-WINHTTP)"))
     # Source: facts §3.1, §3.5 (CSP-ADMX, WSD-MANAGE, W32-PRIO, WSD-ADFS-ISSUE-1506).

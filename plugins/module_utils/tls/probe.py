@@ -278,7 +278,7 @@ class TargetProbe:
         except ValueError as exc:
             result.findings.append(Finding("certificate_unreadable", "error", str(exc), {}))
             return
-        for key, der_chain in list(raw_chains.items()) + ([("tls13", chain)] if source == "ssl" else []):
+        for _key, der_chain in list(raw_chains.items()) + ([("tls13", chain)] if source == "ssl" else []):
             try:
                 analysed = cert if der_chain is chain else certificate.analyse_chain(der_chain, "tls12-raw", None)
             except ValueError:
