@@ -33,7 +33,7 @@ Function Get-Hklm {
 
 Function ConvertTo-SchannelSubKey {
     # 'HKLM\A\B' -> 'A\B' (the name under the HKLM handle); a trailing '\' is trimmed for the .NET call only.
-    param([Parameter(Mandatory = $true)][AllowEmptyString()][String]$Path)
+    param([String]$Path)
     if (-not $Path.StartsWith('HKLM\', [StringComparison]::OrdinalIgnoreCase)) {
         throw "path '$Path' must start with 'HKLM\'"
     }
