@@ -74,8 +74,12 @@ def compiler_facts(info, certificate_port=DEFAULT_CERTIFICATE_PORT):
 def fingerprint(version, dump, local_suites, local_curves, bindings):
     """SHA-256 of the host state a plan depends on (case-insensitive registry, local CNG lists, certificates)."""
     registry = {}
+    roots = [r.lower() for r in rm.MANAGED_KEYS]
     for key, values in (dump or {}).items():
-        registry[key.lower()] = dict((name.lower(), [value.get("type"), value.get("data")])
+        low = key.lower()
+        if not any(low == r or low.startswith(r + "\\") for r in roots):
+            continue  # only the dumped roots are known; a prediction also creates the parents above them
+        registry[low] = dict((name.lower(), [value.get("type"), value.get("data")])
                                      for name, value in (values or {}).items())
     text = json.dumps({"version": version, "registry": registry, "local_cipher_suites": local_suites,
                        "local_ecc_curves": local_curves,

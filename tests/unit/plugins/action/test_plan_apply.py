@@ -147,3 +147,12 @@ def test_reg_none_values_travel_and_round_trip(tmp_path):
     assert clean[0]["type"] == "none" and _regops.display(clean[0]) == "01 02 (none)"
     path = _regfile.write_backup(clean, str(tmp_path), "web01")
     assert [(o["type"], o["data"]) for o in _regfile.read_reg(path)] == [("none", [1, 2])]
+
+
+def test_the_fingerprint_covers_only_the_dumped_roots():
+    """A prediction creates the parents above the roots (HKLM\\SYSTEM ...), which win_schannel_info never dumps."""
+    dump = copy.deepcopy(RECORDED_INFO_2019["registry"])
+    base = _planning.fingerprint("2019", dump, None, None, [])
+    assert _planning.fingerprint("2019", dict(dump, **{"HKLM\\SYSTEM": {}}), None, None, []) == base
+    dump[TLS10_SERVER] = {"Enabled": {"type": "dword", "data": 0}}
+    assert _planning.fingerprint("2019", dump, None, None, []) != base
