@@ -24,17 +24,10 @@ import copy
 import json
 import os
 
+import jsonschema  # requirements.txt: a controller requirement, like PyYAML (which ansible-core needs anyway)
+import yaml
+
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-
-try:
-    import yaml
-except ImportError:  # pragma: no cover - ansible-core depends on PyYAML
-    yaml = None
-
-try:
-    import jsonschema
-except ImportError:  # pragma: no cover
-    jsonschema = None
 
 PROFILES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "profiles")
 SCHEMA_PATH = os.path.join(PROFILES_DIR, "profile.schema.json")
@@ -83,9 +76,6 @@ def _allowed(error):
 
 def validate(data, source, definition=None):
     """Raise SchannelInputError unless ``data`` matches the profile schema (or ``$defs/<definition>``)."""
-    if jsonschema is None:
-        raise SchannelInputError(source, "the jsonschema Python package is needed on the controller to read profiles; "
-                                 "pip install jsonschema")
     root = schema()
     target = root if definition is None else dict(root["$defs"][definition], **{"$defs": root["$defs"]})
     validator = jsonschema.Draft202012Validator(target)
@@ -147,11 +137,8 @@ def _list_op(current, op, field):
         return list(op["set"]), list(op["set"])
     base = [] if current in (None, "default") else list(current)
     added = [item for item in op.get("add", []) if item not in base]
+    # names may be given as written for the host: removal also matches the base name of a suffixed variant
     remove = set(op.get("remove", []))
-    missing = [item for item in remove if item not in base]
-    if missing and field == "cipher_suites":
-        # names may be given as written for the host; removal also matches base names and suffixed variants
-        pass
     result = [item for item in base + added if item not in remove and _strip_suffix(item) not in remove]
     return result, added
 
