@@ -167,9 +167,13 @@ EXAMPLES = r'''
         profile: mozilla_intermediate
         facts: '{{ info }}'
         http2: true
+        # an override wins over the profile and is listed in the result's overrides, with a SCH015 warning;
+        # TLS 1.0 also needs a suite that works under it, or the plan has a SCH006 error
         overrides:
           protocols:
             TLS 1.0: enabled
+          cipher_suites:
+            add: [TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA]
       register: plan
 
 - name: Review the plan, then write exactly that plan (refused if the host changed since it was computed)
