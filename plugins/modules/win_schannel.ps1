@@ -145,10 +145,11 @@ foreach ($op in $module.Params.operations) {
                 Remove-SchannelKey -Path $op.path
             }
             else {
-                $block.Add((New-Undo -Path $op.path -Name $null -Value $null -RebootReason $op.reboot_reason))
                 $changes.Add(@{ path = $op.path; name = $null; before = $null; after = @{ type = 'key'; data = $null } })
                 $diffAfter[$op.path] = '(key)'
-                $null = New-SchannelKey -Path $op.path
+                # the undo removes the topmost key this creates, so no empty parent of it stays behind
+                $created = New-SchannelKey -Path $op.path
+                $block.Add((New-Undo -Path $created -Name $null -Value $null -RebootReason $op.reboot_reason))
             }
         }
         else {
