@@ -154,3 +154,50 @@ def test_doubles_take_the_options_the_ps1_spec_declares(module):
     block = ps1[ps1.index("$spec = @{"):ps1.index("supports_check_mode")]
     declared = set(re.findall(r"^ {8}(\w+) = @\{", block, re.MULTILINE))
     assert declared == set(module_spec(module))
+
+
+def test_each_write_is_durable_and_a_cut_leaves_exactly_n_writes(store):
+    """Windows makes each registry write durable on its own: a run cut after its 2nd write (fault
+    cut_after_writes) leaves those two in the file and runs no rollback."""
+    from tests.twin.registry import ProcessCut
+    apply_operations(store, [{"path": TLS10, "name": None, "state": "present"}], check_mode=False)
+    store.reset_write_count(2)
+    with pytest.raises(ProcessCut):
+        apply_operations(store, ops()[:2] + [{"path": TLS10, "name": "Third", "type": "dword", "data": 3}], False)
+    on_disk = json.loads(store.path.read_text())[TLS10]
+    assert on_disk == {"Enabled": {"type": "dword", "data": 0}, "DisabledByDefault": {"type": "dword", "data": 1}}
+    store.reset_write_count(None)
+
+
+def test_cut_fault_is_consumed_once_and_targets_one_module(tmp_path):
+    faults = Faults(tmp_path / "faults.json")
+    faults.update(cut_after_writes=0, cut_module="win_schannel")
+    assert faults.take_cut("tlsops.schannel.win_tls_cipher_suites") is None
+    assert faults.take_cut("tlsops.schannel.win_schannel") == 0
+    assert faults.take_cut("tlsops.schannel.win_schannel") is None
+
+
+def test_local_order_calls_are_one_write_each_and_never_empty_the_list(tmp_path):
+    """set_local_order (the CNG call sequence) persists every Disable/Enable call; the list never loses a suite
+    both orders share, except the one being moved."""
+    from tests.twin.doubles.win_tls_cipher_suites import LocalCng, set_local_order
+    from tests.twin.doubles.win_schannel_info import LOCAL_SSL
+    store = RegistryStore(tmp_path / "registry.json", initial={LOCAL_SSL: {"Functions": {"type": "multistring", "data": ["A", "B", "C"]}}})
+    seen = []
+
+    class Host:
+        version = "2019"
+        registry = store
+
+    cng = LocalCng(Host)
+    cng.known = lambda kind: {"A", "B", "C", "D"}
+    original = store.set_value
+
+    def record(path, name, vtype, data):
+        original(path, name, vtype, data)
+        seen.append(list(data))
+    store.set_value = record
+    set_local_order(cng, "suite", ["A", "B", "C"], ["C", "A", "D"])
+    assert seen[-1] == ["C", "A", "D"]
+    assert all(set(step) & {"A", "C"} for step in seen)  # never loses every suite both orders share
+    assert len(seen) == store.writes
