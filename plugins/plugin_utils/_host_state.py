@@ -35,7 +35,7 @@ import time
 try:
     import fcntl
 except ImportError:  # pragma: no cover - controllers are POSIX
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 
 class HostLocked(Exception):

@@ -110,7 +110,7 @@ def _read(name_or_path, search_dirs=None):
                 try:
                     data = yaml.safe_load(handle)
                 except yaml.YAMLError as exc:
-                    raise SchannelInputError(path, "not valid YAML: %s" % exc)
+                    raise SchannelInputError(path, "not valid YAML: %s" % exc) from None
             return data, path
     raise SchannelInputError("profile", "unknown profile %r; use one of %s, or a path to a profile YAML file" % (
         name_or_path, ", ".join(available_profiles())))

@@ -81,7 +81,7 @@ class SchannelAction(ActionBase):
     """Common machinery; subclasses define ``ARGUMENT_SPEC`` and ``run_action(args, task_vars)``."""
 
     ARGUMENT_SPEC = {}
-    MUTUALLY_EXCLUSIVE = ()
+    MUTUALLY_EXCLUSIVE: tuple = ()
     WRITES = False  # plugins that change the host hold its lock (plugin_utils/_host_state.py) for the whole run
     _requires_connection = True
 
@@ -145,7 +145,8 @@ class SchannelAction(ActionBase):
                                 "msg": "the connection to the host was lost while %s was writing (%s): the host holds "
                                        "either the previous state or the new one (the module applies all or nothing); "
                                        "%s; run the task again to converge"
-                                       % (name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__, saved)}) from exc
+                                       % (name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                                          saved)}) from exc
 
     def finish_backup(self, args, task_vars, backup_ops, pre_backup):
         """Replace the pre-apply backup with the module's own (authoritative) backup; drop it when nothing changed."""

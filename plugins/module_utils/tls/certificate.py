@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
-from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple, Type
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import CertificateInfo, CertificateResult
 
@@ -47,7 +47,7 @@ def safe_text(value: object, limit: int = MAX_NAME_CHARS) -> str:
 
 # --- reading one certificate ------------------------------------------------------------------------------------
 
-def _bad_input() -> Tuple[type, ...]:
+def _bad_input() -> Tuple[Type[Exception], ...]:
     """What cryptography raises for DER it refuses: ValueError, and its own classes for an unsupported algorithm,
     a version other than v1/v3, a repeated extension or a general name type it does not know. Anything else is a
     bug (ours or the library's) and propagates."""
@@ -205,7 +205,7 @@ def analyse_chain(chain: Sequence[bytes], source: str, hostname: Optional[str],
     return result
 
 
-def leaf_summary(info: CertificateInfo, chain: Sequence[CertificateInfo]) -> dict:
+def leaf_summary(info: CertificateInfo, chain: Sequence[CertificateInfo]) -> Dict[str, object]:
     """What a client rule needs: key type/size and the weakest signature hash below the root."""
     hashes_below_root = [c.signature_hash for c in chain if not c.self_signed]
     return {"key_type": info.key_type, "key_size": info.key_size, "signature_hash": info.signature_hash,

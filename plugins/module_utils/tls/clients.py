@@ -28,7 +28,7 @@ Sources (each profile's ``source`` names its row):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Tuple
+from typing import Any, Dict, Tuple
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
 
@@ -96,7 +96,7 @@ class ClientProfile:
         }
 
 
-def _profile(**kwargs) -> ClientProfile:
+def _profile(**kwargs: Any) -> ClientProfile:
     if kwargs.get("source") is None:
         kwargs["source"] = "LOCAL-CAPTURE " + kwargs["key"]
     rules = dict(kwargs.pop("rules"))

@@ -41,6 +41,15 @@ class Exchange:
         return self.flight.server_hello if self.flight else None
 
     @property
+    def server_hello(self) -> wire.ServerHello:
+        """The ServerHello of an exchange whose outcome the caller has checked ("hello" or "hrr"): typed without
+        None, so the checker holds the caller to that check."""
+        hello = self.hello
+        if hello is None:
+            raise ValueError("the exchange ended in %r, not a ServerHello" % self.outcome)
+        return hello
+
+    @property
     def alert(self) -> Optional[wire.Alert]:
         return self.flight.alert if self.flight else None
 
@@ -212,7 +221,9 @@ def _chain(sock: ssl.SSLSocket) -> Optional[List[bytes]]:
         if chain:
             out = []
             for cert in chain:
-                out.append(cert if isinstance(cert, bytes) else cert.public_bytes(ssl._ssl.ENCODING_DER))
+                # ssl._ssl: the C module's DER constant, which ssl does not re-export
+                der = ssl._ssl.ENCODING_DER  # type: ignore[attr-defined]
+                out.append(cert if isinstance(cert, bytes) else cert.public_bytes(der))
             return out
     leaf = sock.getpeercert(binary_form=True)
     return [leaf] if leaf else None
@@ -231,7 +242,9 @@ def ssl_handshake(address: str, port: int, server_name: Optional[str], timeout: 
         with socket.create_connection((address, port), timeout=timeout) as raw:
             raw.settimeout(timeout)
             with ctx.wrap_socket(raw, server_hostname=sni) as sock:
-                return SslResult(ok=True, version=_version_name(sock.version()), cipher=sock.cipher()[0],
+                negotiated = sock.cipher()  # None only before a handshake, and this one has completed
+                return SslResult(ok=True, version=_version_name(sock.version()),
+                                 cipher=negotiated[0] if negotiated else None,
                                  alpn=sock.selected_alpn_protocol(), chain=_chain(sock),
                                  verified=True if verify else None)
     except ssl.SSLCertVerificationError as exc:

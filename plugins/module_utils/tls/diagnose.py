@@ -10,7 +10,7 @@ it with a handshake_failure alert; a protocol_version alert means the version is
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.connection import Exchange
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import Finding, TargetResult
@@ -169,7 +169,7 @@ def client_findings(result: TargetResult) -> List[Finding]:
     return findings
 
 
-def expectation_findings(result: TargetResult, expect: Dict[str, dict]) -> List[Finding]:
+def expectation_findings(result: TargetResult, expect: Dict[str, Dict[str, object]]) -> List[Finding]:
     """Compare the planner's predictions (contract: connects/protocol/cipher_suite/reason/symptom) with what the
     replayed clients did; each difference is a finding."""
     findings = []
@@ -179,7 +179,7 @@ def expectation_findings(result: TargetResult, expect: Dict[str, dict]) -> List[
             findings.append(Finding("prediction_unchecked", "warning", "no client simulation for predicted client "
                                     "%r" % key, {"client": key}))
             continue
-        diffs = {}
+        diffs: Dict[str, Tuple[object, object]] = {}
         if "connects" in predicted and bool(predicted["connects"]) != observed.connected:
             diffs["connects"] = (predicted["connects"], observed.connected)
         if observed.connected and predicted.get("connects", True):

@@ -14,7 +14,7 @@ with the accepted suites reversed tells server order from client order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, List, Optional, Sequence
+from typing import Awaitable, Callable, List, Optional, Sequence, Tuple
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import clients, iana, wire
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.connection import Exchange
@@ -27,7 +27,7 @@ FATAL_OUTCOMES = ("timeout", "http", "garbage", "refused", "unreachable", "sslv2
 HelloSender = Callable[..., Awaitable[Exchange]]
 
 
-def _strength_key(code: int):
+def _strength_key(code: int) -> Tuple[bool, bool, bool, bool, bool, int, bool, int]:
     s = iana.SUITES_BY_CODE[code]
     return (not s.tls13, not s.pfs, not s.aead, s.weak, s.kex not in ("ECDHE", "DHE"), -s.enc_bits,
             s.mac == "SHA1", code)
@@ -100,7 +100,7 @@ async def eliminate(send: HelloSender, version: int, candidates: Sequence[int]) 
             result.exchanges += 1
             result.first = result.first or ex
             if ex.outcome in ("hello", "hrr"):
-                hello = ex.hello
+                hello = ex.server_hello
                 if hello.version != version:
                     # the server answered with another version: it does not speak this one
                     result.outcome = "downgrade:%s" % wire.VERSION_NAMES.get(hello.version, hex(hello.version))
@@ -150,18 +150,18 @@ async def detect_order(send: HelloSender, result: Elimination) -> None:
         while remaining:
             ex = await send(result.version, remaining)
             result.exchanges += 1
-            if ex.outcome not in ("hello", "hrr") or ex.hello.cipher_suite not in remaining:
+            if ex.outcome not in ("hello", "hrr") or ex.server_hello.cipher_suite not in remaining:
                 break
-            ordered.append(ex.hello.cipher_suite)
-            remaining.remove(ex.hello.cipher_suite)
+            ordered.append(ex.server_hello.cipher_suite)
+            remaining.remove(ex.server_hello.cipher_suite)
         if remaining:
             return  # the server changed its mind between connections: leave the order unknown
         result.accepted = ordered
     ex = await send(result.version, list(reversed(result.accepted)))
     result.exchanges += 1
-    if ex.outcome not in ("hello", "hrr") or ex.hello.version != result.version:
+    if ex.outcome not in ("hello", "hrr") or ex.server_hello.version != result.version:
         return
-    pick = ex.hello.cipher_suite
+    pick = ex.server_hello.cipher_suite
     if pick == result.accepted[0]:
         result.server_order = True
     elif pick == result.accepted[-1]:
@@ -181,9 +181,9 @@ async def eliminate_groups_tls13(send_groups: Callable[[List[int]], Awaitable[Ex
     remaining = list(candidates)
     while remaining:
         ex = await send_groups(remaining)
-        if ex.outcome not in ("hello", "hrr") or ex.hello.selected_group is None:
+        if ex.outcome not in ("hello", "hrr") or ex.server_hello.selected_group is None:
             break
-        group = ex.hello.selected_group
+        group = ex.server_hello.selected_group
         if group not in remaining:
             break
         found.append(group)

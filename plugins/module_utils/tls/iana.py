@@ -25,7 +25,7 @@ Two lists are policy facts, not properties of the name, and are kept as explicit
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Dict, Iterable, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 SOURCE = "TESTSSL"
 SOURCE_COMMIT = "9fdf8028baba86d83218db294a5776384ec8c332"
@@ -535,7 +535,7 @@ def _parse_kex(part: str) -> Tuple[str, str, bool, bool]:
     raise ValueError("unknown key exchange %r" % part)
 
 
-def _parse_cipher(tokens: list, sslv2: bool = False) -> Tuple[str, str, int, str, bool]:
+def _parse_cipher(tokens: List[str], sslv2: bool = False) -> Tuple[str, str, int, str, bool]:
     """Cipher tokens (hash removed) -> (enc, family, bits, cipher_type, export_hint)."""
     enc = "_".join(tokens)
     family = tokens[0]
@@ -626,7 +626,7 @@ def _registered(code: int, sslv2: bool) -> bool:
 
 def _build(code: int, name: Optional[str], openssl_name: Optional[str], sslv2: bool) -> CipherSuite:
     parse_name = name if name else _UNNAMED[code][0]
-    props = parse_suite_name(parse_name)
+    props: Dict[str, Any] = dict(parse_suite_name(parse_name))  # the CipherSuite fields the name gives
     props["sslv2"] = sslv2
     return CipherSuite(
         code=code, name=name or (openssl_name or "0x%04X" % code), openssl_name=openssl_name,
@@ -679,5 +679,5 @@ def suite_name(code: int) -> str:
     return suite.name if suite else "0x%04X" % code
 
 
-def names(codes: Iterable[int]) -> list:
+def names(codes: Iterable[int]) -> List[str]:
     return [suite_name(c) for c in codes]

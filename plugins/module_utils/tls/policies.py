@@ -12,10 +12,11 @@ PCI DSS 4.0 "strong cryptography" (no SSL/early TLS, no weak ciphers, >= 112-bit
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional, Sequence
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
-from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import PolicyResult, TargetResult, Violation
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import (
+    CertificateInfo, PolicyResult, TargetResult, Violation)
 
 LEGACY_PROTOCOLS = ("SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1")
 
@@ -26,8 +27,8 @@ MOZ_GROUPS = ("x25519", "secp256r1", "secp384r1", "X25519MLKEM768")
 MOZ_INTERMEDIATE_SIGS = ("sha256WithRSAEncryption", "ecdsa-with-SHA256", "ecdsa-with-SHA384", "ecdsa-with-SHA512")
 
 
-def _accepted_codes(result: TargetResult, versions=None) -> Dict[str, List[int]]:
-    out = {}
+def _accepted_codes(result: TargetResult, versions: Optional[Sequence[str]] = None) -> Dict[str, List[int]]:
+    out: Dict[str, List[int]] = {}
     for version, proto in result.protocols.items():
         if proto.supported and (versions is None or version in versions):
             out[version] = [iana.SUITES_BY_NAME[n].code for n in proto.cipher_suites if n in iana.SUITES_BY_NAME]
@@ -43,7 +44,7 @@ def _legacy_protocols(result: TargetResult, policy: PolicyResult) -> None:
                 {"protocol": version, "cipher_suites": proto.cipher_suites}))
 
 
-def _leaf(result: TargetResult):
+def _leaf(result: TargetResult) -> Optional[CertificateInfo]:
     cert = result.certificate
     return cert.chain[0] if cert and cert.chain else None
 
@@ -115,8 +116,9 @@ def check_http2(result: TargetResult, policy: PolicyResult) -> None:
         policy.warnings.append("the server selects h2 with the blocklisted %s when a client offers only "
                                "blocklisted suites (RFC 7540 9.2.2: it SHOULD NOT)" % proof)
     if h2.get("h2_tls12") and "TLS 1.2" in result.supported_protocols:
+        leaf = _leaf(result)
         if 0xC02F not in _accepted_codes(result, ("TLS 1.2",)).get("TLS 1.2", []) and \
-                (_leaf(result) is None or _leaf(result).key_type == "rsa"):
+                (leaf is None or leaf.key_type == "rsa"):
             policy.violations.append(Violation(
                 "mandatory_suite", "HTTP/2 over TLS 1.2 must support TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 "
                 "(RFC 7540 9.2.2); the server does not accept it", {}))

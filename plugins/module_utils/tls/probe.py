@@ -15,7 +15,7 @@ import asyncio
 import gc
 import time
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import (
     certificate, clients, connection, diagnose, elimination, iana, policies, simulate, wire)
@@ -35,7 +35,7 @@ class ProbeOptions:
     ca_path: Optional[str] = None
     clients: Sequence[str] = tuple(clients.CLIENTS)
     policies: Sequence[str] = ()
-    expect: Dict[str, dict] = field(default_factory=dict)
+    expect: Dict[str, Dict[str, object]] = field(default_factory=dict)
     concurrency: int = 20
     per_host: int = 8
     enumerate_groups: bool = True
@@ -69,14 +69,21 @@ class TargetProbe:
 
     # --- sending ---------------------------------------------------------------------------------------------
 
+    @property
+    def resolved(self) -> str:
+        """The address ``run`` looked up; every send comes after that lookup."""
+        if self.address is None:
+            raise RuntimeError("%s: nothing is sent before the target is resolved" % self.target.host)
+        return self.address
+
     async def send(self, params: wire.HelloParams, want: str = "hello") -> connection.Exchange:
-        return await connection.exchange(self.address, self.target.port, wire.build_client_hello(params),
+        return await connection.exchange(self.resolved, self.target.port, wire.build_client_hello(params),
                                          self.budget, want)
 
     async def sslv2(self) -> ProtocolResult:
         """SSL 2.0 in one connection: a CLIENT-HELLO offering every SSL 2.0 cipher kind; a server that speaks it
         lists every kind it shares in its SERVER-HELLO (SSL 2.0 has no server choice, so no order either)."""
-        ex = await connection.exchange(self.address, self.target.port, wire.build_sslv2_client_hello(SSL2_CODES),
+        ex = await connection.exchange(self.resolved, self.target.port, wire.build_sslv2_client_hello(SSL2_CODES),
                                        self.budget, "hello")
         hello = ex.flight.sslv2_hello if ex.outcome == "sslv2" and ex.flight is not None else None
         if hello is not None and hello.error is None and hello.cipher_kinds:
@@ -91,14 +98,15 @@ class TargetProbe:
         return ProtocolResult(version="SSL 2.0", supported=False, outcome=elimination.describe_outcome(ex),
                               detail=ex.detail, connections=1)
 
-    def base_params(self, version: int, suites: Sequence[int], **extra) -> wire.HelloParams:
+    def base_params(self, version: int, suites: Sequence[int], **extra: Any) -> wire.HelloParams:
         tls13 = version >= wire.TLS13
-        params = dict(max_version=version, min_version=version if tls13 else wire.SSL3, cipher_suites=list(suites),
-                      server_name=self.target.server_name,
-                      # x25519 only: a server preferring another group answers HelloRetryRequest, which names
-                      # the chosen suite as well, and a second (P-256) share would cost a key generation up front
-                      key_share_groups=(0x001D,) if tls13 else (),
-                      signature_algorithms=wire.DEFAULT_SIGALGS)
+        params: Dict[str, Any] = dict(
+            max_version=version, min_version=version if tls13 else wire.SSL3, cipher_suites=list(suites),
+            server_name=self.target.server_name,
+            # x25519 only: a server preferring another group answers HelloRetryRequest, which names
+            # the chosen suite as well, and a second (P-256) share would cost a key generation up front
+            key_share_groups=(0x001D,) if tls13 else (),
+            signature_algorithms=wire.DEFAULT_SIGALGS)
         params.update(extra)
         return wire.HelloParams(**params)
 
@@ -106,19 +114,19 @@ class TargetProbe:
         async with self.background:
             return await self.send(params, want)
 
-    async def ssl_background(self, **kwargs) -> connection.SslResult:
+    async def ssl_background(self, **kwargs: Any) -> connection.SslResult:
         async with self.background:
             return await self.ssl(**kwargs)
 
     async def send_version(self, version: int, suites: Sequence[int]) -> connection.Exchange:
         return await self.send(self.base_params(version, suites))
 
-    async def ssl(self, **kwargs) -> connection.SslResult:
+    async def ssl(self, **kwargs: Any) -> connection.SslResult:
         loop = asyncio.get_running_loop()
         async with self.budget.per_host, self.budget.global_limit:
             self.budget.connections += 1
             return await loop.run_in_executor(None, lambda: connection.ssl_handshake(
-                self.address, self.target.port, self.target.server_name, self.options.timeout, **kwargs))
+                self.resolved, self.target.port, self.target.server_name, self.options.timeout, **kwargs))
 
     # --- the steps -------------------------------------------------------------------------------------------
 
@@ -227,14 +235,15 @@ class TargetProbe:
         result.groups = [wire.GROUPS.get(g, "0x%04X" % g) for g in found]
 
     async def _certificates(self, result: TargetResult, runs: List[elimination.Elimination],
-                            verify_task: "asyncio.Future", client_task: "asyncio.Future") -> None:
+                            verify_task: "asyncio.Future[connection.SslResult]",
+                            client_task: "asyncio.Future[List[connection.Exchange]]") -> None:
         """Chains per key type from the TLS <= 1.2 flights the client simulations already read (one raw hello per
         key type they did not cover), plus the trust verdict of the full handshake."""
         auth_key = {"RSA": "rsa", "ECDSA": "ecdsa", "DSS": "dsa"}
         raw_chains: Dict[str, List[bytes]] = {}
         for ex in await client_task:
             if ex.outcome == "hello" and ex.flight is not None and ex.flight.certificates:
-                suite = iana.SUITES_BY_CODE.get(ex.hello.cipher_suite)
+                suite = iana.SUITES_BY_CODE.get(ex.server_hello.cipher_suite)
                 key = auth_key.get(suite.auth) if suite else None
                 if key:
                     raw_chains.setdefault(key, ex.flight.certificates)
@@ -300,13 +309,13 @@ class TargetProbe:
             async def check12() -> None:
                 ex = await self.send(self.base_params(wire.TLS12, tls12.accepted, alpn=("h2", "http/1.1")))
                 if ex.outcome == "hello":
-                    info["h2_tls12"] = ex.hello.alpn == "h2"
-                    info["tls12_alpn"] = ex.hello.alpn
+                    info["h2_tls12"] = ex.server_hello.alpn == "h2"
+                    info["tls12_alpn"] = ex.server_hello.alpn
                 blocked = [c for c in tls12.accepted if iana.SUITES_BY_CODE[c].h2_blocklisted]
                 if info["h2_tls12"] and blocked:
                     ex2 = await self.send(self.base_params(wire.TLS12, blocked, alpn=("h2",)))
-                    if ex2.outcome == "hello" and ex2.hello.alpn == "h2":
-                        info["h2_with_blocklisted_suite"] = iana.suite_name(ex2.hello.cipher_suite)
+                    if ex2.outcome == "hello" and ex2.server_hello.alpn == "h2":
+                        info["h2_with_blocklisted_suite"] = iana.suite_name(ex2.server_hello.cipher_suite)
             tasks.append(check12())
         tls13 = by_version.get(wire.TLS13)
         if tls13 is not None and tls13.supported:
@@ -319,14 +328,16 @@ class TargetProbe:
         await asyncio.gather(*tasks)
         result.alpn = info
 
-    def _judge_clients(self, result: TargetResult, profiles, exchanges) -> None:
+    def _judge_clients(self, result: TargetResult, profiles: Sequence[clients.ClientProfile],
+                       exchanges: Sequence[connection.Exchange]) -> None:
         certs = dict(result.certificate.by_key_type) if result.certificate else {}
-        tls13_alpn = result.alpn.get("tls13_alpn") if result.alpn else None
+        alpn = result.alpn.get("tls13_alpn") if result.alpn else None
+        tls13_alpn = alpn if isinstance(alpn, str) else None
         for profile, ex in zip(profiles, exchanges):
             result.clients[profile.key] = simulate.judge(profile, ex, certs, tls13_alpn)
 
 
-def validate_target(raw: dict) -> Target:
+def validate_target(raw: Dict[str, Any]) -> Target:
     host = raw.get("host")
     if not isinstance(host, str) or not host.strip():
         raise ValueError("target %r: 'host' must be a non-empty string" % (raw,))
@@ -357,7 +368,7 @@ async def probe_many(targets: Sequence[Target], options: ProbeOptions) -> List[T
         except Exception as exc:  # a bug must not take the batch down; report it on this target
             res = TargetResult(host=target.host, port=target.port, sni=target.server_name, failed=True,
                                error="internal error while probing: %s: %s" % (exc.__class__.__name__, exc))
-            res.findings.append(Finding("internal_error", "critical", res.error, {}))
+            res.findings.append(Finding("internal_error", "critical", res.error or "", {}))
             res.connections = budget.connections
             return res
 

@@ -10,7 +10,7 @@ forward secrecy, TLS 1.2) and the HTTP/2 blocklist when the server selected h2 o
 """
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Any, Dict, Optional
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana, wire
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.clients import VERSION_CODES, ClientProfile
@@ -35,7 +35,8 @@ SYMPTOM_TEXT = {
 }
 
 
-def judge(profile: ClientProfile, ex: Exchange, certs: Dict[str, dict], tls13_alpn: Optional[str]) -> ClientResult:
+def judge(profile: ClientProfile, ex: Exchange, certs: Dict[str, Dict[str, Any]],
+          tls13_alpn: Optional[str]) -> ClientResult:
     """``certs``: key type (rsa/ecdsa) -> leaf summary (``certificate.leaf_summary``), used for the client's
     certificate rules. ``tls13_alpn``: what the server selects for h2/http/1.1 under TLS 1.3 (encrypted, so it
     comes from one full handshake of the engine)."""
@@ -54,7 +55,7 @@ def judge(profile: ClientProfile, ex: Exchange, certs: Dict[str, dict], tls13_al
         if res.symptom == "alert:protocol_version":
             res.reason += "; the client speaks %s to %s" % (profile.min_version, profile.max_version)
         return res
-    hello = ex.hello
+    hello = ex.server_hello
     version = wire.VERSION_NAMES.get(hello.version, "0x%04X" % hello.version)
     suite = iana.SUITES_BY_CODE.get(hello.cipher_suite)
     res.protocol = version
@@ -82,7 +83,7 @@ def judge(profile: ClientProfile, ex: Exchange, certs: Dict[str, dict], tls13_al
     if rules.get("requires_forward_secrecy") and suite is not None and not suite.pfs:
         return _rejected(res, "the client requires forward secrecy, %s has none" % suite.name)
     min_dh = rules.get("min_dh_bits")
-    if min_dh and res.dh_bits and res.dh_bits < min_dh:
+    if isinstance(min_dh, int) and min_dh and res.dh_bits and res.dh_bits < min_dh:
         return _rejected(res, "DH group of %d bits is below the client's minimum of %d" % (res.dh_bits, min_dh))
     if suite is not None and certs:
         key_type = {"ECDSA": "ecdsa", "RSA": "rsa", "DSS": "dsa"}.get(suite.auth)
@@ -119,7 +120,7 @@ def _rejected(res: ClientResult, reason: str) -> ClientResult:
     return res
 
 
-def _certificate_problem(rules: dict, leaf: dict) -> Optional[str]:
+def _certificate_problem(rules: Dict[str, Any], leaf: Dict[str, Any]) -> Optional[str]:
     key_type, size = leaf.get("key_type"), leaf.get("key_size") or 0
     if key_type == "rsa" and rules.get("min_rsa_bits") and size < rules["min_rsa_bits"]:
         return "certificate key RSA %d bits is below the client's minimum of %d" % (size, rules["min_rsa_bits"])

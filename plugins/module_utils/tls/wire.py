@@ -275,7 +275,7 @@ class _Reader:
         return self.take(1)[0]
 
     def u16(self) -> int:
-        return struct.unpack(">H", self.take(2))[0]
+        return int.from_bytes(self.take(2), "big")
 
     def u24(self) -> int:
         return int.from_bytes(self.take(3), "big")
