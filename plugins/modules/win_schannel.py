@@ -28,7 +28,9 @@ options:
     description:
       - Name of a profile shipped in the collection's C(profiles/) folder (for example C(mozilla_intermediate)),
         or a path to a profile YAML file.
-      - Explicit settings below are applied on top of the profile; a setting that contradicts the profile fails.
+      - Explicit settings below win over the profile, exactly as O(tlsops.schannel.schannel_plan#module:overrides)
+        do (the same function merges and compiles both), so a plan and this module never disagree about them.
+      - To write a plan you reviewed, give O(plan) instead.
     type: str
   protocols:
     description:
@@ -99,6 +101,11 @@ author:
 '''
 
 EXAMPLES = r'''
+- name: Write exactly the plan schannel_plan computed (refused if the host changed since)
+  tlsops.schannel.win_schannel:
+    plan: "{{ plan }}"
+  register: schannel
+
 - name: Apply a profile, see what changes first with --check --diff
   tlsops.schannel.win_schannel:
     profile: mozilla_intermediate

@@ -25,8 +25,9 @@ description:
 options:
   profile:
     description:
-      - Take the cipher-suite and curve order from this profile, compiled for the host's Windows version.
-      - Mutually exclusive with O(cipher_suites) and O(ecc_curves).
+      - Take the cipher-suite and curve order from this profile, compiled for the host's Windows version with the
+        same function as M(tlsops.schannel.schannel_plan).
+      - Mutually exclusive with O(cipher_suites) and O(ecc_curves). To write a plan you reviewed, give O(plan).
     type: str
   cipher_suites:
     description:
@@ -80,6 +81,10 @@ author:
 '''
 
 EXAMPLES = r'''
+- name: Write the suite and curve order of a reviewed plan, in the plan's scope (refused if the host changed since)
+  tlsops.schannel.win_tls_cipher_suites:
+    plan: "{{ plan }}"
+
 - name: Put the HTTP/2-compatible ECDHE GCM suites first (Server 2016 and later), as Group Policy
   tlsops.schannel.win_tls_cipher_suites:
     cipher_suites:
