@@ -22,8 +22,8 @@ export ANSIBLE_HOME := $(CURDIR)/build/ansible-home
 export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv system-deps demo test check ruff mypy pytest sanity sanity-221 units lint docs-lint changelog-lint molecule bench \
-        bench-short build clean ee-context
+.PHONY: venv system-deps demo test check ruff mypy pytest sanity sanity-221 units lint docs-lint changelog-lint \
+        molecule bench bench-short build clean ee-context
 
 venv: $(STAMP)
 
