@@ -106,17 +106,6 @@ def _find_key(dump, path):
     return None
 
 
-def changed_operations(dump, ops):
-    """The subset of ``ops`` that would change ``dump`` (what the .ps1 would write), in order."""
-    changed, current = [], copy.deepcopy(dump or {})
-    for op in ops:
-        after = apply_operations(current, [op])
-        if _normalised(after) != _normalised(current):
-            changed.append(op)
-        current = after
-    return changed
-
-
 def backup_for(dump, ops):
     """The backup win_schannel.ps1 would return for ``ops`` applied to ``dump``: one block of undo operations per
     operation that changes something, newest block first (contracts: "Registry operations").
