@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import write_order
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
 from ansible_collections.tlsops.schannel.plugins.plugin_utils import _explicit_settings, _planning, _regfile, _regops
 from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import (
@@ -60,22 +61,30 @@ class ActionModule(SchannelAction):
         version = facts["windows_version"]
         dump = facts["registry"] or {}
         findings = []
+        order_safe = True
         if restore_ops is not None:
-            ops = restore_ops
+            # a backup puts values back in any order the keys allow: write it in the prefix-safe one too
+            order = write_order.prefix_safe_order(version, dump, restore_ops)
+            ops, order_safe = list(order.operations), order.safe
         elif args.get("plan") is not None:
             plan = _planning.take_plan(_planning.plain(args["plan"]), facts)
             ops, findings = plan["registry_operations"], plan["findings"]
+            order_safe = plan.get("write_order_safe", True)
         else:
             _explicit_settings.resolve(explicit_args, version)  # names, types, contradictions between options
             host_plan = _planning.plan_for_host(args.get("profile"), explicit_args, facts,
                                                 certificate_port=args["certificate_port"])
             ops, findings = host_plan.registry_operations, [f.as_dict() for f in host_plan.plan.findings]
+            order_safe = host_plan.write_order_safe
             errors = [f for f in findings if f.get("severity") == "error"]
             if errors:
                 raise Refused({"failed": True, "changed": False, "findings": findings,
                                "msg": "the plan has error findings, nothing was written: %s" % "; ".join(
                                    "%s (%s)%s" % (f.get("message"), f.get("item"),
                                                   (": " + f["fix"]) if f.get("fix") else "") for f in errors)})
+        if not order_safe:
+            self.warn("no order of these writes keeps every protocol and suite both the old and the new state serve "
+                      "at each step; a run cut between two writes may boot into fewer of them")
         ops = _regops.validate_operations(ops)
         after_dump = _regops.apply_operations(dump, ops)
         verdict = self.guard(args, task_vars, version, facts, after_dump)
