@@ -25,7 +25,8 @@ OP_DEFAULTS = {"path": None, "name": None, "state": "present", "type": None, "da
 
 def display(value: dict) -> str:
     """How ``diff`` shows a value (``win_regedit`` style, as ``Format-Value`` in the .ps1)."""
-    vtype, data = value["type"], value["data"]
+    given, data = value["type"], value["data"]
+    vtype = str(given).lower()  # a PowerShell switch matches case-insensitively; the label keeps the given spelling
     if vtype == "dword":
         return "0x%08x (dword)" % int(data)
     if vtype == "qword":
@@ -33,7 +34,7 @@ def display(value: dict) -> str:
     if vtype == "multistring":
         return "%s (multistring)" % ", ".join(data)
     if vtype in ("binary", "none", "unknown"):
-        return "%s (%s)" % (" ".join("%02x" % int(b) for b in data), vtype)
+        return "%s (%s)" % (" ".join("%02x" % int(b) for b in data), given)
     return str(data)
 
 
@@ -81,8 +82,8 @@ def _restore_key(store: RegistryStore, path: str, reason) -> list[dict]:
         for name in sorted(values, key=str.upper):
             value = values[name]
             if value["type"] == "unknown":
-                raise ValueError(f"{key}\\{name} has a value kind this module cannot write back (unknown); "
-                                 "the key is not removed")
+                raise ValueError(f"{key}\\{name} holds a value of kind unknown, which cannot be written back; "
+                                 "the key was not removed")
             block.append(_op(key, name, "present", value["type"], value["data"], reason))
     return block
 
@@ -122,7 +123,7 @@ def _plan(store: RegistryStore, op: dict, changes: list, diff: tuple) -> list | 
         vtype = str(op["type"]).lower()
         if before is not None and before["type"] == vtype and same_data(vtype, before["data"], op.get("data")):
             return None
-        after = {"type": vtype, "data": op.get("data")}
+        after = {"type": op["type"], "data": op.get("data")}  # as given: a choice matched case-insensitively
     if before is None:
         block = [_op(path, name, "absent", reason=reason)]
     else:
