@@ -201,3 +201,45 @@ def test_local_order_calls_are_one_write_each_and_never_empty_the_list(tmp_path)
     assert seen[-1] == ["C", "A", "D"]
     assert all(set(step) & {"A", "C"} for step in seen)  # never loses every suite both orders share
     assert len(seen) == store.writes
+
+
+def _executor_host(tmp_path, version="2019", wmf51=True):
+    from tests.twin import personality
+
+    class Host:
+        registry = RegistryStore(tmp_path / "registry.json", initial=scenarios.stock(version))
+        faults = Faults(tmp_path / "faults.json")
+        powershell_version = personality.powershell_version(version, 17763, wmf51)
+
+        def count_module(self, module):
+            pass
+    host = Host()
+    host.version = version
+    host.registry.write_guard = host.faults.check_write
+    return host
+
+
+def test_a_cut_module_prints_nothing_and_leaves_its_writes(tmp_path):
+    """The executor ends a module at the armed write as a killed PowerShell host: rc 1, no JSON, no rollback."""
+    from tests.twin.dispatch import Executor
+    from tests.twin.powershell import Invocation
+    host = _executor_host(tmp_path)
+    host.faults.update(cut_after_writes=2, cut_module="win_schannel")  # write 1 creates the key, 2 sets Enabled
+    run = Executor(host)._module(Invocation(kind="module", module="tlsops.schannel.win_schannel",
+                                            args={"operations": ops()}))
+    assert run[:3] == (b"", b"", 1)
+    assert json.loads(host.registry.path.read_text())[TLS10] == {"Enabled": {"type": "dword", "data": 0}}
+    again = Executor(host)._module(Invocation(kind="module", module="tlsops.schannel.win_schannel",
+                                              args={"operations": ops()}))
+    assert json.loads(again[0])["changed"] and again[2] == 0  # consumed once
+
+
+def test_stock_2008r2_answers_every_module_as_the_bootstrap_wrapper(tmp_path):
+    from tests.twin.dispatch import Executor
+    from tests.twin.powershell import Invocation
+    host = _executor_host(tmp_path, "2008r2", wmf51=False)
+    for inv in (Invocation(kind="module", module="ansible.windows.win_ping"),
+                Invocation(kind="exec_script", script="powershell_mkdtemp.ps1")):
+        handler = getattr(Executor(host), "_module" if inv.kind == "module" else "_exec_script")
+        stdout, _err, rc, _drop = handler(inv)
+        assert (json.loads(stdout), rc) == ({"failed": True, "msg": "Ansible requires PowerShell v5.1"}, 1)
