@@ -205,6 +205,14 @@ registry:
   description: Desired registry values, C(path) -> C(name) -> C({type, data}), or C(null) for a value that must be absent.
   returned: success
   type: dict
+  sample:
+    HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Server:
+      Enabled:
+        type: dword
+        data: 0
+      DisabledByDefault:
+        type: dword
+        data: 1
 operations:
   description:
     - Registry operations in the contract format (C(path), C(name), C(state), C(type), C(data), C(reboot_reason)),
@@ -212,11 +220,45 @@ operations:
   returned: success
   type: list
   elements: dict
+  sample:
+  - path: HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Client
+    name: Enabled
+    state: present
+    type: dword
+    data: 0
+    reboot_reason: Schannel applies protocol settings to credential handles acquired after the change; long-running
+      services (IIS, WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
+  - path: HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Client
+    name: DisabledByDefault
+    state: present
+    type: dword
+    data: 1
+    reboot_reason: Schannel applies protocol settings to credential handles acquired after the change; long-running
+      services (IIS, WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
 changes:
   description: The operations that change O(current_state), each with C(before); all of them without O(current_state).
   returned: success
   type: list
   elements: dict
+  sample:
+  - path: HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Client
+    name: Enabled
+    state: present
+    type: dword
+    data: 0
+    reboot_reason: Schannel applies protocol settings to credential handles acquired after the change; long-running
+      services (IIS, WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
+    before:
+      type: dword
+      data: 1
+  - path: HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.0\Client
+    name: DisabledByDefault
+    state: present
+    type: dword
+    data: 1
+    reboot_reason: Schannel applies protocol settings to credential handles acquired after the change; long-running
+      services (IIS, WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
+    before: null
 cipher_suites:
   description: Ordered suite list in the version's own names, or C(null) when the profile leaves the order alone.
   returned: success
@@ -227,25 +269,41 @@ cipher_suite_scope:
   description: Where the order goes, C(policy) (Group Policy value, reboot) or C(local) (TLS cmdlets, 2016+).
   returned: success
   type: str
+  sample: policy
 ecc_curves:
   description: Curve order (2016+), or C(null).
   returned: success
   type: list
   elements: str
+  sample:
+  - curve25519
+  - NistP256
+  - NistP384
 reboot_required:
   description: Whether applying the plan needs a reboot.
   returned: success
   type: bool
+  sample: true
 reboot_reasons:
   description: Why, one entry per distinct reason.
   returned: success
   type: list
   elements: str
+  sample:
+  - Schannel applies protocol settings to credential handles acquired after the change; long-running services (IIS,
+    WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
 findings:
   description: Lint findings, each C({code, severity, item, message, fix}); severities C(error), C(warning), C(info).
   returned: always
   type: list
   elements: dict
+  sample:
+  - code: SCH011
+    severity: info
+    item: TLS 1.3
+    message: TLS 1.3 is not supported on Windows Server 2019 (facts §2); Microsoft calls enabling it there unsafe,
+      so the plan leaves it alone
+    fix: null
 predictions:
   description:
     - Per client key, C({connects, protocol, cipher_suite, reason, symptom}); C(symptom) is one of C(tcp_reset),
@@ -253,10 +311,78 @@ predictions:
     - The format M(tlsops.schannel.tls_verify)'s C(expect) option takes.
   returned: success
   type: dict
+  sample:
+    ie11_win7:
+      connects: false
+      protocol: null
+      cipher_suite: null
+      reason: 'no cipher suite in common under TLS 1.2 (server order: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384):
+        Schannel resets the TCP connection and logs event 36874 (facts §9)'
+      symptom: tcp_reset
+    android44:
+      connects: true
+      protocol: TLS 1.2
+      cipher_suite: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+      reason: null
+      symptom: null
 effective:
   description: The Schannel configuration in effect after the plan (protocols, suite order and its source, curves).
   returned: success
   type: dict
+  sample:
+    version: '2019'
+    server_protocols:
+    - TLS 1.2
+    client_protocols:
+    - TLS 1.2
+    server_dtls:
+    - DTLS 1.0
+    - DTLS 1.2
+    client_dtls:
+    - DTLS 1.0
+    - DTLS 1.2
+    explicit_only: []
+    protocol_reasons:
+      SSL 2.0 Client: SSL 2.0 is not supported on Windows Server 2019 (facts §2)
+      SSL 2.0 Server: SSL 2.0 is not supported on Windows Server 2019 (facts §2)
+      SSL 3.0 Client: Enabled=0
+      SSL 3.0 Server: Enabled=0
+      TLS 1.0 Client: Enabled=0
+      TLS 1.0 Server: Enabled=0
+      TLS 1.1 Client: Enabled=0
+      TLS 1.1 Server: Enabled=0
+      TLS 1.2 Client: Enabled=0x1
+      TLS 1.2 Server: Enabled=0x1
+      TLS 1.3 Client: TLS 1.3 is not supported on Windows Server 2019 (facts §2)
+      TLS 1.3 Server: TLS 1.3 is not supported on Windows Server 2019 (facts §2)
+      DTLS 1.0 Client: 'Windows Server 2019 default: enabled'
+      DTLS 1.0 Server: 'Windows Server 2019 default: enabled'
+      DTLS 1.2 Client: 'Windows Server 2019 default: enabled'
+      DTLS 1.2 Server: 'Windows Server 2019 default: enabled'
+    cipher_suites:
+    - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    client_cipher_suites:
+    - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    cipher_suites_source: policy
+    configured_cipher_suites:
+    - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    policy_cipher_suites:
+    - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    local_cipher_suites: null
+    dropped_cipher_suites: []
+    ecc_curves:
+    - curve25519
+    - NistP256
+    - NistP384
+    ecc_curves_source: policy
+    disabled_ciphers: []
+    disabled_hashes: []
+    disabled_key_exchanges: []
+    dh_server_min_bits: 2048
 registry_operations:
   description:
     - Exactly the operations M(tlsops.schannel.win_schannel) writes when given this plan, in the order it writes
@@ -265,10 +391,26 @@ registry_operations:
   returned: success
   type: list
   elements: dict
+  sample:
+  - path: HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL
+    name: null
+    state: present
+    type: null
+    data: null
+    reboot_reason: Schannel applies protocol settings to credential handles acquired after the change; long-running
+      services (IIS, WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
+  - path: HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\Multi-Protocol Unified Hello\Client
+    name: Enabled
+    state: present
+    type: dword
+    data: 0
+    reboot_reason: Schannel applies protocol settings to credential handles acquired after the change; long-running
+      services (IIS, WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
 write_order_safe:
   description: Whether every prefix of RV(registry_operations) keeps what both the old and the new state serve.
   returned: success
   type: bool
+  sample: true
 overrides:
   description:
     - One entry per setting O(overrides) changes, C({setting, profile, override, weakens}); C(profile) is what the
@@ -284,8 +426,35 @@ fingerprints:
       plan when the host matches none of them.
   returned: success
   type: dict
+  sample:
+    before: 7601d65ca4bf69fa29f1c47887cd5384cfd44d057c87d6b1a1f4379cc90a5c62
+    registry_applied: 4d89bccdd30b1d3f6b80163bf9ec6fdb8a56088ef435f7a9914c011d68b0233e
+    applied: 9b084fb445c0f513cdd17b71f21e9bd7bd5ab554cdcfaac3328de7cda449c97b
 guard:
   description: The lockout check's verdict (C(blocked), C(reasons), C(prediction), ...), or C(null) with O(guard=false).
   returned: success
   type: dict
+  sample:
+    checked:
+    - winrm_https
+    blocked: false
+    reasons: []
+    warnings: []
+    connection:
+      connection: winrm
+      scheme: https
+      host: web2019.example.com
+      port: 5986
+    prediction:
+      connects: true
+      protocol: TLS 1.2
+      cipher_suite: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+      reason: null
+      symptom: null
+      predictor: knowledge engine
+    probe:
+      connects: true
+      protocol: TLS 1.2
+      cipher_suite: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+      error: null
 '''
