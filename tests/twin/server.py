@@ -159,7 +159,7 @@ class Twin:
         self.host.endpoints = self
         executor = Executor(self.host)
         self.winrs = WinRS(executor, f"http://{config.address}/wsman",
-                           psrp=PSRPEndpoint(executor, f"http://{config.address}/wsman"))
+                           psrp=PSRPEndpoint(executor, f"http://{config.address}/wsman", self.host.powershell_version))
         self.connections: set = set()
         self.servers: dict = {}
         self.ports = {name: int(config.ports.get(name, 0)) for name, dummy, dummy2 in self.LISTENERS}

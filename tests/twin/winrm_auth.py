@@ -141,8 +141,7 @@ class ConnectionAuth:
             length = _LENGTH.search(header)
             if length is None:
                 raise ValueError("encrypted part without OriginalContent Length")
-            if payload.endswith(BOUNDARY + b"--\r\n"):
-                payload = payload[: -len(BOUNDARY + b"--\r\n")]
+            payload = payload.removesuffix(BOUNDARY + b"--\r\n")
             payload = payload.replace(b"\tContent-Type: application/octet-stream\r\n", b"", 1)
             sig_len = struct.unpack("<i", payload[:4])[0]
             plain = self.context.unwrap_winrm(payload[4:4 + sig_len], payload[4 + sig_len:])
