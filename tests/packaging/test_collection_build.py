@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -91,8 +93,6 @@ def test_roles_have_documented_entry_points(installed):
 def test_execution_environment_build_context(installed, tmp_path):
     """``ansible-builder create`` (offline) on the shipped execution-environment.yml gives a context that carries
     the collection itself, its Galaxy dependencies, and its Python and system requirements."""
-    import shutil
-    import yaml
     # the EE file names the tarball relative to itself (build/ee/...): lay the same files out in a scratch folder
     for name in ("execution-environment.yml", "requirements.txt", "bindep.txt"):
         shutil.copy(REPO / name, tmp_path / name)
