@@ -127,6 +127,9 @@ options:
     description:
       - Seconds bounding every single connection (connect, send, read). A server that answers slowly, endlessly or
         never costs at most this per connection.
+      - At most 300 seconds (a larger value fails the task before any connection). Below 0.05 seconds even a healthy
+        server may not answer in time; the task then warns, and a target whose connections timed out is reported as
+        untested at that timeout, not as a faulty server.
     type: float
     default: 5
   concurrency:
@@ -180,7 +183,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 results:
-  description: One entry per target, in the order given.
+  description:
+    - One entry per target, in the order given. A target given twice (same host, port and sni) is probed once and
+      its result appears at each of its positions; an invalid entry has its error at its position.
   returned: always
   type: list
   elements: dict
@@ -289,6 +294,10 @@ results:
             message: {description: "Explanation.", type: str}
             evidence: {description: "Data behind it.", type: dict}
         warnings: {description: "Non-failing remarks.", type: list}
+        guideline:
+          description: The published guideline version the rules follow (C(Mozilla server-side TLS 6.0 (intermediate))
+            for the Mozilla policies); null for the others.
+          type: str
     findings:
       description: Diagnosis, certificate problems, prediction mismatches.
       type: list
@@ -346,7 +355,8 @@ results:
     connections: 34
     elapsed: 0.21
 failed_targets:
-  description: C(host:port) of targets that failed.
+  description: C(host:port) of targets that failed, each once. The task's C(msg) has one line per failed target
+    (at most ten, then a count).
   returned: always
   type: list
   elements: str
@@ -380,28 +390,38 @@ POLICY_NAMES = sorted(policy_table.POLICIES)
 
 
 def _targets(module):
-    """Validated Target objects plus per-entry errors; duplicates are probed once."""
+    """One (Target, expect, error) per entry, in the order given; a bad entry carries its error instead of a Target.
+
+    Duplicates (same host, port and server name) are probed once and their result is returned at every position
+    where they were given, so ``results`` has exactly one entry per target as documented."""
     params = module.params
     raw = []
     if params["targets"]:
         raw = [dict(t) for t in params["targets"]]
     else:
         raw = [{"host": params["host"], "port": params["port"], "sni": params["sni"]}]
-    targets, bad, seen = [], [], set()
+    entries, seen = [], set()
     for entry in raw:
         try:
             target = probe.validate_target(entry)
         except ValueError as exc:
-            bad.append((entry, str(exc)))
+            entries.append((entry, None, str(exc)))
             continue
         key = (target.host.lower(), target.port, target.server_name)
         if key in seen:
-            module.warn("duplicate target %s:%d (sni %s) is probed once"
+            module.warn("duplicate target %s:%d (sni %s) is probed once; its result is repeated at each position"
                         % (target.host, target.port, target.server_name))
-            continue
         seen.add(key)
-        targets.append((target, entry.get("expect")))
-    return targets, bad
+        entries.append((entry, target, None))
+    return entries
+
+
+# bounds of `timeout`: above MAX_TIMEOUT a hung server would hold a play for minutes per connection; below
+# TINY_TIMEOUT even a healthy local server may miss the deadline, so a timeout there is not the server's fault
+MAX_TIMEOUT = 300.0
+TINY_TIMEOUT = 0.05
+TIMEOUT_CODES = {"no_answer", "unreachable"}
+MSG_TARGETS = 10  # failed targets named one per line in msg; the rest are counted
 
 
 def _summary(res):
@@ -422,6 +442,32 @@ def _explain(res, asserted):
         if pol and not pol["passed"]:
             lines.append("%s failed: %s" % (name, "; ".join(v["message"] for v in pol["violations"])))
     return "%s:%s: %s" % (res["host"], res["port"], " | ".join(lines))
+
+
+def _failure_msg(failed, asserted):
+    """One line per failed target, at most MSG_TARGETS of them: the full detail is in ``results``."""
+    keys = list(dict.fromkeys("%s:%s" % (r["host"], r["port"]) for r in failed))
+    lines, shown = [], set()
+    for res in failed:
+        key = "%s:%s" % (res["host"], res["port"])
+        if key in shown:
+            continue
+        shown.add(key)
+        if len(lines) == MSG_TARGETS:
+            break
+        lines.append(_explain(res, asserted))
+    if len(keys) > MSG_TARGETS:
+        lines.append("... and %d more failed targets (see failed_targets and results)" % (len(keys) - MSG_TARGETS))
+    return "\n".join(lines)
+
+
+def _tiny_timeout_error(res, timeout):
+    """A timeout below TINY_TIMEOUT: say the limit, not the server, ended the connections."""
+    codes = {f["code"] for f in res["findings"]}
+    if res["error"] and (codes & TIMEOUT_CODES or "timed out" in res["error"]):
+        return ("no TLS answer within timeout=%g s, which is below %g s: too short for most servers to answer, so "
+                "this says nothing about the server; raise timeout" % (timeout, TINY_TIMEOUT))
+    return res["error"]
 
 
 def main():
@@ -455,6 +501,12 @@ def main():
     params = module.params
     if params["timeout"] <= 0:
         module.fail_json(msg="timeout must be a positive number of seconds, got %s" % params["timeout"])
+    if params["timeout"] > MAX_TIMEOUT:
+        module.fail_json(msg="timeout %g s is above the maximum of %g s (it bounds each single connection, and a "
+                             "probe makes dozens)" % (params["timeout"], MAX_TIMEOUT))
+    if params["timeout"] < TINY_TIMEOUT:
+        module.warn("timeout %g s is below %g s: connections that time out say nothing about the server"
+                    % (params["timeout"], TINY_TIMEOUT))
     if params["concurrency"] < 1 or params["per_host_limit"] < 1:
         module.fail_json(msg="concurrency and per_host_limit must be at least 1")
     if params["ca_path"]:
@@ -469,14 +521,22 @@ def main():
             module.fail_json(msg=str(exc))
     asserted = list(dict.fromkeys(params["assert"]))
     evaluated = list(dict.fromkeys(asserted + params["report"]))
-    targets, bad = _targets(module)
+    entries = _targets(module)
     base = dict(timeout=params["timeout"], validate_certs=params["validate_certs"], ca_path=params["ca_path"],
                 clients=tuple(params["clients"] or client_table.CLIENTS), policies=tuple(evaluated),
                 concurrency=params["concurrency"], per_host=params["per_host_limit"],
                 enumerate_groups=params["groups"])
     # targets with their own predictions run in their own batch with that expect (rare); the rest share one
     batches = {}
-    for target, expect in targets:
+    queued = set()
+    for entry, target, _error in entries:
+        if target is None:
+            continue
+        tkey = (target.host.lower(), target.port, target.server_name)
+        if tkey in queued:
+            continue
+        queued.add(tkey)
+        expect = entry.get("expect")
         key = json.dumps(expect if expect is not None else params["expect"] or {}, sort_keys=True)
         batches.setdefault(key, []).append(target)
     by_target = {}
@@ -485,26 +545,29 @@ def main():
         for target, res in zip(batch, probe.run(batch, options)):
             by_target[(target.host.lower(), target.port, target.server_name)] = res
     results = []
-    for target, _dummy in targets:
+    for entry, target, error in entries:
+        if target is None:
+            results.append({"host": str(entry.get("host")), "port": entry.get("port"), "sni": entry.get("sni"),
+                            "address": None, "reachable": False, "failed": True, "error": error, "protocols": {},
+                            "supported_protocols": [], "groups": [], "alpn": {}, "certificate": None, "clients": {},
+                            "policies": {}, "findings": [{"code": "invalid_target", "severity": "critical",
+                                                          "message": error, "evidence": {}}],
+                            "connections": 0, "elapsed": 0.0})
+            continue
         res = by_target[(target.host.lower(), target.port, target.server_name)]
         data = res.to_dict()
+        if params["timeout"] < TINY_TIMEOUT:
+            data["error"] = _tiny_timeout_error(data, params["timeout"])
         data["failed"] = bool(res.error) or any(not data["policies"][p]["passed"] for p in asserted
                                                 if p in data["policies"])
         if params["fail_on_mismatch"] and any(f["code"] == "prediction_mismatch" for f in data["findings"]):
             data["failed"] = True
         results.append(data)
-    for entry, error in bad:
-        results.append({"host": str(entry.get("host")), "port": entry.get("port"), "sni": entry.get("sni"),
-                        "address": None, "reachable": False, "failed": True, "error": error, "protocols": {},
-                        "supported_protocols": [], "groups": [], "alpn": {}, "certificate": None, "clients": {},
-                        "policies": {}, "findings": [{"code": "invalid_target", "severity": "critical",
-                                                      "message": error, "evidence": {}}],
-                        "connections": 0, "elapsed": 0.0})
     failed = [r for r in results if r["failed"]]
-    out = dict(changed=False, results=results, failed_targets=["%s:%s" % (r["host"], r["port"]) for r in failed],
+    out = dict(changed=False, results=results, failed_targets=list(dict.fromkeys("%s:%s" % (r["host"], r["port"]) for r in failed)),
                summary=[_summary(r) for r in results])
     if failed:
-        module.fail_json(msg="; ".join(_explain(r, asserted) for r in failed), **out)
+        module.fail_json(msg=_failure_msg(failed, asserted), **out)
     module.exit_json(**out)
 
 

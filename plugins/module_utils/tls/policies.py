@@ -126,12 +126,21 @@ def check_http2(result: TargetResult, policy: PolicyResult) -> None:
         policy.warnings.append("the server did not select h2 for any probe; nothing to check")
 
 
+# the Mozilla guideline version the checks apply (named in every verdict, so a reader can compare with what they read)
+MOZILLA_GUIDELINE = "6.0"
+GUIDELINES: Dict[str, str] = {
+    "mozilla_intermediate": "Mozilla server-side TLS %s (intermediate)" % MOZILLA_GUIDELINE,
+    "mozilla_modern": "Mozilla server-side TLS %s (modern)" % MOZILLA_GUIDELINE,
+}
+
+
 def _mozilla(result: TargetResult, policy: PolicyResult, modern: bool) -> None:
     allowed_versions = ("TLS 1.3",) if modern else ("TLS 1.2", "TLS 1.3")
     for version in result.supported_protocols:
         if version not in allowed_versions:
-            policy.violations.append(Violation("protocol", "%s is offered; Mozilla %s allows only %s"
-                                               % (version, policy.policy.split("_")[1], ", ".join(allowed_versions)),
+            policy.violations.append(Violation("protocol", "%s is offered; Mozilla %s %s allows only %s"
+                                               % (version, MOZILLA_GUIDELINE, policy.policy.split("_")[1],
+                                                  ", ".join(allowed_versions)),
                                                {"protocol": version}))
     if not any(v in result.supported_protocols for v in allowed_versions):
         policy.violations.append(Violation("protocol", "none of %s is offered" % ", ".join(allowed_versions), {}))
@@ -139,8 +148,8 @@ def _mozilla(result: TargetResult, policy: PolicyResult, modern: bool) -> None:
     for version, codes in _accepted_codes(result).items():
         extra = [iana.SUITES_BY_CODE[c].name for c in codes if c not in allowed]
         if extra and version in allowed_versions:
-            policy.violations.append(Violation("cipher_suites", "%s accepts suites outside the guideline: %s"
-                                               % (version, ", ".join(extra)), {"protocol": version, "suites": extra}))
+            policy.violations.append(Violation("cipher_suites", "%s accepts suites outside Mozilla guideline %s: %s"
+                                               % (version, MOZILLA_GUIDELINE, ", ".join(extra)), {"protocol": version, "suites": extra}))
     leaf = _leaf(result)
     if leaf is not None:
         if modern and leaf.key_type != "ecdsa":
@@ -216,7 +225,7 @@ POLICIES: Dict[str, Callable[[TargetResult, PolicyResult], None]] = {
 def evaluate(name: str, result: TargetResult) -> PolicyResult:
     if name not in POLICIES:
         raise KeyError("unknown policy %r; valid: %s" % (name, ", ".join(sorted(POLICIES))))
-    policy = PolicyResult(policy=name, passed=True)
+    policy = PolicyResult(policy=name, passed=True, guideline=GUIDELINES.get(name))
     POLICIES[name](result, policy)
     policy.passed = not policy.violations
     return policy

@@ -108,6 +108,7 @@ class PolicyResult:
     passed: bool
     violations: List[Violation] = field(default_factory=list)
     warnings: List[str] = field(default_factory=list)
+    guideline: Optional[str] = None  # the published version the rules follow, e.g. "Mozilla server-side TLS 6.0"
 
 
 @dataclass

@@ -113,7 +113,7 @@ def test_ecdsa_client_order(servers, pki):
     assert (leaf.key_type, leaf.key_size, leaf.curve) == ("ecdsa", 256, "secp256r1")
     assert r.policies["ios_ats"].passed is True
     modern = r.policies["mozilla_modern"]
-    assert [v.message for v in modern.violations] == ["TLS 1.2 is offered; Mozilla modern allows only TLS 1.3",
+    assert [v.message for v in modern.violations] == ["TLS 1.2 is offered; Mozilla 6.0 modern allows only TLS 1.3",
                                                       "none of TLS 1.3 is offered"]
     assert r.clients["chrome"].cipher_suite == "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
     assert r.clients["pywinrm"].connected
@@ -275,9 +275,31 @@ def test_ansible_batch_with_bad_entries(servers, pki):
     rc, res = _ansible(args)
     assert rc != 0
     by_port = {r["port"]: r for r in res["results"]}
-    assert len(res["results"]) == 2  # the duplicate is probed once
+    # one result per target, in the order given: the duplicate is probed once and its result repeated
+    assert [r["port"] for r in res["results"]] == [port, 70000, port]
+    assert res["results"][0] == res["results"][2]
+    assert any("duplicate target" in w for w in res.get("warnings", []))
     assert by_port[port]["failed"] is False and by_port[port]["policies"]["no_legacy"]["passed"]
     assert by_port[70000]["failed"] is True and "out of range" in by_port[70000]["error"]
     assert res["failed_targets"] == ["127.0.0.1:70000"]
     rc, res = _ansible("host=127.0.0.1 port=%d assert=no_such_policy" % port)
     assert rc != 0 and "no_such_policy" in res["msg"] and "ios_ats" in res["msg"]
+
+
+def test_ansible_timeout_bounds_and_capped_message(servers, pki):
+    """issue 16 item 5: timeout above 300 s is refused, a tiny one does not blame the server, msg is capped."""
+    rc, res = _ansible("host=127.0.0.1 port=1 timeout=301")
+    assert rc != 0 and res["msg"].startswith("timeout 301 s is above the maximum of 300 s")
+    assert "results" not in res  # refused before any connection
+    rc, res = _ansible("host=127.0.0.1 port=%d timeout=0.01 groups=false clients=chrome" % servers["silent"].port)
+    assert rc != 0
+    assert any("below 0.05 s" in w for w in res.get("warnings", []))
+    assert "says nothing about the server; raise timeout" in res["msg"]
+    assert "overloaded server" not in res["msg"] and "middlebox" not in res["msg"]
+    # twelve closed ports: one line per failed target, ten named, then a count
+    targets = [{"host": "127.0.0.1", "port": p} for p in range(1, 13)]
+    rc, res = _ansible(json.dumps({"targets": targets, "clients": ["chrome"], "groups": False}))
+    assert rc != 0 and len(res["results"]) == 12 and len(res["failed_targets"]) == 12
+    lines = res["msg"].split("\n")
+    assert len(lines) == 11 and lines[-1] == "... and 2 more failed targets (see failed_targets and results)"
+    assert all(line.startswith("127.0.0.1:%d: " % p) for line, p in zip(lines, range(1, 11)))

@@ -176,3 +176,15 @@ def test_mozilla_intermediate_is_guideline_6_like_the_profile():
     assert [v.rule for v in p.violations] == ["cipher_suites"]
     assert "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256" in p.violations[0].message
     assert policies.evaluate("mozilla_intermediate", target({"TLS 1.2": [0xC02F, 0xC030], "TLS 1.3": [0x1301]})).passed
+
+
+def test_mozilla_verdicts_name_the_guideline_version():
+    """A reader comparing with Mozilla's page must know which version was applied (6.0, as the planner compiles)."""
+    r = target({"TLS 1.0": [0xC013], "TLS 1.2": [0xC02F, 0x009E]})
+    p = policies.evaluate("mozilla_intermediate", r)
+    assert p.guideline == "Mozilla server-side TLS 6.0 (intermediate)"
+    messages = [v.message for v in p.violations]
+    assert "TLS 1.0 is offered; Mozilla 6.0 intermediate allows only TLS 1.2, TLS 1.3" in messages
+    assert any(m.startswith("TLS 1.2 accepts suites outside Mozilla guideline 6.0: ") for m in messages)
+    assert policies.evaluate("mozilla_modern", r).guideline == "Mozilla server-side TLS 6.0 (modern)"
+    assert policies.evaluate("pci_dss_4", r).guideline is None
