@@ -30,6 +30,7 @@ def _printable(text):
 @example(SEED[:100])
 @example(SEED.replace(b"\xa0\x03\x02\x01\x02", b"\xa0\x03\x02\x01\x03", 1))  # regression: InvalidVersion escaped
 @example(b"")
+@example(SEED.replace(b"\x06\x03U\x04\x03\x0c", b"\x06\x03U\x04\x03\x0d", 1))  # regression: KeyError, string tag 13
 def test_fuzz_describe_raises_only_value_error(der):
     try:
         info = certificate.describe(der)
