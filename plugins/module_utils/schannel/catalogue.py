@@ -30,6 +30,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors im
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import (
     VERSION_KEYS,
     WINDOWS_VERSIONS,
+    at_least,
     resolve_windows_version,
 )
 
@@ -107,8 +108,7 @@ _BASE = (
 _PSK_FROM = "2016"
 # Source: facts §4.2 "N*": TLS_RSA_WITH_NULL_MD5 is application-request-only on 2016+ although §4.3 lists it
 # plainly; every "*" in the §4.3 default lists marks the same.
-_REQUEST_ONLY_NOT_DEFAULT = {"2016": ("TLS_RSA_WITH_NULL_MD5",), "2019": ("TLS_RSA_WITH_NULL_MD5",),
-                             "2022": ("TLS_RSA_WITH_NULL_MD5",), "2025": ("TLS_RSA_WITH_NULL_MD5",)}
+_REQUEST_ONLY_NOT_DEFAULT = dict((v, ("TLS_RSA_WITH_NULL_MD5",)) for v in VERSION_KEYS if at_least(v, "2016"))
 
 # Source: facts §4.3 verbatim per version (W32-CS7 2008r2, W32-CS8 2012, W32-CS81 2012r2, W32-CS1607 2016,
 # W32-CS1809 2019, W32-CS2022 2022, W32-CS2025 2025). "*" = only used when the application explicitly requests it.
@@ -509,6 +509,32 @@ _VERSION_LISTS = {
     ),
 }
 
+# Releases that share an LTSC page's lists (versions.py ``based_on``), verbatim: W32-CS1709, W32-CS1803, W32-CS1903
+# and W32-CS20H2 list exactly the W32-CS1809 default order and not-enabled list (pinned by
+# tests/unit/schannel/test_windows_versions.py against facts §10), and "Windows Server 2025 and later" (W32-CS2025)
+# covers the builds after 26100.
+for _key in ("1709", "1803", "1903", "20h2", "vnext"):
+    _VERSION_LISTS[_key] = _VERSION_LISTS[WINDOWS_VERSIONS[_key].table_key]
+# Source: W32-CS2022 note: "The following cipher suites from the table above are not enabled by default in Windows
+# Server 2022 23H2 and later: TLS_RSA_WITH_3DES_EDE_CBC_SHA, TLS_DHE_RSA_WITH_AES_256_GCM_SHA384, and
+# TLS_DHE_RSA_WITH_AES_128_GCM_SHA256. These cipher suites are still supported but must be explicitly enabled by the
+# user."  Applied to Windows Server, version 23H2 (build 25398) only: LTSC 2022 (20348) keeps the page's table.
+NOT_DEFAULT_FROM_23H2 = ("TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+                         "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256")
+_VERSION_LISTS["23h2"] = (
+    tuple(n for n in _VERSION_LISTS["2022"][0] if n not in NOT_DEFAULT_FROM_23H2),
+    NOT_DEFAULT_FROM_23H2 + _VERSION_LISTS["2022"][1],
+)
+
+# Updates the pages of the oldest releases assume (M8).  Source: W32-CS7/W32-CS8 "Windows 7, Windows 8, and Windows
+# Server 2012 are updated by the Windows Update by the 3042058 update which changes the priority order" (Microsoft
+# Security Advisory 3042058: the update also adds cipher suites to the default list); W32-CS81 "Windows 8.1 and
+# Windows Server 2012 R2 are updated by Windows Update by the update 2919355 applied which adds the new cipher suites
+# and changes the priority order".  version -> (update id, source key)
+PREREQUISITE_UPDATES = {"2008r2": ("KB3042058", "W32-CS7"), "2012": ("KB3042058", "W32-CS8"),
+                        "2012r2": ("KB2919355", "W32-CS81")}
+PREREQUISITE_UPDATE_IDS = tuple(sorted(set(kb for kb, _source in PREREQUISITE_UPDATES.values())))
+
 # ---------------------------------------------------------------------------------------------------------
 # Registry keys a suite depends on (facts §1.1 key names; SUP-245030: Ciphers/Hashes/KeyExchangeAlgorithms
 # "Enabled"=0 disallows every suite using that algorithm).  The hash is the one the suite name ends with (the
@@ -520,8 +546,17 @@ _CIPHER_KEYS = (
     ("RC4_56", "RC4 56/128"), ("NULL", "NULL"),
 )
 _KEX_KEYS = (("ECDHE_", "ECDH"), ("DHE_", "Diffie-Hellman"), ("RSA_", "PKCS"))
-# The ECDH key is only honoured on Windows 10 / 2016 and later (facts §1.1 note, from AZDO).
-ECDH_KEY_FROM = "2016"
+# R1: KeyExchangeAlgorithms\PKCS "refers to the RSA as the key exchange and authentication algorithms" and "Disabling
+# RSA effectively disallows all RSA-based SSL and TLS cipher suites" (SUP-245030); the current registry reference
+# keeps the client's RSA key sizes (which bound the server certificate's RSA key, i.e. authentication) under that
+# key (WSD-REG-2019 "KeyExchangeAlgorithm - Client RSA key sizes").  So PKCS = 0 is modelled as removing every
+# suite that uses RSA for key exchange *or* for authentication (ECDHE_RSA, DHE_RSA too).  No Microsoft text says
+# what modern Schannel does; the stricter reading is taken and every plan relying on it says so (SCH018).
+AUTH_KEYS = (("ECDHE_RSA_", "PKCS"), ("DHE_RSA_", "PKCS"), ("RSA_", "PKCS"))
+# R4: the ECDH key is honoured on every version.  Microsoft's own troubleshooting script checks it only on Windows
+# 10 / 2016 and later (AZDO), which says nothing about older releases; the stricter reading is taken (SCH018 says so
+# when a plan or host disables ECDH before 2016).
+ECDH_CHECKED_FROM = "2016"
 
 
 def _registry_keys(base_name):
@@ -546,6 +581,19 @@ def _registry_keys(base_name):
             break
     hash_key = {"MD5": "MD5", "SHA": "SHA", "SHA256": "SHA256", "SHA384": "SHA384"}.get(body.rsplit("_", 1)[-1])
     return cipher, hash_key, kex
+
+
+def _auth_key(base_name):
+    """The KeyExchangeAlgorithms key that also governs the suite's authentication (R1: PKCS for RSA), or None."""
+    if base_name.startswith("SSL_CK_"):
+        return "PKCS"
+    if not base_name.startswith("TLS_") or "_WITH_" not in base_name:
+        return None
+    kx = base_name[4:].split("_WITH_", 1)[0] + "_"
+    for prefix, key in AUTH_KEYS:
+        if kx == prefix:
+            return key
+    return None
 
 
 def _certificate_type(base_name):
@@ -598,6 +646,7 @@ class SchannelSuite(object):
     hash_key: object
     kex_key: object
     certificate_type: object
+    auth_key: object = None
 
     # -- IANA properties, read from the prober's registry by code point ----------------------------------
     def _iana(self):
@@ -629,7 +678,11 @@ class SchannelSuite(object):
 
     @property
     def h2_blocklisted(self):
-        """In RFC 7540 Appendix A (never true for TLS 1.3 suites and the unassigned code points)."""
+        """Prohibited for HTTP/2 by the RFC 7540 Appendix A rule (no ephemeral key exchange, or not AEAD).
+
+        Never true for TLS 1.3 suites.  True for the three unassigned ``EXPORT1024`` code points too: Appendix A
+        does not list them, but they are non-AEAD, which is what the rule is about (module docstring; facts §4.2).
+        """
         return self._iana()["h2_blocklisted"]
 
     @property
@@ -703,6 +756,7 @@ def _make(version, raw_name, position, default, psk=False):
         name=name, base_name=base, version=version, iana_code=code, openssl_name=ossl, curve=curve,
         protocols=protocols, enabled_by_default=default, default_position=position, request_only=request_only,
         psk_only=psk, cipher_key=cipher, hash_key=hash_key, kex_key=kex, certificate_type=_certificate_type(base),
+        auth_key=_auth_key(base),
     )
 
 

@@ -12,7 +12,13 @@ How suite names are treated:
   lacks (SCH011) and what the certificate cannot serve, and trims to the 1,023-character limit (SCH013);
 * names from the user's ``overrides`` (listed in ``cipher_suites_literal``) are taken **as written for this
   host**: a name this version does not have is an error (SCH001) with the name to use instead, and it is left
-  out of the list -- Schannel ignores names it does not know, so the plan predicts exactly that.
+  out of the list -- the plan never writes a name Schannel does not know, because Microsoft warns that such a
+  value may stop all TLS (ASE).  A host whose *current* list holds such names gets SCH020 (effective.py, M6).
+
+Edges of Microsoft's tables (issue 15, docs/windows-versions.md): the 1,023-character limit holds on every version
+(SCH005/SCH013); values that exist only from a given version (client key sizes from 2016, EnableOcspStaplingForSni
+from 2012) are not written before it (SCH011); the release mapping (SCH017), the undocumented readings (SCH018), the
+updates the oldest tables assume (SCH019) and unknown names in the host's list (SCH020) are stated as findings.
 """
 from __future__ import annotations
 
@@ -23,14 +29,16 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import ca
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import lints
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective import (
+    configured_list,
     effective_state,
     normalize_curve,
+    unknown_names,
 )
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import Finding
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import (
+    LTSC_KEYS,
     WINDOWS_VERSIONS,
-    VERSION_KEYS,
     at_least,
     resolve_windows_version,
 )
@@ -87,6 +95,7 @@ class Plan(object):
         self.reboot_reasons = []
         self.state = None
         self.certificate = None
+        self.guideline = None
 
     @property
     def reboot_required(self):
@@ -100,6 +109,7 @@ class Plan(object):
         return {
             "windows_version": self.version,
             "profile": self.profile,
+            "guideline": self.guideline,
             "registry": self.registry,
             "operations": self.operations,
             "changes": self.changes,
@@ -178,7 +188,22 @@ def _algorithms(profile, desired):
             desired.set("%s.%s" % (key, name), "%s\\%s\\%s" % (rm.SCHANNEL, kind, name), "Enabled", data)
 
 
-def _numbers(profile, desired):
+def _not_before(managed, value, version, findings):
+    """True when ``managed`` may be written on ``version``; else an SCH011 info and nothing is written (M5, M9).
+
+    Removing such a value ("default") stays allowed: it cleans up a value Windows does not read.
+    """
+    if value == "default" or managed.applies_to(version):
+        return True
+    findings.append(Finding("SCH011", "info", managed.setting, "%s\\%s exists from %s on (%s); %s does not read "
+                            "it, so the plan does not write it" % (
+                                managed.path.rsplit("\\", 1)[-1], managed.name,
+                                WINDOWS_VERSIONS[managed.since].label, managed.source,
+                                WINDOWS_VERSIONS[version].label), None))
+    return False
+
+
+def _numbers(profile, desired, version, findings):
     for key, value in (profile.get("key_sizes") or {}).items():
         if key not in rm.KEY_SIZE_SETTINGS:
             raise SchannelInputError("key_sizes.%s" % key, "unknown key size; use one of %s" % ", ".join(
@@ -187,7 +212,8 @@ def _numbers(profile, desired):
         if value != "default" and (not isinstance(value, int) or (managed.allowed and value not in managed.allowed)):
             raise SchannelInputError("key_sizes.%s" % key, "must be %s or default (got %r)" % (
                 ", ".join(str(a) for a in managed.allowed) or "a number of bits", value))
-        desired.set(managed.setting, managed.path, managed.name, None if value == "default" else value)
+        if _not_before(managed, value, version, findings):
+            desired.set(managed.setting, managed.path, managed.name, None if value == "default" else value)
     for name, value in (profile.get("schannel_values") or {}).items():
         if name not in rm.SCHANNEL_VALUE_NAMES:
             raise SchannelInputError("schannel_values.%s" % name, "unknown value; use one of %s" % ", ".join(
@@ -197,7 +223,8 @@ def _numbers(profile, desired):
                                    (managed.allowed and value not in managed.allowed)):
             raise SchannelInputError("schannel_values.%s" % name, "must be %s or default (got %r)" % (
                 ", ".join(str(a) for a in managed.allowed) or "a non-negative integer", value))
-        desired.set(managed.setting, managed.path, managed.name, None if value == "default" else value)
+        if _not_before(managed, value, version, findings):
+            desired.set(managed.setting, managed.path, managed.name, None if value == "default" else value)
     dotnet = profile.get("dotnet_strong_crypto")
     if dotnet is not None:
         _check_state(dotnet, "dotnet_strong_crypto")
@@ -296,7 +323,7 @@ def _suites(profile, version, certificate, curves, findings):
             ordered.append((name, is_literal))
     result = [n for n, _l in ordered]
     literal_names = set(n for n, is_literal in ordered if is_literal)
-    if version in lints.LIMITED_VERSIONS and len(",".join(result)) > lints.GPO_LIST_LIMIT:
+    if lints.policy_list_excess(result):  # every version (M1)
         if any(is_literal for _n, is_literal in ordered):
             findings.extend(lints.list_length(result, version))
         else:
@@ -425,6 +452,10 @@ def _facts(facts):
     version = resolve_windows_version(facts.get("windows_version"), "windows_version")
     certificate = parse_certificate(facts.get("certificate_key"))
     http2 = bool(facts.get("http2", False))
+    updates = facts.get("updates")
+    if updates is not None and not isinstance(updates, dict):
+        raise SchannelInputError("updates", "must be win_schannel_info's updates fact: a mapping of update id "
+                                 "(KB3042058) to true, false or null")
     management = facts.get("management") or None
     if management is not None:
         if not isinstance(management, dict):
@@ -436,7 +467,7 @@ def _facts(facts):
     current = facts.get("current_state")
     if current is not None and not isinstance(current, dict):
         raise SchannelInputError("current_state", "must be the 'registry' dump of win_schannel_info (a mapping)")
-    return version, certificate, http2, management, current
+    return version, certificate, http2, management, current, updates
 
 
 def _achievable(profile, plan, certificate):
@@ -463,9 +494,10 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
     ``local_cipher_suites`` / ``local_ecc_curves`` (from win_schannel_info).
     ``alternatives``: resolved profiles (name -> dict) to suggest when this one is not achievable (SCH009).
     """
-    version, certificate, http2, management, current = _facts(facts)
+    version, certificate, http2, management, current, updates = _facts(facts)
     plan = Plan(version)
     plan.profile = profile.get("name")
+    plan.guideline = profile.get("guideline")
     plan.certificate = certificate
     findings = plan.findings
     desired = _Desired()
@@ -476,7 +508,7 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
                 desired.set(managed.setting, managed.path, managed.name, None)
     explicit = _protocols(profile, version, desired, findings)
     _algorithms(profile, desired)
-    _numbers(profile, desired)
+    _numbers(profile, desired, version, findings)
 
     scope = profile.get("cipher_suite_scope") or "policy"
     if scope not in ("policy", "local"):
@@ -545,6 +577,22 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
     findings.extend(lints.protocol_values(current))
     findings.extend(lints.management(plan.state, management))
     findings.extend(lints.certificate_rules(profile.get("certificate"), certificate))
+    # Edges of Microsoft's tables (issue 15): what this plan rests on, said where it matters.
+    findings.extend(lints.version_note(version))
+    findings.extend(lints.prerequisite_update(version, updates))
+    findings.extend(lints.assumptions(plan.state))
+    findings.extend(lints.unknown_names(plan.state))
+    if not plan.state.unknown_cipher_suites and current is not None:
+        source, before = configured_list(current, facts.get("local_cipher_suites"))
+        unknown = unknown_names(version, before)
+        if unknown:
+            findings.append(Finding("SCH020", "info", "cipher_suites", "the host's %s cipher-suite list holds %s, "
+                                    "which %s's Schannel does not know; %s; the plan replaces that list" % (
+                                        source, ", ".join(unknown), WINDOWS_VERSIONS[version].label,
+                                        lints.UNKNOWN_SUITE_RISK), None))
+    if plan.cipher_suites is None and plan.state.cipher_suites_source == "policy" and \
+            not any(f.code == "SCH005" for f in findings):
+        findings.extend(lints.list_length(plan.state.policy_cipher_suites, version, severity="warning"))
     ok, why = _achievable(profile, plan, certificate)
     if not ok:
         findings.append(Finding("SCH009", "error", plan.profile or "profile", "profile %s is not achievable: %s" % (
@@ -576,7 +624,8 @@ def _find_alternative(profile, facts, certificate, version, alternatives):
         trial = dict(facts, certificate_key="ecdsa:p256", current_state=None)
         if not compile_plan(profile, trial, _check_alternatives=False).errors:
             hints.append("an ECDSA P-256 certificate")
-    for later in VERSION_KEYS[VERSION_KEYS.index(version) + 1:]:
+    # suggest a Long-Term Servicing release: the one a fleet would move to
+    for later in [k for k in LTSC_KEYS if WINDOWS_VERSIONS[k].index > WINDOWS_VERSIONS[version].index]:
         trial = dict(facts, windows_version=later, current_state=None)
         if not any(f.code == "SCH009" for f in compile_plan(profile, trial, _check_alternatives=False).findings):
             hints.append("Windows Server %s or later" % WINDOWS_VERSIONS[later].label.split()[-1]

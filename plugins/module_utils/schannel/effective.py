@@ -9,13 +9,22 @@ Rules (facts §1.2, §2, §3.2):
 
 * Protocols: ``Enabled`` = 0 disables; ``DisabledByDefault`` non-zero keeps the version away from callers
   that do not ask for it explicitly (IIS and WinRM do not), so it counts as off here but is reported in
-  ``explicit_only``; any other non-zero ``Enabled`` (1 or 0xffffffff) enables; ``DisabledByDefault`` = 0 alone
-  enables; nothing set = the OS default of facts §2; a version the release does not support stays off.
+  ``explicit_only``; any other non-zero ``Enabled`` (1 or 0xffffffff: WSD-REG-2019 "a non-zero value",
+  DOTNET-TLS "0 or 0xFFFFFFFF") enables; ``DisabledByDefault`` = 0 alone enables (SUP-245030); nothing set = the
+  OS default of facts §2; a version the release does not support stays off.  R2: ``Enabled`` non-zero *without*
+  ``DisabledByDefault`` on a protocol whose default is off is read as explicit-only, because Microsoft documents
+  the enabled state as both values (WSD-REG-2019) -- except where Microsoft's recipe sets ``Enabled`` alone
+  (W32-DEPR, TLS 1.0/1.1 on the builds that turn them off); the state records the assumption.
 * Suite order: the Group Policy ``Functions`` value wins when present, then the local CNG list, then the
-  release's default order.  A configured list replaces the default and suites not listed are not used.
-* A suite drops out when its cipher, hash or key exchange is disabled under ``SCHANNEL`` (the ``ECDH`` key only
-  counts on 2016+), when it is application-request-only (NULL, SSLv2, PSK), or when none of its protocol
-  versions is enabled on the server side.
+  release's default order.  A configured list replaces the default and suites not listed are not used.  Names
+  this release's Schannel does not know are listed in ``unknown_cipher_suites`` with Microsoft's warning that
+  they may stop all TLS (M6, ASE); suites past the 1,023-character Group Policy limit are not counted as served
+  (M1, W32-PRIO, WSD-MANAGE).
+* A suite drops out when its cipher, hash or key exchange is disabled under ``SCHANNEL`` (``ECDH`` on every
+  version, R4; ``PKCS`` also removes the RSA-authenticated ECDHE/DHE suites, R1; the hash of an AEAD suite is
+  its PRF hash, R3), when it is application-request-only (NULL, SSLv2, PSK), or when none of its protocol
+  versions is enabled on the server side.  Where Microsoft does not document such an effect the stricter reading
+  is taken and ``assumptions`` says so (the compiler turns them into SCH018 findings).
 * Curves: 2016+ use the policy ``EccCurves`` list, else the local list, else curve25519, NistP256, NistP384
   (W32-ECC-1607); 2008 R2-2012 R2 take the curve from each suite's ``_Pxxx`` suffix.
 """
@@ -30,6 +39,12 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions 
     resolve_windows_version,
 )
 
+# M6, source ASE (Azure App Service Environment custom settings, on the Schannel cipher-suite order of its front
+# ends): "If incorrect values are set for the cipher suite that SChannel cannot understand, all TLS communication to
+# your server might stop functioning."  The one Microsoft statement on names Schannel does not know; the plan, the
+# info enrichment and the prober's diagnosis quote it.
+UNKNOWN_SUITE_RISK = ("Microsoft warns: \"If incorrect values are set for the cipher suite that SChannel cannot "
+                      "understand, all TLS communication to your server might stop functioning\" (ASE)")
 # Source: W32-ECC-1607 (facts §4.1): default curves of Windows 10 1607 / Server 2016 and later.
 DEFAULT_CURVES = ("curve25519", "NistP256", "NistP384")
 # Windows curve name -> TLS named-group code point (facts §4.1, TESTSSL curves-mapping).
@@ -112,6 +127,8 @@ class EffectiveState(object):
         self.policy_cipher_suites = None
         self.local_cipher_suites = None
         self.dropped_cipher_suites = ()  # (name, reason)
+        self.unknown_cipher_suites = ()  # configured names this release's Schannel does not know (M6)
+        self.assumptions = ()  # (item, text): where the state rests on a reading Microsoft does not document
         self.ecc_curves = ()
         self.ecc_curves_source = "default"
         self.disabled_ciphers = frozenset()
@@ -131,6 +148,15 @@ class EffectiveState(object):
 
     def suites_names(self, protocol=None, side="server"):
         return [s.name for s in self.suites(protocol, side)]
+
+    @property
+    def cipher_suites_risk(self):
+        """Microsoft's warning for a configured list with names Schannel does not know (M6), or None."""
+        if not self.unknown_cipher_suites:
+            return None
+        return "the %s cipher-suite list holds %s, which %s's Schannel does not know; %s" % (
+            self.cipher_suites_source, ", ".join(self.unknown_cipher_suites), WINDOWS_VERSIONS[self.version].label,
+            UNKNOWN_SUITE_RISK)
 
     def as_dict(self):
         order = list(rm.TLS_PROTOCOLS) + list(rm.DTLS_PROTOCOLS)
@@ -153,6 +179,9 @@ class EffectiveState(object):
             "policy_cipher_suites": self.policy_cipher_suites,
             "local_cipher_suites": self.local_cipher_suites,
             "dropped_cipher_suites": [{"name": n, "reason": r} for n, r in self.dropped_cipher_suites],
+            "unknown_cipher_suites": list(self.unknown_cipher_suites),
+            "cipher_suites_risk": self.cipher_suites_risk,
+            "assumptions": [{"item": i, "text": t} for i, t in self.assumptions],
             "ecc_curves": list(self.ecc_curves),
             "ecc_curves_source": self.ecc_curves_source,
             "disabled_ciphers": sorted(self.disabled_ciphers),
@@ -175,11 +204,20 @@ def protocol_state(view, protocol, side, version):
         return False, False, "Enabled=0"
     if dbd:
         return False, enabled is not None or default == "enabled", "DisabledByDefault=%d" % dbd
+    if enabled is not None and dbd is None and default == "disabled" and \
+            protocol not in rm.ENABLED_ALONE_ENABLES.get(version, ()):
+        return False, True, ENABLED_ALONE_REASON % (enabled, label, protocol)
     if enabled is not None:
         return True, False, "Enabled=0x%x" % enabled
     if dbd == 0:
         return True, False, "DisabledByDefault=0"
     return default == "enabled", False, "%s default: %s" % (label, default)
+
+
+# R2 (see the module docstring): the reason text, which is also the assumption the state records.
+ENABLED_ALONE_REASON = ("Enabled=0x%x without DisabledByDefault=0: %s keeps %s off by default, and Microsoft documents "
+                        "the enabled state as Enabled non-zero *and* DisabledByDefault 0 (WSD-REG-2019; SUP-245030), "
+                        "so it is read as explicit-only (undocumented: write DisabledByDefault=0 to be sure)")
 
 
 def _disabled(view, names, kind):
@@ -189,6 +227,22 @@ def _disabled(view, names, kind):
         if value == 0:
             out.add(name)
     return out
+
+
+def unknown_names(version, names):
+    """The names in ``names`` that ``version``'s Schannel does not know (M6), in order."""
+    return [n for n in (names or ()) if catalogue.explain_name(n, version)[0] is None]
+
+
+def configured_list(registry_dump, local_cipher_suites=None):
+    """(source, names) of the list that decides the order: policy ``Functions``, else the local list, else None."""
+    view = registry_dump if isinstance(registry_dump, RegistryView) else RegistryView(registry_dump)
+    policy = _split_list(view.get(rm.POLICY_SSL, "Functions"))
+    if policy is not None:
+        return "policy", policy
+    local = _split_list(local_cipher_suites) if local_cipher_suites is not None else _split_list(
+        view.get(rm.LOCAL_SSL, "Functions"))
+    return ("local", local) if local is not None else ("default", None)
 
 
 def effective_state(version, registry_dump, local_cipher_suites=None, local_ecc_curves=None):
@@ -221,14 +275,29 @@ def effective_state(version, registry_dump, local_cipher_suites=None, local_ecc_
     state.disabled_ciphers = frozenset(_disabled(view, rm.CIPHERS, "Ciphers"))
     state.disabled_hashes = frozenset(_disabled(view, rm.HASHES, "Hashes"))
     kex_off = _disabled(view, rm.KEY_EXCHANGES, "KeyExchangeAlgorithms")
-    if not at_least(version, catalogue.ECDH_KEY_FROM):
-        kex_off.discard("ECDH")
     state.disabled_key_exchanges = frozenset(kex_off)
+    assumptions = []
+    for key, why in sorted(reasons.items()):
+        if why.startswith("Enabled=") and "without DisabledByDefault=0" in why:
+            assumptions.append(("protocols.%s" % key, "%s: %s" % (key, why)))
+    if "ECDH" in kex_off and not at_least(version, catalogue.ECDH_CHECKED_FROM):
+        assumptions.append(("key_exchanges.ECDH", "KeyExchangeAlgorithms\\ECDH is disabled on %s; it is read as "
+                            "removing the ECDHE suites, although Microsoft's own check reads that key only from "
+                            "Windows 10 / Server 2016 on (AZDO) and no Microsoft text says whether older Schannel "
+                            "honours it (R4)" % WINDOWS_VERSIONS[version].label))
     dh_min = view.dword("%s\\KeyExchangeAlgorithms\\Diffie-Hellman" % rm.SCHANNEL, "ServerMinKeyBitLength")
     state.dh_server_min_bits = dh_min if dh_min is not None else (2048 if at_least(version, "2016") else 1024)
 
     policy = _split_list(view.get(rm.POLICY_SSL, "Functions"))
     state.policy_cipher_suites = policy
+    beyond_limit = set()
+    if policy is not None:
+        end = -1
+        for i, name in enumerate(policy):
+            end += len(name) + 1
+            if end > rm.GPO_LIST_LIMIT:  # the lint SCH005 reports it; the state does not count them as served
+                beyond_limit.update(policy[i:])
+                break
     local = _split_list(local_cipher_suites) if local_cipher_suites is not None else _split_list(
         view.get(rm.LOCAL_SSL, "Functions"))
     state.local_cipher_suites = local
@@ -240,17 +309,24 @@ def effective_state(version, registry_dump, local_cipher_suites=None, local_ecc_
         source, configured = "default", catalogue.default_order(version)
     state.cipher_suites_source = source
 
-    names, dropped, seen = [], [], set()
+    names, dropped, seen, unknown = [], [], set(), []
     for raw in configured:
+        if raw in beyond_limit:
+            dropped.append((raw, "past the %d-character Group Policy limit (W32-PRIO, WSD-MANAGE)"
+                            % rm.GPO_LIST_LIMIT))
+            continue
         suite, problem, _suggestion = catalogue.explain_name(raw, version)
         if suite is None:
             dropped.append((raw, problem))
+            unknown.append(raw)
             continue
         if suite.name in seen:
             continue
         seen.add(suite.name)
         names.append(suite)
     state.configured_cipher_suites = tuple(s.name for s in names)
+    state.unknown_cipher_suites = tuple(unknown)
+    relied = set()
 
     def _usable(suite, protocols):
         if suite.request_only or suite.psk_only:
@@ -258,9 +334,17 @@ def effective_state(version, registry_dump, local_cipher_suites=None, local_ecc_
         if suite.cipher_key in state.disabled_ciphers:
             return "cipher %s is disabled" % suite.cipher_key
         if suite.hash_key in state.disabled_hashes:
+            if suite.aead:
+                relied.add("R3:" + suite.hash_key)
+                return ("hash %s is disabled (an AEAD suite has no MAC: tying it to the PRF hash is this "
+                        "collection's reading, R3)" % suite.hash_key)
             return "hash %s is disabled" % suite.hash_key
         if suite.kex_key in state.disabled_key_exchanges:
             return "key exchange %s is disabled" % suite.kex_key
+        if suite.auth_key in state.disabled_key_exchanges:
+            relied.add("R1")
+            return ("%s is disabled, which covers RSA authentication too (SUP-245030: 'RSA as the key exchange and "
+                    "authentication algorithms'; R1)" % suite.auth_key)
         if not set(suite.protocols) & protocols:
             return "none of its protocols (%s) is enabled" % ", ".join(suite.protocols)
         return None
@@ -277,6 +361,17 @@ def effective_state(version, registry_dump, local_cipher_suites=None, local_ecc_
     state.cipher_suites = tuple(server)
     state.client_cipher_suites = tuple(client)
     state.dropped_cipher_suites = tuple(dropped)
+    if "R1" in relied:
+        assumptions.append(("key_exchanges.PKCS", "KeyExchangeAlgorithms\\PKCS is disabled: read as removing every "
+                            "RSA-authenticated suite (ECDHE_RSA, DHE_RSA) as well as the RSA key-exchange ones, after "
+                            "SUP-245030 ('RSA as the key exchange and authentication algorithms'); no Microsoft text "
+                            "says what current Schannel does (R1)"))
+    for hash_key in sorted(k[3:] for k in relied if k.startswith("R3:")):
+        assumptions.append(("hashes.%s" % hash_key, "Hashes\\%s is disabled: read as removing the AEAD (GCM) "
+                            "suites named with it as well as the MAC suites; Microsoft ties hash keys to suites only "
+                            "for MAC suites (SUP-245030) and says hashes should be controlled by the suite order "
+                            "(WSD-REG-2019) (R3)" % hash_key))
+    state.assumptions = tuple(assumptions)
 
     if at_least(version, "2016"):
         policy_curves = _split_list(view.get(rm.POLICY_SSL, "EccCurves"))

@@ -12,17 +12,29 @@ SCH001  error     suite name unknown or not valid on this Windows version (close
 SCH002  warning   suite needs a certificate type the host does not have (ECDSA suite on an RSA host)
 SCH003  error     HTTP/2 on: an RFC 7540 Appendix A suite is ordered ahead of an allowed one (KB4032720)
 SCH004  warning   suite without forward secrecy (error when the profile requires forward secrecy)
-SCH005  error     cipher-suite list longer than the 1,023 characters Group Policy takes (2008 R2-2012 R2)
+SCH005  error     cipher-suite list longer than the 1,023 characters Group Policy takes (every version; a
+                  warning for a host's own list that the plan leaves in place)
 SCH006  error     protocol enabled with no usable suite (warning when it is only the OS default)
 SCH007  warning   protocol enabled on one side (client/server) and disabled on the other
-SCH008  warning   protocol ``Enabled``/``DisabledByDefault`` holds a value other than 0/1
+SCH008  warning   protocol ``Enabled``/``DisabledByDefault`` holds a value Microsoft does not use (not 0/1, and
+                  not the 0xFFFFFFFF that DOTNET-TLS prescribes for ``Enabled``)
 SCH009  error     profile not achievable on this version with this certificate (closest alternative in ``fix``)
 SCH010  error     the plan would cut the management connection (protocol/suite the controller uses)
 SCH011  info      profile suite or protocol not available on this version, left out / renamed
 SCH012  warning   HTTP/2 requested on a version without HTTP/2 support (IIS 10 / Server 2016+)
 SCH013  warning   suite trimmed to fit the 1,023-character limit
 SCH014  error     certificate does not meet the profile's certificate rules
+SCH017  info      the Windows release is planned with another release's page (SAC, 23H2); warning for a build
+                  newer than any known release
+SCH018  warning   the plan or host relies on a setting whose effect Microsoft does not document for this release
+                  (PKCS, ECDH before 2016, AEAD hashes, Enabled without DisabledByDefault): modelled the stricter way
+SCH019  info      the release's tables assume a Windows update (KB3042058, KB2919355); warning when
+                  win_schannel_info did not find it installed
+SCH020  warning   the host's cipher-suite list holds names this release's Schannel does not know and the plan
+                  leaves it in place (info when the plan replaces it): Microsoft warns all TLS may stop (ASE)
 ======  ========  =====================================================================================
+
+(SCH015 and SCH016 are the override findings of ``plugin_utils/_planning.py``.)
 """
 from __future__ import annotations
 
@@ -30,12 +42,12 @@ from dataclasses import dataclass
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import catalogue
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective import UNKNOWN_SUITE_RISK
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import WINDOWS_VERSIONS, at_least
 
 SEVERITIES = ("error", "warning", "info")
-# Source: facts §3.3 (W32-PRIO, WSD-MANAGE, AZDO-6): the list limit; applied where it is documented to bite.
-GPO_LIST_LIMIT = 1023
-LIMITED_VERSIONS = catalogue.SUFFIX_VERSIONS
+# Source: facts §3.3 (W32-PRIO, WSD-MANAGE): the list limit, on every version (M1; registry_model.GPO_LIST_LIMIT).
+GPO_LIST_LIMIT = rm.GPO_LIST_LIMIT
 # Source: facts §2 notes (ASPNET-H2): HTTP/2 on IIS needs Server 2016 / IIS 10.
 HTTP2_FROM = "2016"
 
@@ -126,16 +138,22 @@ def forward_secrecy(suites, required=False):
     return out
 
 
-def list_length(names, version):
-    """SCH005 when the comma-joined list exceeds 1,023 characters on 2008 R2-2012 R2."""
-    joined = ",".join(names)
-    if version not in LIMITED_VERSIONS or len(joined) <= GPO_LIST_LIMIT:
+def policy_list_excess(names):
+    """How many characters the comma-joined list is over the Group Policy limit (0 when it fits; M1)."""
+    return max(0, len(",".join(names)) - GPO_LIST_LIMIT)
+
+
+def list_length(names, version, severity="error"):
+    """SCH005 when the comma-joined list exceeds 1,023 characters (every version: W32-PRIO, WSD-MANAGE; M1)."""
+    excess = policy_list_excess(names)
+    if not excess:
         return []
-    return [Finding("SCH005", "error", "cipher_suites",
-                    "the list is %d characters; Group Policy on %s takes at most %d (facts §3.3), the rest is cut "
-                    "off" % (len(joined), WINDOWS_VERSIONS[version].label, GPO_LIST_LIMIT),
+    return [Finding("SCH005", severity, "cipher_suites",
+                    "the list is %d characters; Microsoft limits the cipher-suite list to %d (W32-PRIO, WSD-MANAGE, "
+                    "for every version; facts §3.3), so on %s the suites past the limit may not be read"
+                    % (len(",".join(names)), GPO_LIST_LIMIT, WINDOWS_VERSIONS[version].label),
                     "drop the last %d characters' worth of suites (e.g. the _P384 variants or legacy suites)"
-                    % (len(joined) - GPO_LIST_LIMIT))]
+                    % excess)]
 
 
 def protocols_without_suites(state, explicit=()):
@@ -182,13 +200,81 @@ def protocol_values(dump):
             if name.lower() not in ("enabled", "disabledbydefault"):
                 continue
             data = value.get("data") if isinstance(value, dict) else value
-            if data in (0, 1):
-                continue
+            if data in (0, 1) or (name.lower() == "enabled" and data == rm.ENABLED_ALL):
+                continue  # M7: DOTNET-TLS prescribes Enabled 0 or 0xFFFFFFFF; WSD-REG-2019 "a non-zero value"
             out.append(Finding(
                 "SCH008", "warning", "%s\\%s" % (path, name),
-                "%s = %r; Schannel reads any non-zero value as set, but the canonical data is 1 or 0 (facts §1.2)"
-                % (name, data), "write 1 (or 0); the plan does this for every protocol it manages"))
+                "%s = %r; Schannel reads any non-zero value as set (WSD-REG-2019), but Microsoft's texts only use 1, "
+                "0 and, for Enabled, 0xFFFFFFFF (DOTNET-TLS; facts §1.2)" % (name, data),
+                "write 1 (or 0); the plan does this for every protocol it manages"))
     return out
+
+
+def version_note(version):
+    """SCH017: how this release is planned when it has no page of its own or is newer than every known one."""
+    release = WINDOWS_VERSIONS[version]
+    if not release.note:
+        return []
+    fix = None
+    if release.note_severity != "info":
+        fix = ("compare the host's defaults with Microsoft's pages for its release (W32-CS, W32-PROT, W32-DEPR); "
+               "state protocols and suites explicitly in the profile so the plan does not rest on defaults")
+    return [Finding("SCH017", release.note_severity, "windows_version", release.note, fix)]
+
+
+def assumptions(state, managed=()):
+    """SCH018: each reading of the registry that rests on no Microsoft text (see effective.py), once per item.
+
+    ``managed``: items the plan writes itself (then the finding says the plan relies on it).
+    """
+    out = []
+    for item, text in state.assumptions:
+        out.append(Finding("SCH018", "warning", item, text,
+                           "prefer the cipher-suite order to Ciphers/Hashes/KeyExchangeAlgorithms keys (WSD-REG-2019) "
+                           "and write both Enabled and DisabledByDefault for protocols; verify with tls_verify"))
+    return out
+
+
+def prerequisite_update(version, updates):
+    """SCH019: the update the release's tables assume (M8) -- info when unknown, warning when not found installed.
+
+    ``updates``: win_schannel_info's ``updates`` fact (``{"KB3042058": true|false|null}``) or None.
+    """
+    need = catalogue.PREREQUISITE_UPDATES.get(version)
+    if need is None:
+        return []
+    kb, source = need
+    label = WINDOWS_VERSIONS[version].label
+    found = (updates or {}).get(kb)
+    if found is True:
+        return []
+    if found is False:
+        return [Finding("SCH019", "warning", kb,
+                        "win_schannel_info did not find %s among the installed updates (Win32_QuickFixEngineering), "
+                        "and the %s suite tables this plan uses describe a host with it (%s). A rollup or updated "
+                        "installation media can contain it without listing it; without it some names the plan "
+                        "writes may be unknown to Schannel: %s" % (kb, label, source, UNKNOWN_SUITE_RISK),
+                        "check the host's update history (Get-HotFix, or wusa) and install %s if it is missing" % kb)]
+    return [Finding("SCH019", "info", kb, "the %s suite tables (%s) describe a host with update %s installed; this "
+                    "plan relies on it (not checked: no updates fact from win_schannel_info)" % (label, source, kb),
+                    None)]
+
+
+def unknown_names(state, replaced=False):
+    """SCH020: a configured list with names this release's Schannel does not know (M6, ASE).
+
+    A warning, not an error: the plan neither creates nor removes the risk (a domain GPO may own the list), but its
+    predictions assume Schannel skips those names, which Microsoft does not promise.
+    """
+    if not state.unknown_cipher_suites:
+        return []
+    if replaced:
+        return [Finding("SCH020", "info", "cipher_suites", state.cipher_suites_risk + "; the plan replaces that list",
+                        None)]
+    return [Finding("SCH020", "warning", "cipher_suites", state.cipher_suites_risk + "; the predictions assume "
+                    "Schannel skips those names",
+                    "manage cipher_suites in this plan (it then writes a list of known names) or remove %s from "
+                    "the %s list" % (", ".join(state.unknown_cipher_suites), state.cipher_suites_source))]
 
 
 def management(state, mgmt):

@@ -123,6 +123,11 @@ def predict_one(state, certificate, client, http2=False):
         if suite.certificate_type not in ("any", cert["type"]):
             why_not.append("%s needs an %s certificate" % (suite.name, suite.certificate_type.upper()))
             continue
+        if suite.tls13 and cert["type"] == "rsa" and "PKCS" in state.disabled_key_exchanges:
+            # R1: PKCS covers RSA authentication (SUP-245030), so an RSA certificate cannot sign the TLS 1.3 handshake
+            why_not.append("%s: the RSA certificate cannot authenticate with KeyExchangeAlgorithms\\PKCS disabled "
+                           "(R1)" % suite.name)
+            continue
         ok, _curve = _curve_ok(suite, state, client)
         if not ok:
             why_not.append("%s: no shared curve" % suite.name)

@@ -20,12 +20,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import VERSION_KEYS, at_least
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import (
+    LTSC_KEYS,
+    VERSION_KEYS,
+    WINDOWS_VERSIONS,
+    at_least,
+)
 
 SCHANNEL = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
 POLICY_SSL = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
 LOCAL_SSL = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Cryptography\\Configuration\\Local\\SSL\\00010002"
 FIPS_POLICY = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FIPSAlgorithmPolicy"
+# M1: "the list of cipher suites is limited to 1,023 characters" (WSD-MANAGE, GPO procedure step 5) and "The list of
+# cipher suites is limited to 1023 characters" (W32-PRIO).  Neither page restricts it to a Windows version, so it
+# holds for the policy ``Functions`` value on every version (lint SCH005, compiler trim SCH013, effective state,
+# win_tls_cipher_suites all use this one constant).
+GPO_LIST_LIMIT = 1023
 NETFX_KEYS = (
     ("v4.0.30319", "64", "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319"),
     ("v2.0.50727", "64", "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v2.0.50727"),
@@ -59,7 +69,10 @@ KEY_EXCHANGES = ("Diffie-Hellman", "PKCS", "ECDH")
 ENABLED_ALL = 0xFFFFFFFF
 
 # Default protocol state per version -- facts §2 (W32-PROT). "e" enabled, "d" disabled, "-" not supported.
-# Columns: 2008r2 2012 2012r2 2016 2019 2022 2025.  (protocol, side or None for both): states
+# Columns: 2008r2 2012 2012r2 2016 2019 2022 2025 (LTSC_KEYS); the other releases take their ``based_on`` column
+# (W32-PROT gives Windows 10 1709/1803/1903/20H2 the 2019 row; Server 23H2 has no row and takes 2022's: W32-DEPR's
+# change "won't impact in-market" releases) with the differences in _PROTOCOL_DELTAS.
+# (protocol, side or None for both): states
 _PROTOCOL_DEFAULTS = {
     ("PCT 1.0", None): "-------",
     ("SSL 2.0", "Client"): "ddd----",
@@ -73,6 +86,12 @@ _PROTOCOL_DEFAULTS = {
     ("DTLS 1.2", None): "---eeee",
 }
 _STATE = {"e": "enabled", "d": "disabled", "-": "not_supported"}
+# Source: W32-DEPR "Starting with Windows 11 Insiders Preview and Windows Server Insiders Preview releases in 2024,
+# they [TLS 1.0 and 1.1] will be disabled by default"; W32-PROT still lists GA Server 2025 with both enabled.
+_PROTOCOL_DELTAS = {"vnext": {("TLS 1.0", None): "d", ("TLS 1.1", None): "d"}}
+# Where Microsoft documents that ``Enabled`` = 1 alone turns a default-off protocol on (R2): W32-DEPR's re-enabling
+# recipe for TLS 1.0/1.1 on those builds sets only ``Enabled``.
+ENABLED_ALONE_ENABLES = {"vnext": ("TLS 1.0", "TLS 1.1")}
 
 # Reboot reasons -- facts §3.5.
 REBOOT_PROTOCOL = ("Schannel applies protocol settings to credential handles acquired after the change; "
@@ -87,6 +106,12 @@ REBOOT_DOTNET = ".NET reads SchUseStrongCrypto/SystemDefaultTlsVersions at proce
 REBOOT_WINHTTP = "WinHTTP reads DefaultSecureProtocols at start: reboot or restart its services (WSD-WINHTTP)"
 REBOOT_DH_SIZE = "Diffie-Hellman key-size changes take effect after a restart (third-party report, wydler.eu)"
 REBOOT_RENEGO = "renegotiation settings: Microsoft's Exchange guidance restarts after setting them (EXCH-TLS)"
+
+# M5: "Added in Windows 10, version 1507 and Windows Server 2016" (WSD-REG-2019/2023, client key sizes).
+CLIENT_KEY_SIZES_FROM = "2016"
+# M9: EnableOcspStaplingForSni "Applicable versions: All versions beginning with Windows Server 2012 and Windows 8"
+# (WSD-REG-2019/2023).  value name -> first version that reads it
+VALUE_SINCE = {"EnableOcspStaplingForSni": "2012"}
 
 
 @dataclass(frozen=True)
@@ -108,6 +133,11 @@ class ManagedValue(object):
     source: str
     allowed: tuple = field(default=())
     description: str = ""
+    since: object = None  # the first version that has the value (None: all); before it, Windows does not read it
+
+    def applies_to(self, version):
+        """False where the value does not exist (M5, M9): it is neither written nor reported as effective there."""
+        return self.since is None or at_least(version, self.since)
 
     def __post_init__(self):
         # the (path, name) identity, lower-cased like the registry compares; computed once (hot in the compiler)
@@ -120,6 +150,29 @@ class ManagedValue(object):
 
 def _all(value):
     return dict((v, value) for v in VERSION_KEYS)
+
+
+def _from_ltsc(per_ltsc):
+    """A value per version from a value per LTSC key (each release takes its ``table_key``'s)."""
+    return dict((v, per_ltsc[WINDOWS_VERSIONS[v].table_key]) for v in VERSION_KEYS)
+
+
+def _since(value, since):
+    """``value`` from ``since`` on, ``not_supported`` before (the value does not exist there)."""
+    return dict((v, value if at_least(v, since) else "not_supported") for v in VERSION_KEYS)
+
+
+def _states(protocol, side):
+    """The states string (one letter per VERSION_KEYS entry) of a protocol side, or None when undocumented."""
+    ltsc = _PROTOCOL_DEFAULTS.get((protocol, side)) or _PROTOCOL_DEFAULTS.get((protocol, None))
+    if ltsc is None:
+        return None
+    out = []
+    for version in VERSION_KEYS:
+        delta = _PROTOCOL_DELTAS.get(version, {})
+        letter = delta.get((protocol, side)) or delta.get((protocol, None))
+        out.append(letter or ltsc[LTSC_KEYS.index(WINDOWS_VERSIONS[version].table_key)])
+    return "".join(out)
 
 
 def _per_version(states):
@@ -136,17 +189,20 @@ def protocol_setting(protocol, side):
 
 def protocol_default(protocol, side, version):
     """OS default of a protocol side on a version: ``enabled``, ``disabled``, ``not_supported`` or None."""
-    states = _PROTOCOL_DEFAULTS.get((protocol, side)) or _PROTOCOL_DEFAULTS.get((protocol, None))
+    states = _STATES.get((protocol, side))
     if states is None:
         return None  # Multi-Protocol Unified Hello: no documented default (facts §1.1 note)
     return _STATE[states[VERSION_KEYS.index(version)]]
+
+
+_STATES = dict(((p, s), _states(p, s)) for p in PROTOCOLS for s in SIDES)
 
 
 def _build():
     values = []
     for protocol in PROTOCOLS:
         for side in SIDES:
-            states = _PROTOCOL_DEFAULTS.get((protocol, side)) or _PROTOCOL_DEFAULTS.get((protocol, None))
+            states = _STATES[(protocol, side)]
             defaults = _per_version(states) if states else _all(None)
             path = protocol_path(protocol, side)
             owner = protocol_setting(protocol, side)
@@ -173,17 +229,21 @@ def _build():
     dh = "%s\\KeyExchangeAlgorithms\\Diffie-Hellman" % SCHANNEL
     pkcs = "%s\\KeyExchangeAlgorithms\\PKCS" % SCHANNEL
     dh_server_default = dict((v, 2048 if at_least(v, "2016") else 1024) for v in VERSION_KEYS)
+    # M5: the client key-size values were "Added in Windows 10, version 1507 and Windows Server 2016" (WSD-REG-2019,
+    # WSD-REG-2023, both the Diffie-Hellman and the PKCS section): not written and not read before 2016.  The server
+    # DH minimum exists earlier through Advisory 3174644 (ADV-3174644).
+    client_from = CLIENT_KEY_SIZES_FROM
     values += [
         ManagedValue("key_sizes.dh_server_min", dh, "ServerMinKeyBitLength", "dword", {}, dh_server_default,
                      REBOOT_DH_SIZE, "facts §1.3 (WSD-REG-2023, ADV-3174644)", sizes),
-        ManagedValue("key_sizes.dh_client_min", dh, "ClientMinKeyBitLength", "dword", {}, _all(1024),
-                     None, "facts §1.3 (WSD-REG-2023)", sizes),
-        ManagedValue("key_sizes.dh_client_max", dh, "ClientMaxKeyBitLength", "dword", {}, _all(None),
-                     None, "facts §1.3 (WSD-REG-2023)", ()),
-        ManagedValue("key_sizes.pkcs_client_min", pkcs, "ClientMinKeyBitLength", "dword", {}, _all(1024),
-                     None, "facts §1.3 (WSD-REG-2023)", sizes),
-        ManagedValue("key_sizes.pkcs_client_max", pkcs, "ClientMaxKeyBitLength", "dword", {}, _all(None),
-                     None, "facts §1.3 (WSD-REG-2023)", ()),
+        ManagedValue("key_sizes.dh_client_min", dh, "ClientMinKeyBitLength", "dword", {}, _since(1024, client_from),
+                     None, "facts §1.3 (WSD-REG-2023)", sizes, since=client_from),
+        ManagedValue("key_sizes.dh_client_max", dh, "ClientMaxKeyBitLength", "dword", {}, _since(None, client_from),
+                     None, "facts §1.3 (WSD-REG-2023)", (), since=client_from),
+        ManagedValue("key_sizes.pkcs_client_min", pkcs, "ClientMinKeyBitLength", "dword", {},
+                     _since(1024, client_from), None, "facts §1.3 (WSD-REG-2023)", sizes, since=client_from),
+        ManagedValue("key_sizes.pkcs_client_max", pkcs, "ClientMaxKeyBitLength", "dword", {},
+                     _since(None, client_from), None, "facts §1.3 (WSD-REG-2023)", (), since=client_from),
     ]
     # Source: facts §1.4 (WSD-REG-2023 unless noted); data in ms where a time.
     root = [
@@ -201,10 +261,13 @@ def _build():
     ]
     for name, default, reboot, allowed, source in root:
         defaults = _all(default)
+        since = VALUE_SINCE.get(name)
         if name == "SendTrustedIssuerList":  # FALSE on 2012+, TRUE on 2008 R2 and earlier
             defaults = dict((v, 0 if at_least(v, "2012") else 1) for v in VERSION_KEYS)
+        if since:
+            defaults = _since(default, since)
         values.append(ManagedValue("schannel_values.%s" % name, SCHANNEL, name, "dword", {}, defaults, reboot,
-                                   "facts §1.4 (%s)" % source, allowed))
+                                   "facts §1.4 (%s)" % source, allowed, since=since))
     # Source: facts §1.1 Messaging (WSD-REG-2023; added in Win7/2008 R2).
     for name, default in (("MessageLimitClient", 0x8000), ("MessageLimitServer", 0x4000),
                           ("MessageLimitServerClientAuth", 0x8000)):
@@ -224,7 +287,7 @@ def _build():
     # Source: facts §2 notes + §6 (W32-WINHTTP): Win7/8 SSL3+TLS1.0 (0xA0); 8.1/10 SSL3+TLS1.0-1.2 (0xAA0);
     # Win11 TLS1.2+1.3 (0x2800). 2022 (build 20348, Windows 10 family) and 2025 (Windows 11 24H2 family) are
     # placed by build family -- an inference.
-    winhttp_default = dict(zip(VERSION_KEYS, (0xA0, 0xA0, 0xAA0, 0xAA0, 0xAA0, 0xAA0, 0x2800)))
+    winhttp_default = _from_ltsc(dict(zip(LTSC_KEYS, (0xA0, 0xA0, 0xAA0, 0xAA0, 0xAA0, 0xAA0, 0x2800))))
     for _arch, path in WINHTTP_KEYS:
         values.append(ManagedValue("winhttp_protocols", path, "DefaultSecureProtocols", "dword", {},
                                    winhttp_default, REBOOT_WINHTTP, "facts §6 (W32-WINHTTP, WSD-WINHTTP)"))
@@ -277,6 +340,11 @@ def reboot_reason(path, name):
             if v.reboot_reason:
                 return v.reboot_reason
     return None
+
+
+def applies(value, version):
+    """True when ``value`` (a ManagedValue) exists on ``version`` (see ``ManagedValue.applies_to``)."""
+    return value.applies_to(version)
 
 
 def protocol_supported(protocol, version):

@@ -47,13 +47,16 @@ def test_enable_tls12_on_2008r2():
 
 
 @pytest.mark.parametrize("enabled,dbd,expected", [
-    (1, None, True), (0xFFFFFFFF, None, True), (5, 0, True), (0, None, False), (0, 0, False),
+    # R2: Enabled alone on a protocol whose 2008 R2 default is off is explicit-only (WSD-REG-2019: the enabled
+    # state is Enabled non-zero AND DisabledByDefault 0; SUP-245030: set DisabledByDefault 0 to use TLS 1.1/1.2)
+    (1, None, False), (0xFFFFFFFF, None, False), (5, 0, True), (0, None, False), (0, 0, False),
     (None, 0, True), (1, 1, False), (None, 1, False), (None, None, False),
 ])
 def test_protocol_semantics_2008r2_tls11(enabled, dbd, expected):
     state = effective_state("2008r2", proto("TLS 1.1", "Server", enabled, dbd))
     assert ("TLS 1.1" in state.server_protocols) is expected
     assert "TLS 1.1" not in state.client_protocols
+    assert ("TLS 1.1 Server" in state.explicit_only) is (enabled not in (None, 0) and dbd != 0)
 
 
 def test_disabled_by_default_is_explicit_only():
@@ -103,16 +106,17 @@ def test_disabled_algorithms_remove_suites():
     for name in state.cipher_suites:
         suite = catalogue.get(name, "2019")
         assert suite.cipher_key != "AES 128/128" and suite.hash_key != "SHA" and suite.kex_key != "PKCS"
-    assert state.cipher_suites == ("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-                                   "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
-                                   "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384")
+    # PKCS off also removes the RSA-authenticated ECDHE/DHE suites (R1, SUP-245030)
+    assert state.cipher_suites == ("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384")
     assert state.disabled_ciphers == {"AES 128/128"}
 
 
-def test_ecdh_key_only_counts_from_2016():
+def test_ecdh_key_counts_on_every_version():
+    # R4: the stricter reading everywhere; before 2016 the state says it rests on no Microsoft text
     dump = {rm.SCHANNEL + "\\KeyExchangeAlgorithms\\ECDH": {"Enabled": dword(0)}}
-    assert any("ECDHE" in n for n in effective_state("2012r2", dump).cipher_suites)
-    assert not any("ECDHE" in n for n in effective_state("2016", dump).cipher_suites)
+    old, new = effective_state("2012r2", dump), effective_state("2016", dump)
+    assert not any("ECDHE" in n for n in old.cipher_suites + new.cipher_suites)
+    assert [i for i, _t in old.assumptions] == ["key_exchanges.ECDH"] and new.assumptions == ()
 
 
 def test_tls12_off_leaves_only_older_suites():
