@@ -78,7 +78,9 @@ def managed_values(version, dump):
             "set": raw,
             "display": _regops.display(raw) if raw else None,
             "default": default,
-            "effective": _meaning(value, raw["data"]) if raw else default,
+            # a value this version does not read is never effective (M5, M9: registry_model ManagedValue.since)
+            "effective": (_meaning(value, raw["data"]) if raw else default) if value.applies_to(version)
+            else "not_supported",
             "source": "set" if raw else "default",
         })
     return rows
