@@ -192,7 +192,11 @@ EXAMPLES = r'''
 
 RETURN = r'''
 windows_version:
-  description: The version key the plan was compiled for.
+  description:
+    - The version key the plan was compiled for.
+    - Besides the seven Long-Term Servicing releases, C(1709), C(1803), C(1903), C(20h2) (Semi-Annual Channel),
+      C(23h2) (Windows Server, version 23H2) and C(vnext) (a build newer than 26100); the mapping is stated in an
+      C(SCH017) finding.
   returned: always
   type: str
   sample: 2008r2
@@ -201,6 +205,11 @@ profile:
   returned: always
   type: str
   sample: ios_ats
+guideline:
+  description: The published guideline the profile applies (name, configuration, version, source key), or null.
+  returned: always
+  type: dict
+  sample: {"name": "Mozilla Server Side TLS", "configuration": "intermediate", "version": "6.0", "source": "MOZ"}
 registry:
   description: Desired registry values, C(path) -> C(name) -> C({type, data}), or C(null) for a value that must be absent.
   returned: success
