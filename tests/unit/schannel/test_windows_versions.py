@@ -420,3 +420,15 @@ def test_mozilla_profiles_name_guideline_6_0(name, configuration):
 
 def test_ltsc_keys_are_the_fact_sheet_columns():
     assert LTSC_KEYS == factsheet.VERSIONS
+
+
+def test_every_source_key_the_knowledge_core_cites_is_in_docs_sources():
+    root = factsheet.FACTS.parent.parent
+    sources = (root / "docs" / "sources.md").read_text(encoding="utf-8")
+    keys = set()
+    for path in sorted((root / "plugins" / "module_utils" / "schannel").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        keys.update(re.findall(r"\b(?:W32|WSD|SUP|ADV|CSP|PS|DOTNET|EXCH|ASPNET)-[A-Z0-9-]*[A-Z0-9]\b", text))
+        keys.update(k for k in ("HCS", "ASE", "AZDO", "GONET", "TESTSSL", "MOZ") if re.search(r"\b%s\b" % k, text))
+    missing = sorted(k for k in keys if not re.search(r"\| %s[ |(]" % re.escape(k), sources))
+    assert not missing, missing
