@@ -9,6 +9,8 @@ switch them on while the twin runs.
                                    key or its creation/removal) fails with the .NET text: "Requested registry access
                                    is not allowed." for a value (the key cannot be opened for write), "Access to the
                                    registry key 'HKEY_LOCAL_MACHINE\...' is denied." for creating or removing a key;
+                                   optional ``"actions"``: only these writes (create_key, delete_key, set_value,
+                                   delete_value), e.g. a value that can be written but whose undo fails;
 ``{"cut_after_writes": N}``        the next module execution ends after its N-th registry write (N = 0: before its
                                    first) as a killed PowerShell host does: no rollback, no JSON, rc 1; with
                                    ``"cut_module": "win_schannel"`` only that module counts; consumed once;
@@ -57,6 +59,8 @@ class Faults:
         """Registry write guard: raise, with the .NET text, for a write the fault file says must fail."""
         for rule in self.read().get("fail_writes") or []:
             if trim(rule.get("path", "")).lower() != trim(path).lower():
+                continue
+            if rule.get("actions") and action not in rule["actions"]:
                 continue
             if (rule.get("name") or None) is None or (name or "").lower() == str(rule.get("name")).lower():
                 if action in ("create_key", "delete_key"):

@@ -108,11 +108,15 @@ def _check_read(host, path: str) -> None:
 def _dump(host, keys: list, read_errors: list) -> dict:
     out = {}
     for root in keys:
+        unreadable = []  # a key that cannot be opened hides its subkeys too
         for path, values in host.registry.subtree(root).items():
+            if any(path.lower().startswith(u.lower() + "\\") for u in unreadable):
+                continue
             try:
                 _check_read(host, path)
             except RegistryWriteError as exc:
                 read_errors.append({"what": f"registry key {path}", "error": str(exc)})
+                unreadable.append(path)
                 continue
             out[path] = values
     return out
