@@ -143,7 +143,8 @@ class SchannelAction(ActionBase):
                      "set backup: true to keep the previous state on the controller before writing")
             raise ModuleFailed({"failed": True, "changed": False, "outcome": "unknown", "backup_file": pre_backup,
                                 "msg": "the connection to the host was lost while %s was writing (%s): the host holds "
-                                       "either the previous state or the new one (the module applies all or nothing); "
+                                       "the previous state, the new one, or a prefix of the change written in a prefix-safe order "
+                                       "(each registry write takes effect at once); "
                                        "%s; run the task again to converge"
                                        % (name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
                                           saved)}) from exc
