@@ -78,13 +78,17 @@ cat "$OUT/before.txt"
 step "harden.yml with the ios_ats profile: plan, apply, reboot where required, verify (canary wave first)"
 "$PLAYBOOK" -i "$INV" playbooks/harden.yml -e "@$STATE/demo-vars.yml" -e schannel_report_name=after
 
-step "Before -> after"
+step "Before -> after (after.html gets the same comparison)"
 PYTHONPATH="${ANSIBLE_COLLECTIONS_PATH%%:*}" "$PY" - "$OUT/before.json" "$OUT/after.json" <<'EOF'
-import json, sys
-from ansible_collections.tlsops.schannel.plugins.plugin_utils.report import render_comparison
-before, after = (json.load(open(p)) for p in sys.argv[1:3])
+import sys
+from ansible_collections.tlsops.schannel.plugins.action.schannel_report import read_report_file
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.text import render_comparison
+before, after = (read_report_file(p) for p in sys.argv[1:3])
 sys.stdout.write(render_comparison(before, after))
 EOF
+# the same report again, with a before -> after section in its HTML
+"$VENV/bin/ansible" localhost -c local -o -m tlsops.schannel.schannel_report \
+  -a "{\"dest\": \"$OUT\", \"name\": \"after\", \"inputs\": [\"$OUT/after.json\"], \"compare_to\": \"$OUT/before.json\"}" >/dev/null
 
 step "Reports"
 for f in before after; do

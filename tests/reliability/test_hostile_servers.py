@@ -12,7 +12,10 @@ import time
 import pytest
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import probe
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import report as rp
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.html import render_html
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.model import FleetReport
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.text import render_text
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.write import render_json
 from tests.reliability import hostile_certs as hc
 from tests.reliability.hostile_servers import HostileServer
 
@@ -75,11 +78,11 @@ def test_hostile_certificate_names_never_reach_output_raw(tmp_path):
     data["error"] = data.get("error")
     for text in (tls_verify._summary(data), tls_verify._explain(data, ["ios_ats"])):
         assert not RAW_CONTROL.search(text)
-    report = rp.FleetReport.from_results({"web01": {"verify": [data], "profile": "ios_ats"}})
-    page = rp.render_html(report)
+    report = FleetReport.from_results({"web01": {"verify": [data], "profile": "ios_ats"}})
+    page = render_html(report)
     assert "<script" not in page and "&lt;script&gt;" in page.replace("\\", "")
-    assert not RAW_CONTROL.search(rp.render_text(report) .replace("\n", ""))
-    json.loads(rp.render_json(report))
+    assert not RAW_CONTROL.search(render_text(report) .replace("\n", ""))
+    json.loads(render_json(report))
 
 
 def test_oversized_chain_ends_in_a_result(tmp_path):

@@ -16,7 +16,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import report as rep
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import results as tls
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls.clients import CLIENTS
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.model import FleetReport
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.write import write_report
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 GREEN = (0x2D, 0xA4, 0x4E)
@@ -29,35 +32,61 @@ pytestmark = [
 EVIL_SUBJECT = 'CN=<script>document.title="pwned"</script><img src=x onerror=alert(1)>'
 
 
+def target(port, protocols, clients, policies, subject="CN=web"):
+    """A tls_verify result as the module returns it (the prober's TargetResult.to_dict())."""
+    leaf = tls.CertificateInfo(
+        subject=subject, issuer="CN=Test CA", serial="01", not_before="2026-01-01T00:00:00Z",
+        not_after="2027-01-01T00:00:00Z", days_left=30, lifetime_days=365, expired=False, not_yet_valid=False,
+        key_type="rsa", key_size=2048, curve=None, signature_algorithm="sha256WithRSAEncryption",
+        signature_hash="sha256", san_dns=[], san_ip=[], is_ca=False, self_signed=True, sha256_fingerprint="00")
+    return tls.TargetResult(
+        host="127.0.0.1", port=port, sni=None, reachable=True,
+        protocols={v: tls.ProtocolResult(v, True, list(s)) for v, s in protocols.items()},
+        certificate=tls.CertificateResult(source="ssl", chain=[leaf], chain_length=1),
+        clients={key: tls.ClientResult(client=key, label=CLIENTS[key].label, connected=ok, protocol=proto,
+                                       cipher_suite=suite, symptom=None if ok else "tcp_reset",
+                                       reason=None if ok else "no shared cipher suite: TLS 1.2 is disabled")
+                 for key, (ok, proto, suite) in clients.items()},
+        policies={name: tls.PolicyResult(name, passed, [] if passed else [tls.Violation("protocol", "TLS 1.2 not "
+                                                                                                    "offered")])
+                  for name, passed in policies.items()},
+    ).to_dict()
+
+
 def known_run():
     """web2008 before hardening (iOS 9 ATS red, IE 11 green) and web2022 after (both green)."""
     return {
         "web2008": {
-            "windows_version": "2008r2", "profile": "ios_ats", "mode": "verify",
-            "findings": [{"code": "suite-name", "severity": "error", "item": "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "windows_version": "2008r2", "profile": "ios_ats", "mode": "verify", "failed": True,
+            "failed_step": "verify", "msg": "verification failed: policy not met: ios_ats",
+            "findings": [{"code": "SCH001", "severity": "error", "item": "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
                           "message": "does not exist on Windows Server 2008 R2",
                           "fix": "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256"}],
-            "verify": [{"endpoint": "127.0.0.1:8443", "protocols": ["TLS 1.0"],
-                        "certificate": {"subject": EVIL_SUBJECT, "key_type": "rsa", "key_size": 2048},
-                        "clients": {"ios9_ats": {"connects": False, "symptom": "tcp_reset",
-                                                 "reason": "no shared cipher suite: TLS 1.2 is disabled"},
-                                    "ie11_win7": {"connects": True, "protocol": "TLS 1.0",
-                                                  "cipher_suite": "TLS_RSA_WITH_AES_128_CBC_SHA"}},
-                        "policies": {"ios_ats": {"passed": False, "reasons": ["TLS 1.2 not offered"]}},
-                        "diagnosis": ["TLS 1.2 is disabled", "invalid suite name in the policy list"]}],
+            "verify": [target(8443, {"TLS 1.0": ["TLS_RSA_WITH_AES_128_CBC_SHA"]},
+                              {"ios9_ats": (False, None, None),
+                               "ie11_win7": (True, "TLS 1.0", "TLS_RSA_WITH_AES_128_CBC_SHA")},
+                              {"ios_ats": False}, subject=EVIL_SUBJECT)],
         },
         "web2022": {
             "windows_version": "2022", "profile": "ios_ats", "rebooted": True, "reboot_required": True,
             "changes": [{"path": "HKLM\\SYSTEM\\...\\TLS 1.0\\Server", "name": "Enabled",
                          "before": {"type": "dword", "data": 1}, "after": {"type": "dword", "data": 0}}],
-            "verify": [{"endpoint": "127.0.0.2:8443", "protocols": ["TLS 1.2", "TLS 1.3"],
-                        "clients": {"ios9_ats": {"connects": True, "protocol": "TLS 1.2",
-                                                 "cipher_suite": "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"},
-                                    "ie11_win7": {"connects": True, "protocol": "TLS 1.2",
-                                                  "cipher_suite": "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"}},
-                        "policies": {"ios_ats": {"passed": True}}}],
+            "verify": [target(8443, {"TLS 1.2": ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]},
+                              {"ios9_ats": (True, "TLS 1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"),
+                               "ie11_win7": (True, "TLS 1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256")},
+                              {"ios_ats": True})],
         },
     }
+
+
+def every_client_run():
+    """Two hosts probed with every client of the table (pywinrm last): the widest matrix the report draws."""
+    suite = "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384"
+    return {name: {"windows_version": "2008r2", "profile": "ios_ats",
+                   "verify": [target(443, {"TLS 1.2": [suite]},
+                                     {key: (i % 3 != 1, "TLS 1.2", suite) for i, key in enumerate(CLIENTS)},
+                                     {"ios_ats": True, "mozilla_intermediate": False})]}
+            for name in ("web2008-with-a-long-host-name.example.internal", "web2012r2")}
 
 
 def chromium(tmp_path, *args, timeout=60):
@@ -167,8 +196,8 @@ class CellClasses(HTMLParser):
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
-    report = rep.FleetReport.from_results(known_run(), generated="2026-01-01T00:00:00Z")
-    paths = rep.write_report(report, str(out / "r"), formats=("html",))
+    report = FleetReport.from_results(known_run(), generated="2026-01-01T00:00:00Z")
+    paths = write_report(report, str(out / "r"), formats=("html",))
     return out, paths["html"]
 
 
@@ -205,3 +234,22 @@ def test_screenshot_shows_red_and_green_cells_where_expected(page):
     assert second_row_green[0][0] == pytest.approx(rx0, abs=2)             # same column as the red cell
     if os.environ.get("TLSOPS_SAVE_SCREENSHOT"):
         shutil.copy(shot, os.environ["TLSOPS_SAVE_SCREENSHOT"])
+
+
+def test_the_widest_matrix_fits_a_1400_px_laptop_screen_pywinrm_column_included(tmp_path):
+    """Every client of the table as a column (13): each row shows all 13 cells, the last one (pywinrm) whole."""
+    report = FleetReport.from_results(every_client_run(), generated="2026-01-01T00:00:00Z")
+    assert report.clients[-1].key == "pywinrm" and len(report.clients) == len(CLIENTS)
+    html_path = write_report(report, str(tmp_path / "r"), formats=("html",))["html"]
+    shot = tmp_path / "wide.png"
+    chromium(tmp_path, "--window-size=1400,900", "--screenshot=%s" % shot, "file://" + html_path)
+    rows = read_png(str(shot))
+    width = len(rows[0])
+    cells = sorted(regions(rows, RED, min_pixels=100) + regions(rows, GREEN, min_pixels=100))
+    first_row = [c for c in cells if abs(c[1] - min(b[1] for b in cells)) <= 2]
+    assert len(first_row) == len(CLIENTS), first_row
+    rightmost = max(c[2] for c in first_row)
+    # the pywinrm cell ends inside the window, with the page margin to spare: nothing scrolls or is cut off
+    assert rightmost < width - 10, (rightmost, width)
+    if os.environ.get("TLSOPS_SAVE_SCREENSHOT"):
+        shutil.copy(shot, os.environ["TLSOPS_SAVE_SCREENSHOT"] + ".wide.png")

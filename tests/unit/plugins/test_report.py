@@ -1,87 +1,117 @@
-"""Unit tests for the fleet report writer (plugins/plugin_utils/report.py)."""
+"""Unit tests for the fleet report (plugins/plugin_utils/_report/).
+
+The inputs are built the way the role gets them: tls_verify's results are the prober's own dataclasses turned into
+dicts (TargetResult.to_dict, as the module returns them), plan findings are the planner's Finding.as_dict.
+"""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import stat
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
 
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import report as rep
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import Finding as PlanFinding
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import results as tls
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._report import html, junit, merge, text, write
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.model import FleetReport
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.strict import ReportError
 
 EVIL = '<script>alert(1)</script>\x1b]0;pwned\x07\x1b[31mRED"\'&'
 
 
+def leaf(subject="CN=web", key_type="rsa"):
+    return tls.CertificateInfo(
+        subject=subject, issuer="CN=Test CA", serial="01", not_before="2026-01-01T00:00:00Z",
+        not_after="2027-01-01T00:00:00Z", days_left=30, lifetime_days=365, expired=False, not_yet_valid=False,
+        key_type=key_type, key_size=2048, curve=None, signature_algorithm="sha256WithRSAEncryption",
+        signature_hash="sha256", san_dns=["web"], san_ip=[], is_ca=False, self_signed=False,
+        sha256_fingerprint="00")
+
+
+def target(port=443, protocols=None, clients=(), policies=(), findings=(), subject="CN=web", error=None,
+           reachable=True):
+    """A tls_verify result as the module returns it."""
+    result = tls.TargetResult(
+        host="127.0.0.1", port=port, sni=None, reachable=reachable, error=error, failed=bool(error),
+        protocols={v: tls.ProtocolResult(v, True, list(s)) for v, s in (protocols or {}).items()},
+        certificate=tls.CertificateResult(source="ssl", chain=[leaf(subject)], chain_length=1) if reachable else None,
+        clients={c.client: c for c in clients}, policies={p.policy: p for p in policies}, findings=list(findings))
+    return result.to_dict()
+
+
+def client(key, connected, protocol=None, suite=None, symptom=None, reason=None):
+    return tls.ClientResult(client=key, label={"ios9_ats": "Apple ATS (iOS 9)", "ie11_win7": "IE 11 / Windows 7",
+                                               "pywinrm": "pywinrm"}.get(key, key),
+                            connected=connected, protocol=protocol, cipher_suite=suite, symptom=symptom, reason=reason)
+
+
+def policy(name, passed, *reasons):
+    return tls.PolicyResult(policy=name, passed=passed, violations=[tls.Violation("rule", r) for r in reasons])
+
+
+def mismatch(key, **differences):
+    return tls.Finding("prediction_mismatch", "error", "%s: predicted something else" % key,
+                       {"client": key, "differences": {k: {"predicted": v, "observed": None}
+                                                       for k, v in differences.items()}})
+
+
 def ios_ats_failure():
-    """A 2008 R2 host before hardening: iOS 9 ATS fails with a TCP reset, IE 11 connects."""
+    """A 2008 R2 host before hardening (verify run): iOS 9 ATS fails with a TCP reset, IE 11 connects."""
     return {
-        "host": "web2008", "windows_version": "2008r2", "profile": "ios_ats", "mode": "verify",
+        "host": "web2008", "windows_version": "2008r2", "profile": "ios_ats", "mode": "verify", "failed": True,
+        "failed_step": "verify", "msg": "verification failed: policy not met: ats",
         "findings": [
-            {"code": "suite-unknown", "severity": "error", "item": "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-             "message": "does not exist on Server 2008 R2", "fix": "use TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256"},
-            {"code": "note", "severity": "info", "item": "", "message": "fyi", "fix": ""},
+            PlanFinding("SCH001", "error", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "does not exist on Server 2008 R2",
+                        "use TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256").as_dict(),
+            PlanFinding("SCH010", "info", "", "fyi", None).as_dict(),
         ],
-        "verify": [{
-            "host": "127.0.0.1", "port": 8443,
-            "protocols": ["TLS 1.0"],
-            "certificate": {"subject": "CN=" + EVIL, "issuer": "CN=Test CA", "key_type": "rsa", "key_size": 2048,
-                            "signature_hash": "sha256"},
-            "clients": {
-                "ios9_ats": {"connects": False, "symptom": "tcp_reset", "reason": "TLS 1.2 is disabled",
-                             "expected": {"connects": False}},
-                "ie11_win7": {"connects": True, "protocol": "TLS 1.0",
-                              "cipher_suite": "TLS_RSA_WITH_AES_128_CBC_SHA"},
-            },
-            "policies": {"ats": {"passed": False, "reasons": ["TLS 1.2 not offered"]},
-                         "http2": {"passed": True}},
-            "diagnosis": ["TLS 1.2 is disabled (Protocols\\TLS 1.2\\Server Enabled=0)",
-                          "invalid suite name TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 in the policy list"],
-        }],
+        "verify": [target(
+            port=8443, protocols={"TLS 1.0": ["TLS_RSA_WITH_AES_128_CBC_SHA"]}, subject="CN=" + EVIL,
+            clients=[client("ios9_ats", False, symptom="tcp_reset", reason="TLS 1.2 is disabled"),
+                     client("ie11_win7", True, "TLS 1.0", "TLS_RSA_WITH_AES_128_CBC_SHA")],
+            policies=[policy("ats", False, "TLS 1.2 not offered"), policy("http2", True)],
+            findings=[tls.Finding("protocol_off", "info", "TLS 1.2 is disabled (Protocols\\TLS 1.2\\Server Enabled=0)"),
+                      tls.Finding("suite_name", "error", "invalid suite name TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 "
+                                                         "in the policy list"),
+                      tls.Finding("prediction_unchecked", "warning", "no client simulation for predicted client "
+                                                                     "'firefox'")])],
     }
 
 
 def hardened_2022():
     return {
-        "host": "web2022", "windows_version": "2022", "profile": "ios_ats", "rebooted": True,
-        "reboot_required": True, "reboot_reasons": ["Schannel reads protocol settings at boot"],
-        "changes": [{"path": "HKLM\\SYSTEM\\X\\TLS 1.0\\Server", "name": "Enabled",
-                     "before": {"type": "dword", "data": 1}, "after": {"type": "dword", "data": 0}},
-                    {"path": "HKLM\\SYSTEM\\X\\RC4 40/128", "name": None, "before": None, "after": {}}],
-        "backup": "/tmp/backups/web2022.json",
-        "verify": [{
-            "endpoint": "127.0.0.2:443", "protocols": ["TLS 1.2", "TLS 1.3"],
-            "clients": [
-                {"client": "ios9_ats", "connects": True, "protocol": "TLS 1.2",
-                 "cipher_suite": "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "expected":
-                     {"connects": True, "protocol": "TLS 1.2", "cipher_suite": "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"}},
-                {"client": "ie11_win7", "connects": True, "protocol": "TLS 1.2",
-                 "cipher_suite": "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "matches_prediction": False,
-                 "expected": {"connects": False}},
-            ],
-            "policies": [{"policy": "ats", "passed": True}],
-        }],
+        "host": "web2022", "windows_version": "2022", "profile": "ios_ats", "rebooted": True, "mode": "harden",
+        "finished": "2026-01-01T10:00:00Z", "reboot_required": True,
+        "reboot_reasons": ["Schannel reads protocol settings at boot"],
+        "changes": [{"path": "HKLM\\SYSTEM\\X\\TLS 1.0\\Server", "name": "Enabled", "layer": "local",
+                     "before": {"type": "dword", "data": 1}, "after": {"type": "dword", "data": 0},
+                     "reboot_reason": "boot"},
+                    {"path": "HKLM\\SYSTEM\\X\\RC4 40/128", "name": None, "before": None,
+                     "after": {"type": "key", "data": None}}],
+        "backup": "/tmp/backups/web2022.reg",
+        "verify": [target(
+            protocols={"TLS 1.3": ["TLS_AES_256_GCM_SHA384"], "TLS 1.2": ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]},
+            clients=[client("ios9_ats", True, "TLS 1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"),
+                     client("ie11_win7", True, "TLS 1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256")],
+            policies=[policy("ats", True)], findings=[mismatch("ie11_win7", connects=False)])],
     }
 
 
 @pytest.fixture
 def report():
-    return rep.FleetReport.from_results({"web2022": hardened_2022(), "web2008": ios_ats_failure()},
-                                        generated="2026-01-01T00:00:00Z", run={"playbook": "harden.yml"})
+    return FleetReport.from_results({"web2022": hardened_2022(), "web2008": ios_ats_failure()},
+                                    generated="2026-01-01T00:00:00Z", run={"playbook": "harden.yml"})
 
 
 # --- sanitising ---------------------------------------------------------------------------------------------
 
 def test_strip_terminal_escapes_removes_csi_osc_and_controls():
-    assert rep.strip_terminal_escapes("a\x1b[31mb\x1b[0m\x1b]0;title\x07c\x00d\x9b2Je\tf\n") == "abcde\tf\n"
-    assert rep.one_line("x\ny\x1b[2J  z") == "x y z"
-
-
-def test_esc_escapes_markup_and_quotes():
-    assert rep.esc('<a href="x">\'&') == "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;"
-    assert rep.esc(None) == ""
+    assert text.strip_terminal_escapes("a\x1b[31mb\x1b[0m\x1b]0;title\x07c\x00d\x9b2Je\tf\n") == "abcde\tf\n"
+    assert text.one_line("x\ny\x1b[2J  z") == "x y z"
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -89,108 +119,191 @@ def test_esc_escapes_markup_and_quotes():
     ("..", "report"), ("a" * 100, "a" * 64), ("ok-name_1.2", "ok-name_1.2"),
 ])
 def test_safe_file_stem(raw, expected):
-    assert rep.safe_file_stem(raw) == expected
+    assert write.safe_file_stem(raw) == expected
+
+
+# --- strict inputs ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mutate,where", [
+    (lambda r: r.update(connects=True), "results[h]: unknown key(s) connects"),
+    (lambda r: r["verify"][0]["clients"]["ios9_ats"].update(ok=True), "results[h].verify[0].clients.ios9_ats: "
+                                                                       "unknown key(s) ok"),
+    (lambda r: r["verify"][0]["policies"]["ats"].update(reasons=[]), "results[h].verify[0].policies.ats: unknown"),
+    (lambda r: r["findings"][0].update(msg="x"), "results[h].findings[0]: unknown key(s) msg"),
+    (lambda r: r["changes"].append({"key": "HKLM\\X"}), "results[h].changes[1]: unknown key(s) key"),
+    (lambda r: r.update(rebooted="yes"), "results[h].rebooted: expected true or false"),
+    (lambda r: r["verify"][0].pop("sni"), "results[h].verify[0]: the key sni is missing"),
+])
+def test_an_unknown_key_or_wrong_type_fails_naming_where(mutate, where):
+    raw = ios_ats_failure()
+    raw["changes"] = [{"path": "HKLM\\Y", "name": "n"}]
+    mutate(raw)
+    with pytest.raises(ReportError) as exc:
+        FleetReport.from_results({"h": raw})
+    assert str(exc.value).startswith(where)
+
+
+def test_results_must_be_a_mapping():
+    with pytest.raises(ReportError, match="mapping"):
+        FleetReport.from_results([1, 2])
 
 
 # --- model -------------------------------------------------------------------------------------------------
 
 def test_hosts_sorted_and_statuses(report):
-    assert [h["host"] for h in report.hosts] == ["web2008", "web2022"]
-    by = {h["host"]: h for h in report.hosts}
-    assert by["web2008"]["status"] == "failed"       # ats policy failed
-    assert by["web2022"]["status"] == "changed"
-    assert report.summary()["rebooted"] == ["web2022"]
-    assert report.summary()["policy_failures"] == 1
+    assert [h.host for h in report.hosts] == ["web2008", "web2022"]
+    by = {h.host: h for h in report.hosts}
+    assert by["web2008"].status == "failed" and by["web2008"].policy_failures == 1
+    assert by["web2022"].status == "changed"
+    summary = report.summary()
+    assert summary.rebooted == ["web2022"] and summary.policy_failures == 1 and summary.hosts_failing_policy == 1
 
 
-def test_clients_ordered_like_the_client_table(report):
-    assert [c["key"] for c in report.clients] == ["ios9_ats", "ie11_win7"]
-    assert report.clients[0]["label"]
+def test_clients_ordered_like_the_client_table_with_the_probers_labels(report):
+    assert [(c.key, c.label) for c in report.clients] == [("ios9_ats", "Apple ATS (iOS 9)"),
+                                                          ("ie11_win7", "IE 11 / Windows 7")]
 
 
 def test_findings_errors_first_and_drift_values_formatted(report):
-    by = {h["host"]: h for h in report.hosts}
-    assert [f["severity"] for f in by["web2008"]["findings"]] == ["error", "info"]
-    change = by["web2022"]["changes"][0]
-    assert (change["before"], change["after"]) == ("0x00000001 (dword)", "0x00000000 (dword)")
-    assert by["web2022"]["changes"][1]["before"] == "(absent)"
+    by = {h.host: h for h in report.hosts}
+    assert [f.severity for f in by["web2008"].findings] == ["error", "info"]
+    first, second = by["web2022"].changes
+    assert (first.before, first.after) == ("0x00000001 (dword)", "0x00000000 (dword)")
+    assert (second.before, second.after) == ("(absent)", "(key)")
 
 
-def test_check_mode_changes_are_drift():
-    r = rep.FleetReport.from_results({"h": {"check_mode": True, "changes": [{"path": "p", "name": "n"}]}})
-    assert r.hosts[0]["status"] == "drift"
-    assert r.summary()["drift"] == 1
+def test_drift_is_its_own_status_and_count_next_to_a_policy_failure():
+    """An audit host whose registry differs and whose endpoint fails a policy: drift and policy failure both count."""
+    raw = {"mode": "audit", "check_mode": True, "changes": [{"path": "p", "name": "n"}, {"path": "p", "name": "m"}],
+           "verify": [target(protocols={"TLS 1.0": ["X"]}, policies=[policy("mozilla_intermediate", False, "no")])]}
+    r = FleetReport.from_results({"h": raw})
+    host = r.hosts[0]
+    assert (host.status, host.drift, host.policy_failures) == ("drift", 2, 1)
+    s = r.summary()
+    assert (s.drift, s.failed, s.policy_failures, s.hosts_failing_policy) == (1, 0, 1, 1)
 
 
-def test_missing_result_is_a_failed_host():
-    r = rep.FleetReport.from_results({"gone": None})
-    assert r.hosts[0]["status"] == "failed"
-    assert "did not reach" in r.hosts[0]["msg"]
+def test_a_failed_host_with_drift_still_counts_as_drift():
+    raw = {"mode": "audit", "check_mode": True, "failed": True, "failed_step": "verify", "msg": "probe failed",
+           "changes": [{"path": "p", "name": "n"}]}
+    s = FleetReport.from_results({"h": raw}).summary()
+    assert (s.failed, s.drift) == (1, 1)
+
+
+def test_a_host_without_a_result_is_failed_with_the_reason():
+    r = FleetReport.from_results({"gone": None}, mode="audit")
+    host = r.hosts[0]
+    assert (host.status, host.failed_step, host.mode) == ("failed", "start", "audit")
+    assert "unreachable before the role recorded one" in host.msg
+
+
+def test_an_unreachable_host_is_failed_and_counted():
+    r = FleetReport.from_results({"h": {"unreachable": True, "failed": True, "failed_step": "connect",
+                                        "msg": "ntlm: connection refused"}})
+    assert r.hosts[0].status == "failed" and r.summary().unreachable == 1
 
 
 def test_rolled_back_host():
     raw = hardened_2022()
-    raw["verify"][0]["policies"] = [{"policy": "ats", "passed": False}]
+    raw["verify"][0]["policies"]["ats"]["passed"] = False
     raw["rolled_back"] = True
-    assert rep.FleetReport.from_results({"h": raw}).hosts[0]["status"] == "rolled_back"
+    assert FleetReport.from_results({"h": raw}).hosts[0].status == "rolled_back"
 
 
-def test_prediction_match_is_derived_when_not_given(report):
-    cells = {c["client"]: c for c in report.hosts[1]["endpoints"][0]["clients"]}
-    assert cells["ios9_ats"]["matches_prediction"] is True
-    assert cells["ie11_win7"]["matches_prediction"] is False
+def test_prediction_mismatches_mark_the_client(report):
+    cells = {c.client: c for c in report.hosts[1].endpoints[0].clients}
+    assert cells["ios9_ats"].matches_prediction is True
+    assert cells["ie11_win7"].predicted == {"connects": False}
 
 
-def test_results_must_be_a_mapping():
-    with pytest.raises(rep.ReportError, match="mapping"):
-        rep.FleetReport.from_results([1, 2])
+def test_tls_verify_result_is_understood():
+    e = FleetReport.from_results({"h": ios_ats_failure()}).hosts[0].endpoints[0]
+    assert e.endpoint == "127.0.0.1:8443" and e.failed is False  # a failed policy is not a failed probe
+    assert e.protocols == ["TLS 1.0"] and e.cipher_suites == ["TLS_RSA_WITH_AES_128_CBC_SHA"]
+    assert e.certificate.subject == "CN=" + EVIL
+    assert [(p.policy, p.passed, p.reasons) for p in e.policies] == [("ats", False, ["TLS 1.2 not offered"]),
+                                                                      ("http2", True, [])]
+    # an unchecked prediction (a client the user did not simulate) is not shown as a diagnosis
+    assert e.diagnosis == ["TLS 1.2 is disabled (Protocols\\TLS 1.2\\Server Enabled=0)",
+                           "error: invalid suite name TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 in the policy list"]
 
 
-def test_protocols_and_suites_accept_mapping_shapes():
-    e = rep.normalise_endpoint({"host": "h", "port": 1, "protocols": {"TLS 1.2": True, "TLS 1.0": False},
-                                "cipher_suites": {"TLS 1.2": [{"name": "A"}, "B"], "TLS 1.1": ["A"]}})
-    assert e["endpoint"] == "h:1"
-    assert e["protocols"] == ["TLS 1.2"]
-    assert e["cipher_suites"] == ["A", "B"]
+def test_suites_newest_protocol_first_without_repeats():
+    raw = {"verify": [target(protocols={"TLS 1.2": ["A", "B"], "TLS 1.3": ["C"], "TLS 1.1": ["A"]})]}
+    assert FleetReport.from_results({"h": raw}).hosts[0].endpoints[0].cipher_suites == ["C", "A", "B"]
+
+
+def test_unreachable_endpoint_is_a_failed_probe():
+    raw = {"verify": [target(port=1, reachable=False, error="connection refused")]}
+    host = FleetReport.from_results({"h": raw}).hosts[0]
+    assert host.endpoints[0].failed is True and host.endpoints[0].msg == "connection refused"
+    assert host.status == "failed"
 
 
 # --- JSON --------------------------------------------------------------------------------------------------
 
-def test_json_roundtrip(report):
-    data = json.loads(rep.render_json(report))
-    assert data["format_version"] == 1
-    assert data["summary"]["hosts"] == 2
+def test_json_round_trips_through_the_strict_reader(report):
+    data = json.loads(write.render_json(report))
+    assert data["format_version"] == 2 and data["summary"]["hosts"] == 2
     assert data["hosts"][0]["endpoints"][0]["certificate"]["subject"].startswith("CN=<script>")
+    assert data["hosts"][0]["endpoints"][0]["clients"][0]["connects"] is False
+    again = FleetReport.from_dict(data)
+    assert json.loads(write.render_json(again)) == data
+
+
+def test_json_reader_refuses_other_versions_and_unknown_keys(report):
+    data = json.loads(write.render_json(report))
+    with pytest.raises(ReportError, match="format_version 1"):
+        FleetReport.from_dict(dict(data, format_version=1))
+    data["hosts"][0]["colour"] = "red"
+    with pytest.raises(ReportError, match=r"report.hosts\[0\]: unknown key\(s\) colour"):
+        FleetReport.from_dict(data)
 
 
 # --- JUnit -------------------------------------------------------------------------------------------------
 
+def junit_cases(report):
+    root = ET.fromstring(junit.render_junit(report).encode())
+    return root, [(c.get("classname"), c.get("name"),
+                   "failure" if c.find("failure") is not None else "error" if c.find("error") is not None else "ok")
+                  for c in root.iter("testcase")]
+
+
 def test_junit_one_case_per_host_and_policy(report):
-    root = ET.fromstring(rep.render_junit(report).encode())
-    cases = [(c.get("classname"), c.get("name"), c.find("failure") is not None) for c in root.iter("testcase")]
-    assert cases == [("schannel.web2008", "ats", True), ("schannel.web2008", "http2", False),
-                     ("schannel.web2022", "ats", False)]
-    assert root.get("tests") == "3" and root.get("failures") == "1"
+    root, cases = junit_cases(report)
+    assert cases == [("schannel.web2008", "verify", "ok"), ("schannel.web2008", "ats", "failure"),
+                     ("schannel.web2008", "http2", "ok"),
+                     ("schannel.web2022", "harden", "ok"), ("schannel.web2022", "ats", "ok")]
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("5", "1", "0")
     assert "TLS 1.2 not offered" in root.find(".//failure").get("message")
 
 
-def test_junit_host_without_verification_is_an_error_case():
-    r = rep.FleetReport.from_results({"h": {"failed": True, "failed_step": "plan", "msg": "bad suite"}})
-    root = ET.fromstring(rep.render_junit(r).encode())
-    case = root.find(".//testcase")
-    assert case.get("name") == "plan"
-    assert case.find("error").get("message") == "bad suite"
+def test_junit_drift_is_a_failing_case_per_host_even_without_policies():
+    r = FleetReport.from_results({"b2008": {"mode": "audit", "check_mode": True,
+                                            "changes": [{"path": "HKLM\\X", "name": "Enabled"}]},
+                                  "clean": {"mode": "audit", "check_mode": True}})
+    root, cases = junit_cases(r)
+    assert cases == [("schannel.b2008", "audit", "ok"), ("schannel.b2008", "drift", "failure"),
+                     ("schannel.clean", "audit", "ok"), ("schannel.clean", "drift", "ok")]
+    assert root.find(".//failure").get("message") == "1 value(s) differ from the profile"
+
+
+def test_junit_host_that_failed_before_verification_is_an_error_case():
+    r = FleetReport.from_results({"h": {"failed": True, "failed_step": "plan", "msg": "bad suite"}, "gone": None})
+    root, cases = junit_cases(r)
+    assert cases == [("schannel.gone", "harden", "error"), ("schannel.h", "harden", "error")]
+    assert [e.get("message") for e in root.iter("error")][1] == "plan: bad suite"
 
 
 def test_junit_names_endpoint_when_several():
     raw = hardened_2022()
-    raw["verify"].append({"endpoint": "127.0.0.2:5986", "policies": {"ats": {"passed": True}}})
-    root = ET.fromstring(rep.render_junit(rep.FleetReport.from_results({"h": raw})).encode())
-    assert [c.get("name") for c in root.iter("testcase")] == ["ats @ 127.0.0.2:443", "ats @ 127.0.0.2:5986"]
+    raw["verify"].append(target(port=5986, policies=[policy("ats", True)]))
+    _root, cases = junit_cases(FleetReport.from_results({"h": raw}))
+    assert [name for _c, name, _r in cases] == ["harden", "ats @ 127.0.0.1:443", "ats @ 127.0.0.1:5986"]
 
 
 def test_junit_has_no_terminal_escapes(report):
-    assert "\x1b" not in rep.render_junit(report)
+    assert "\x1b" not in junit.render_junit(report)
 
 
 # --- HTML --------------------------------------------------------------------------------------------------
@@ -211,7 +324,7 @@ class _Collector(HTMLParser):
 
 
 def test_html_escapes_server_text_and_is_self_contained(report):
-    page = rep.render_html(report)
+    page = html.render_html(report)
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "\x1b" not in page and "\x07" not in page
@@ -222,51 +335,122 @@ def test_html_escapes_server_text_and_is_self_contained(report):
     assert "default-src 'none'" in page
 
 
-def test_html_matrix_colours(report):
+def test_html_autoescapes_every_value():
+    """Autoescaping is on for the whole template: a value placed anywhere cannot open a tag."""
+    assert html._ENV.autoescape is True
+    r = FleetReport.from_results({'"><img src=x>': hardened_2022()}, title="<b>t</b>", run={"<i>k": "<u>v"})
+    page = html.render_html(r)
+    assert "<img" not in page and "<b>t</b>" not in page and "<i>k" not in page and "<u>v" not in page
+
+
+def test_html_matrix_colours_and_status_badges(report):
     parsed = _Collector()
-    parsed.feed(rep.render_html(report))
+    page = html.render_html(report)
+    parsed.feed(page)
     # rows: web2008 (ios9 red, ie11 green), web2022 (ios9 green, ie11 green but differs from prediction)
     assert [("cell-ok" in c, "cell-fail" in c, "mismatch" in c) for c in parsed.cells] == [
         (False, True, False), (True, False, False), (True, False, False), (True, False, True)]
+    # the policy failure is in the matrix row, not only in the details below
+    assert '<span class="badge pol-fail">ats FAIL</span>' in page
+    assert "predicted: fails" in page
 
 
 def test_html_shows_suite_drift_findings_and_reboots(report):
-    page = rep.render_html(report)
-    assert "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" in page
+    page = html.render_html(report)
+    assert "TLS_<wbr>ECDHE_<wbr>RSA_<wbr>WITH_<wbr>AES_<wbr>256_<wbr>GCM_<wbr>SHA384" in page
     assert "0x00000001 (dword)" in page
     assert "use TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256" in page
     assert "<b>rebooted</b>: web2022" in page
     assert "tcp_reset: TLS 1.2 is disabled" in page
 
 
-def test_html_host_name_is_escaped_everywhere():
-    r = rep.FleetReport.from_results({'"><img src=x>': hardened_2022()})
-    page = rep.render_html(r)
-    assert "<img" not in page
+def test_html_before_after_section(report):
+    before = FleetReport.from_results({"web2008": ios_ats_failure()})
+    page = html.render_html(report, baseline=before)
+    assert '<h2 id="compare">' in page
+    assert re.search(r'<tr class="differs"><th>status</th><td class="mono">failed</td><td class="mono">failed', page) \
+        is None  # unchanged rows are not marked
+    assert re.search(r'<tr class="differs"><th>status</th><td class="mono">-</td><td class="mono">changed</td>', page)
+    assert "<h2 id=\"compare\">" not in html.render_html(report)
+
+
+def test_long_change_lists_start_folded():
+    many = [{"path": "p%d" % i, "name": "n"} for i in range(20)]
+    page = html.render_html(FleetReport.from_results({"h": {"changes": many}}))
+    assert '<details class="drift"><summary>Changes: 20 value(s)</summary>' in page
+    page = html.render_html(FleetReport.from_results({"h": {"changes": many[:2]}}))
+    assert '<details class="drift" open>' in page
 
 
 # --- text --------------------------------------------------------------------------------------------------
 
 def test_text_summary(report):
-    text = rep.render_text(report)
-    assert "\x1b" not in text and "\x07" not in text
-    assert "web2008 [failed]" in text
-    assert "client ios9_ats" in text and "fails (tcp_reset)" in text
-    assert re.search(r"policy ats +FAIL \(TLS 1.2 not offered\)", text)
-    assert "diagnosis: invalid suite name TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" in text
-    assert "rebooted: web2022" in text
+    out = text.render_text(report)
+    assert "\x1b" not in out and "\x07" not in out
+    assert "web2008 [failed]" in out and "failed at verify: verification failed" in out
+    assert "client ios9_ats" in out and "fails (tcp_reset)" in out
+    assert re.search(r"policy ats +FAIL \(TLS 1.2 not offered\)", out)
+    assert "diagnosis: error: invalid suite name TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" in out
+    assert "rebooted: web2022" in out and "no client simulation" not in out
 
 
 def test_text_strips_escapes_from_host_names():
-    r = rep.FleetReport.from_results({"evil\x1b[2J\x1b]0;x\x07": {}})
-    assert "\x1b" not in rep.render_text(r)
+    assert "\x1b" not in text.render_text(FleetReport.from_results({"evil\x1b[2J\x1b]0;x\x07": {}}))
+
+
+def test_comparison_shows_each_client_before_and_after_uncut():
+    before = FleetReport.from_results({"web2008": ios_ats_failure()})
+    fixed = ios_ats_failure()
+    fixed.update(failed=False, failed_step=None, msg=None, rebooted=True)
+    fixed["verify"][0]["clients"]["ios9_ats"] = client("ios9_ats", True, "TLS 1.2",
+                                                       "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384").__dict__
+    fixed["verify"][0]["policies"]["ats"]["passed"] = True
+    fixed["verify"][0]["protocols"] = {"TLS 1.2": {"version": "TLS 1.2", "supported": True, "cipher_suites": ["X"]}}
+    after = FleetReport.from_results({"web2008": fixed, "new\x1b[2J": {}})
+    out = text.render_comparison(before, after)
+    assert "web2008: failed -> ok, rebooted" in out
+    assert re.search(r"policy ats +FAIL +pass", out)
+    assert re.search(r"Apple ATS \(iOS 9\) +fails \(tcp_reset\) +TLS 1.2 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384",
+                     out)
+    assert re.search(r"protocols +TLS 1.0 +TLS 1.2", out)
+    assert "\x1b" not in out and "new: - -> ok" in out
+
+
+# --- merge -------------------------------------------------------------------------------------------------
+
+def test_merge_counts_as_one_run_and_keeps_the_latest_result_of_a_host_with_a_note():
+    slice1 = FleetReport.from_results({"web2022": hardened_2022(), "web2008": ios_ats_failure()},
+                                      generated="2026-01-01T09:00:00Z")
+    later = dict(hardened_2022(), finished="2026-01-01T11:00:00Z", rebooted=False)
+    slice2 = FleetReport.from_results({"web2022": later, "web2019": dict(hardened_2022(), host="web2019")},
+                                      generated="2026-01-01T11:30:00Z")
+    merged = merge.merge([merge.Source("a.json", slice1), merge.Source("b.json", slice2)], title="fleet")
+    by = {h.host: h for h in merged.hosts}
+    assert sorted(by) == ["web2008", "web2019", "web2022"]
+    assert by["web2022"].finished == "2026-01-01T11:00:00Z" and by["web2022"].rebooted is False
+    assert by["web2022"].notes == ["also in a.json (finished 2026-01-01T10:00:00Z); the latest result is kept, "
+                                   "from b.json (finished 2026-01-01T11:00:00Z)"]
+    s = merged.summary()
+    assert (s.hosts, s.changed, s.failed) == (3, 2, 1)
+    assert "merged from 2 input(s)" in merged.notes[0]
+    _root, cases = junit_cases(merged)
+    assert [c[0] for c in cases].count("schannel.web2022") == 2  # harden + ats, once
+
+
+def test_merge_keeps_an_older_input_when_it_is_the_latest():
+    old = FleetReport.from_results({"h": dict(hardened_2022(), finished="2026-01-01T12:00:00Z")})
+    new = FleetReport.from_results({"h": dict(hardened_2022(), finished="2026-01-01T08:00:00Z", rebooted=False)})
+    merged = merge.merge([merge.Source("first", old), merge.Source("second", new)])
+    assert merged.hosts[0].rebooted is True
+    assert merged.hosts[0].notes == ["also in second (finished 2026-01-01T08:00:00Z); the latest result is kept, "
+                                     "from first (finished 2026-01-01T12:00:00Z)"]
 
 
 # --- writing -----------------------------------------------------------------------------------------------
 
 def test_write_report_modes_and_names(report, tmp_path):
     out = tmp_path / "new" / "reports"
-    paths = rep.write_report(report, str(out), name="../fleet")
+    paths = write.write_report(report, str(out), name="../fleet")
     assert set(paths) == {"json", "junit", "html", "text"}
     assert sorted(os.listdir(out)) == ["fleet.html", "fleet.json", "fleet.txt", "fleet.xml"]
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o700
@@ -281,7 +465,7 @@ def test_write_report_replaces_a_planted_symlink(report, tmp_path):
     victim = tmp_path / "victim"
     victim.write_text("keep")
     (out / "schannel-report.json").symlink_to(victim)
-    rep.write_report(report, str(out), formats=("json",))
+    write.write_report(report, str(out), formats=("json",))
     assert victim.read_text() == "keep"
     assert not (out / "schannel-report.json").is_symlink()
 
@@ -290,19 +474,19 @@ def test_write_report_refuses_symlinked_dir(report, tmp_path):
     real = tmp_path / "real"
     real.mkdir()
     (tmp_path / "link").symlink_to(real)
-    with pytest.raises(rep.ReportError, match="symlink"):
-        rep.write_report(report, str(tmp_path / "link"))
+    with pytest.raises(ReportError, match="symlink"):
+        write.write_report(report, str(tmp_path / "link"))
 
 
 def test_write_report_unknown_format(report, tmp_path):
-    with pytest.raises(rep.ReportError, match="unknown report format"):
-        rep.write_report(report, str(tmp_path), formats=("pdf",))
+    with pytest.raises(ReportError, match="unknown report format 'pdf'"):
+        write.write_report(report, str(tmp_path), formats=("pdf",))
 
 
 def test_write_report_tightens_existing_dir(report, tmp_path):
     out = tmp_path / "open"
     out.mkdir(mode=0o755)
-    rep.write_report(report, str(out), formats=("text",))
+    write.write_report(report, str(out), formats=("text",))
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o700
 
 
@@ -314,109 +498,33 @@ def test_state_findings_name_dropped_suites_and_tls12():
              "protocol_reasons": {"TLS 1.2 Server": "Windows Server 2008 R2 default: disabled"},
              "dropped_cipher_suites": [{"name": "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
                                         "reason": "does not exist before Windows Server 2016"}]}
-    host = rep.FleetReport.from_results({"h": {"state": state}}).hosts[0]
-    codes = [(f["code"], f["item"]) for f in host["findings"]]
-    assert codes == [("suite-name-invalid", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
-                     ("tls12-disabled", "TLS 1.2 Server")]
-    assert "2008 R2 default: disabled" in host["findings"][1]["message"]
-    text = rep.render_text(rep.FleetReport.from_results({"h": {"state": state}}))
-    assert "in effect at start: SSL 3.0, TLS 1.0; suites from policy: 1" in text
-    assert "suite-name-invalid" in text
+    r = FleetReport.from_results({"h": {"state": state}})
+    host = r.hosts[0]
+    assert [(f.code, f.item) for f in host.findings] == [("suite-name-invalid", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+                                                         ("tls12-disabled", "TLS 1.2 Server")]
+    assert "2008 R2 default: disabled" in host.findings[1].message
+    out = text.render_text(r)
+    assert "in effect at start: SSL 3.0, TLS 1.0; suites from policy: 1" in out and "suite-name-invalid" in out
 
 
 def test_state_findings_do_not_duplicate_plan_findings():
-    state = {"server_protocols": ["TLS 1.2"], "cipher_suites_source": "policy", "dropped_cipher_suites": ["X"]}
-    raw = {"state": state, "findings": [{"code": "suite-name-invalid", "item": "X", "severity": "error"}]}
-    assert len(rep.FleetReport.from_results({"h": raw}).hosts[0]["findings"]) == 1
-
-
-# --- before/after ------------------------------------------------------------------------------------------
-
-def test_comparison_shows_each_client_before_and_after():
-    before = json.loads(rep.render_json(rep.FleetReport.from_results({"web2008": ios_ats_failure()})))
-    fixed = ios_ats_failure()
-    fixed["verify"][0]["clients"]["ios9_ats"] = {"connects": True, "protocol": "TLS 1.2",
-                                                 "cipher_suite": "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384"}
-    fixed["verify"][0]["policies"]["ats"] = {"passed": True}
-    fixed["verify"][0]["protocols"] = ["TLS 1.2"]
-    fixed["rebooted"] = True
-    after = json.loads(rep.render_json(rep.FleetReport.from_results({"web2008": fixed, "new\x1b[2J": {}})))
-    text = rep.render_comparison(before, after)
-    assert "web2008: failed -> ok, rebooted" in text
-    assert re.search(r"policy ats +FAIL +pass", text)
-    assert re.search(r"fails \(tcp_reset\) +TLS 1.2 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384", text)
-    assert re.search(r"protocols +TLS 1.0 +TLS 1.2", text)
-    assert "\x1b" not in text and "new: - -> failed" in text
-
-
-# --- tls_verify's result shape -----------------------------------------------------------------------------
-
-def tls_verify_result():
-    """Trimmed from a real tls_verify run against the 2008 R2 ios_ats_failure twin."""
-    return {
-        "host": "127.0.0.1", "port": 35335, "reachable": True, "failed": True, "error": None,
-        "supported_protocols": ["TLS 1.0"],
-        "protocols": {"TLS 1.0": {"supported": True, "cipher_suites": ["TLS_RSA_WITH_AES_256_CBC_SHA",
-                                                                       "TLS_RSA_WITH_AES_128_CBC_SHA"]},
-                      "TLS 1.2": {"supported": False, "cipher_suites": [], "outcome": "downgrade:TLS 1.0"}},
-        "certificate": {"chain": [{"subject": "CN=web2008", "issuer": "CN=web2008", "key_type": "rsa",
-                                   "key_size": 2048, "signature_hash": "sha256"}], "trusted": None},
-        "clients": {"ios9_ats": {"client": "ios9_ats", "connected": False, "symptom": "tcp_reset",
-                                 "reason": "the server reset the TCP connection after the ClientHello"},
-                    "ie11_win7": {"client": "ie11_win7", "connected": True, "protocol": "TLS 1.0",
-                                  "cipher_suite": "TLS_RSA_WITH_AES_256_CBC_SHA"}},
-        "policies": {"ios_ats": {"policy": "ios_ats", "passed": False, "violations": [
-            {"rule": "protocol", "message": "ATS requires TLS 1.2, which the server does not offer"}]}},
-        "findings": [{"code": "protocol_off", "severity": "info",
-                      "message": "TLS 1.2 is disabled (the server answers with TLS 1.0)"},
-                     {"code": "prediction_mismatch", "severity": "warning", "message": "ios9_ats: predicted TLS 1.2"}],
-        "item": {"port": 35335},
-    }
-
-
-def test_tls_verify_result_is_understood():
-    e = rep.normalise_endpoint(tls_verify_result())
-    assert e["endpoint"] == "127.0.0.1:35335"
-    assert e["failed"] is False            # a failed policy is not a failed probe
-    assert e["protocols"] == ["TLS 1.0"]
-    assert e["cipher_suites"] == ["TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA"]
-    assert e["certificate"]["subject"] == "CN=web2008"
-    cells = {c["client"]: c for c in e["clients"]}
-    assert cells["ios9_ats"]["connects"] is False and cells["ie11_win7"]["connects"] is True
-    assert e["policies"] == [{"policy": "ios_ats", "passed": False,
-                              "reasons": ["ATS requires TLS 1.2, which the server does not offer"]}]
-    assert e["diagnosis"] == ["TLS 1.2 is disabled (the server answers with TLS 1.0)"]
-    assert e["prediction_mismatches"] == ["ios9_ats: predicted TLS 1.2"]
-
-
-def test_unreachable_endpoint_is_a_failed_probe():
-    e = rep.normalise_endpoint({"host": "h", "port": 1, "reachable": False, "failed": True,
-                                "error": "connection refused"})
-    assert e["failed"] is True and e["msg"] == "connection refused"
-    host = rep.FleetReport.from_results({"h": {"verify": [{"host": "h", "port": 1, "reachable": False,
-                                                           "failed": True, "error": "refused"}]}}).hosts[0]
-    assert host["status"] == "failed"
+    state = {"server_protocols": ["TLS 1.2"], "cipher_suites_source": "policy",
+             "dropped_cipher_suites": [{"name": "X"}]}
+    raw = {"state": state, "findings": [PlanFinding("suite-name-invalid", "error", "X", "m").as_dict()]}
+    assert len(FleetReport.from_results({"h": raw}).hosts[0].findings) == 1
 
 
 def test_dropped_names_in_windows_own_local_list_are_info_only():
     state = {"server_protocols": ["TLS 1.2"], "cipher_suites_source": "local",
              "dropped_cipher_suites": [{"name": "TLS_RSA_WITH_NULL_SHA", "reason": "used only on request"}]}
-    (finding,) = rep.FleetReport.from_results({"h": {"state": state}}).hosts[0]["findings"]
-    assert (finding["code"], finding["severity"]) == ("suite-not-used", "info")
+    (finding,) = FleetReport.from_results({"h": {"state": state}}).hosts[0].findings
+    assert (finding.code, finding.severity) == ("suite-not-used", "info")
 
 
 def test_state_findings_are_history_after_a_live_change():
-    state = {"server_protocols": ["TLS 1.0"], "cipher_suites_source": "policy", "dropped_cipher_suites": ["X"]}
+    state = {"server_protocols": ["TLS 1.0"], "cipher_suites_source": "policy", "dropped_cipher_suites": [{"name": "X"}]}
     change = [{"path": "p", "name": "n", "before": None, "after": {"type": "key", "data": None}}]
-    live = rep.FleetReport.from_results({"h": {"state": state, "changes": change}}).hosts[0]
-    audit = rep.FleetReport.from_results({"h": {"state": state, "changes": change, "check_mode": True}}).hosts[0]
-    assert live["findings"] == [] and len(audit["findings"]) == 2
-    assert live["changes"][0]["after"] == "(key)"
-
-
-def test_long_change_lists_start_folded():
-    many = [{"path": "p%d" % i, "name": "n"} for i in range(20)]
-    page = rep.render_html(rep.FleetReport.from_results({"h": {"changes": many}}))
-    assert '<details class="drift"><summary>Changes: 20 value(s)</summary>' in page
-    page = rep.render_html(rep.FleetReport.from_results({"h": {"changes": many[:2]}}))
-    assert '<details class="drift" open>' in page
+    live = FleetReport.from_results({"h": {"state": state, "changes": change}}).hosts[0]
+    audit = FleetReport.from_results({"h": {"state": state, "changes": change, "check_mode": True}}).hosts[0]
+    assert live.findings == [] and len(audit.findings) == 2
+    assert live.changes[0].after == "(key)"
