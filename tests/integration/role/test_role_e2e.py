@@ -93,7 +93,8 @@ def test_harden_fixes_ios_ats_reboots_once_and_is_idempotent(twins, playbook, tm
     assert stat.S_IMODE(os.stat(tmp_path / "reports").st_mode) == 0o700
     junit = ET.parse(tmp_path / "reports" / "schannel-report.xml").getroot()
     assert sorted((c.get("classname"), c.get("name")) for c in junit.iter("testcase")) == [
-        ("schannel.web2008", "ios_ats"), ("schannel.web2022", "ios_ats")]
+        ("schannel.web2008", "harden"), ("schannel.web2008", "ios_ats"),
+        ("schannel.web2022", "harden"), ("schannel.web2022", "ios_ats")]
 
     # the second run needs no change, so no host reboots
     boots = {n: boot_time(doc, n) for n in doc["twins"]}
@@ -112,12 +113,20 @@ def test_audit_reports_drift_and_changes_nothing(twins, playbook, tmp_path):
     result = playbook("audit.yml", doc["inventory"], role_vars(tmp_path), args=("--diff",))
     assert Path(doc["twins"]["web2008"]["registry_file"]).read_bytes() == before
     assert boot_time(doc, "web2008") == booted
-    host = hosts_by_name(load_report(tmp_path / "reports", "schannel-audit"))["web2008"]
+    report = load_report(tmp_path / "reports", "schannel-audit")
+    host = hosts_by_name(report)["web2008"]
     assert host["check_mode"] is True
     assert host["changes"], "audit shows what would change"
-    assert host["status"] in ("drift", "failed")          # failed when the current state also fails a policy
+    # drift and the failing ios_ats policy of the state before hardening are counted side by side
+    assert (host["status"], host["drift"], host["policy_failures"]) == ("drift", len(host["changes"]), 1)
+    assert (report["summary"]["drift"], report["summary"]["failed"], report["summary"]["policy_failures"]) == (1, 0, 1)
     assert not host["rebooted"]
     assert "TLS 1.2" in result.stdout                       # the diff names the protocol keys
+    # CI goes red on drift: one JUnit case per host says so
+    junit = ET.parse(tmp_path / "reports" / "schannel-audit.xml").getroot()
+    drift = [c for c in junit.iter("testcase") if c.get("name") == "drift"]
+    assert len(drift) == 1 and drift[0].find("failure").get("message") == "%d value(s) differ from the profile" % len(
+        host["changes"])
 
 
 def test_failed_canary_stops_the_rollout(twins, playbook, tmp_path):
@@ -218,3 +227,77 @@ def test_verify_probes_any_tls_endpoint_without_winrm(twins, playbook, tmp_path)
     host = load_report(tmp_path / "reports", "schannel-verify")["hosts"][0]
     assert host["status"] == "ok" and host["state"] is None
     assert {c["client"]: c["connects"] for c in host["endpoints"][0]["clients"]} == {"ios9_ats": True, "chrome": True}
+
+
+def test_rollback_check_mode_reports_the_same_changes_as_the_real_rollback(twins, playbook, tmp_path):
+    doc = twins(["web2008:2008r2:rsa:2048:ios_ats_failure"])
+    before = registry(doc, "web2008")
+    assert playbook("harden.yml", doc["inventory"], role_vars(tmp_path)).returncode == 0
+    hardened = registry(doc, "web2008")
+    check = playbook("rollback.yml", doc["inventory"], role_vars(tmp_path, schannel_rollback_report_name="check"),
+                     check=True)
+    assert check.returncode == 0, check.stdout[-4000:]
+    assert registry(doc, "web2008") == hardened                      # --check wrote nothing
+    real = playbook("rollback.yml", doc["inventory"], role_vars(tmp_path, schannel_rollback_report_name="real"))
+    assert real.returncode == 0, real.stdout[-4000:]
+    assert registry(doc, "web2008") == before
+    would = hosts_by_name(load_report(tmp_path / "reports", "check"))["web2008"]
+    did = hosts_by_name(load_report(tmp_path / "reports", "real"))["web2008"]
+    assert len(would["changes"]) == len(did["changes"]) > 0
+    assert [(c["path"], c["name"]) for c in would["changes"]] == [(c["path"], c["name"]) for c in did["changes"]]
+    # the rollback report knows the host's Windows version as the harden report does
+    assert would["windows_version"] == did["windows_version"] == "2008r2"
+
+
+def set_host_vars(doc, host, **values):
+    """Change one host's variables in the twins' inventory (JSON after a comment line)."""
+    inventory = Path(doc["inventory"])
+    head, body = inventory.read_text().split("\n", 1)
+    inv = json.loads(body)
+    inv["all"]["children"]["twins"]["hosts"][host].update(values)
+    inventory.write_text(head + "\n" + json.dumps(inv))
+    return inventory
+
+
+def test_unreachable_host_is_in_every_report_form_with_the_reason(twins, playbook, tmp_path):
+    doc = twins(["up2019:2019", "down2019:2019"])
+    inventory = set_host_vars(doc, "down2019", ansible_port=1)   # nothing listens there: WinRM unreachable
+    result = playbook("audit.yml", inventory, role_vars(tmp_path))
+    assert result.returncode != 0
+    report = load_report(tmp_path / "reports", "schannel-audit")
+    hosts = hosts_by_name(report)
+    assert sorted(hosts) == ["down2019", "up2019"]
+    down = hosts["down2019"]
+    assert (down["status"], down["unreachable"], down["failed_step"]) == ("failed", True, "connect")
+    assert "unreachable" in down["msg"] and "refused" in down["msg"]
+    assert report["summary"]["unreachable"] == 1 and report["summary"]["failed"] == 1
+    suites = {s.get("name"): s for s in ET.parse(tmp_path / "reports" / "schannel-audit.xml").getroot()}
+    assert suites["down2019"].find(".//error").get("message").startswith("connect: unreachable")
+    assert "down2019" in (tmp_path / "reports" / "schannel-audit.html").read_text()
+    # one line for the failed host at the end of the play, no result dump
+    final = [line for line in result.stdout.splitlines() if "down2019 failed at connect" in line]
+    assert final and all(len(line) < 700 for line in final)
+
+
+def test_a_single_host_with_a_wrong_password_rewrites_the_report(twins, playbook, tmp_path):
+    doc = twins(["solo:2019"])
+    reports = tmp_path / "reports"
+    reports.mkdir(mode=0o700)
+    (reports / "schannel-report.json").write_text('{"stale": "the previous run"}')
+    inventory = set_host_vars(doc, "solo", ansible_password="wrong")
+    result = playbook("harden.yml", inventory, role_vars(tmp_path))
+    assert result.returncode != 0
+    host = load_report(reports, "schannel-report")["hosts"][0]
+    assert (host["host"], host["status"], host["unreachable"]) == ("solo", "failed", True)
+    assert host["msg"]
+
+
+def test_verify_probes_the_endpoints_when_winrm_is_down(twins, playbook, tmp_path):
+    doc = twins(["web2022:2022"])
+    inventory = set_host_vars(doc, "web2022", ansible_port=1)    # WinRM down, HTTPS up
+    result = playbook("verify.yml", inventory, role_vars(tmp_path, schannel_verify_report_name="v"))
+    assert result.returncode == 0, result.stdout[-4000:]
+    host = load_report(tmp_path / "reports", "v")["hosts"][0]
+    assert host["status"] == "ok" and host["state"] is None
+    assert {c["client"]: c["connects"] for c in host["endpoints"][0]["clients"]}["ios9_ats"] is True
+    assert host["notes"] and host["notes"][0].startswith("registry not read (connect): unreachable")
