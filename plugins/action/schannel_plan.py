@@ -39,8 +39,8 @@ ARGUMENT_SPEC = {
 
 def plan_host(args, task_vars=None):
     """The result dict for validated ``args`` (raises SchannelInputError for bad input)."""
-    explicit = dict((k, args.get(k)) for k in ("windows_version", "certificate_key", "http2", "management",
-                                                "current_state"))
+    keys = ("windows_version", "certificate_key", "http2", "management", "current_state")
+    explicit = dict((k, args.get(k)) for k in keys)
     host_plan = _planning.plan_for_host(args["profile"], args.get("overrides"), args.get("facts"),
                                         certificate_port=args["certificate_port"], explicit=explicit)
     plan = host_plan.plan

@@ -80,7 +80,7 @@ def fingerprint(version, dump, local_suites, local_curves, bindings):
         if not any(low == r or low.startswith(r + "\\") for r in roots):
             continue  # only the dumped roots are known; a prediction also creates the parents above them
         registry[low] = dict((name.lower(), [value.get("type"), value.get("data")])
-                                     for name, value in (values or {}).items())
+                             for name, value in (values or {}).items())
     text = json.dumps({"version": version, "registry": registry, "local_cipher_suites": local_suites,
                        "local_ecc_curves": local_curves,
                        "bindings": sorted(json.dumps(b, sort_keys=True, default=str) for b in bindings or ())},

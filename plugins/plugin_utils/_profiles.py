@@ -24,7 +24,8 @@ import copy
 import json
 import os
 
-import jsonschema  # requirements.txt: a controller requirement, like PyYAML (which ansible-core needs anyway)
+# jsonschema (requirements.txt, a controller requirement) is imported where profiles are validated, so that
+# ansible-test's import sanity, which runs without controller requirements, can load the action plugins.
 import yaml
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
@@ -76,6 +77,7 @@ def _allowed(error):
 
 def validate(data, source, definition=None):
     """Raise SchannelInputError unless ``data`` matches the profile schema (or ``$defs/<definition>``)."""
+    import jsonschema
     root = schema()
     target = root if definition is None else dict(root["$defs"][definition], **{"$defs": root["$defs"]})
     validator = jsonschema.Draft202012Validator(target)

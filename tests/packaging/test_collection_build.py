@@ -115,6 +115,7 @@ def test_execution_environment_build_context(installed, tmp_path):
     assert by_name["collections/tlsops-schannel.tar.gz"]["type"] == "file"
     assert set(galaxy["dependencies"]) <= set(by_name)  # ansible.windows and whatever galaxy.yml adds later
     # Python and system requirements: every line of the collection's files reaches the builder stage
+
     def lines(path):
         return {line.split("#")[0].strip() for line in path.read_text().splitlines()} - {""}
     assert lines(REPO / "requirements.txt") <= lines(build / "requirements.txt")

@@ -224,8 +224,8 @@ def test_m1_host_list_past_the_limit_is_not_counted_and_warned():
     last = names[-1]
     assert last not in state.cipher_suites
     assert any(d[0] == last and "1023-character" in d[1] for d in state.dropped_cipher_suites)
-    plan = compile_plan({"name": "x", "protocols": {"SSL 3.0": "disabled"}}, {"windows_version": "2019",
-                                                                               "current_state": dump})
+    facts = {"windows_version": "2019", "current_state": dump}
+    plan = compile_plan({"name": "x", "protocols": {"SSL 3.0": "disabled"}}, facts)
     assert [f.severity for f in codes(plan.findings, "SCH005")] == ["warning"]
 
 

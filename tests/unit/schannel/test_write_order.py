@@ -40,6 +40,7 @@ def test_an_unsafe_order_is_reordered_so_no_prefix_loses_a_shared_protocol():
     ops = [_op(PROTOCOLS + "\\TLS 1.0\\Server", "Enabled", 0), _op(PROTOCOLS + "\\TLS 1.0\\Server", "DisabledByDefault", 1),
            _op(PROTOCOLS + "\\TLS 1.2\\Server", "Enabled", 1), _op(PROTOCOLS + "\\TLS 1.2\\Server", "DisabledByDefault", 0),
            _op(PROTOCOLS + "\\TLS 1.1\\Server", "Enabled", 1), _op(PROTOCOLS + "\\TLS 1.1\\Server", "DisabledByDefault", 0)]
+
     def tls(dump):
         return {pair for pair in served_pairs("2008r2", dump) if pair[0].startswith("TLS")}
 

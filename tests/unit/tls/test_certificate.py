@@ -551,7 +551,6 @@ def one_attribute(tag: int, value: bytes, oid_: str = "2.5.4.3") -> bytes:
     return crafted(subject=name([(oid_, tag, value)]))
 
 
-
 # --- hypothesis: generated names, SANs and validity against the oracle ---------------------------------------------
 
 NAME_TYPES = [NameOID.COMMON_NAME, NameOID.ORGANIZATION_NAME, NameOID.ORGANIZATIONAL_UNIT_NAME,

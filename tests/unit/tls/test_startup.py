@@ -39,8 +39,8 @@ def test_engine_imports_only_the_standard_library_until_a_certificate_is_analyse
         "at_start = %s\n"
         "certificate.describe(bytes.fromhex(%r))\n"
         "after_analysis = %s\n"
-        "print(json.dumps({'at_start': at_start, 'after_analysis': after_analysis}))" % (NON_STDLIB, der.hex(),
-                                                                                          NON_STDLIB))
+        "print(json.dumps({'at_start': at_start, 'after_analysis': after_analysis}))" % (
+            NON_STDLIB, der.hex(), NON_STDLIB))
     assert found["at_start"] == []
     assert "cryptography" in found["after_analysis"]
 
