@@ -43,7 +43,7 @@ def test_broken_fixture_is_caught(fixture, rule):
 
 
 def test_provider_fixture_catches_each_cmdlet():
-    lines = {line for rule, line, _ in _pitfalls.find((FIXTURES / "pitfall_provider.ps1").read_bytes())
+    lines = {line for rule, line, _text in _pitfalls.find((FIXTURES / "pitfall_provider.ps1").read_bytes())
              if rule == "provider-cmdlet"}
     assert lines == {3, 4, 5}
 
@@ -52,7 +52,7 @@ def test_invariant_culture_and_direct_array_assignment_pass():
     ok = b"$t = $d.ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture)\n" \
          b"$a = @(Get-Thing)\n$c = $null\nif ($x) { $c = @(Get-Thing) }\n" \
          b"$h = [Microsoft.Win32.RegistryKey]::OpenBaseKey('LocalMachine', 'Registry64')\n"
-    assert [r for r in _pitfalls.find(ok, module_util=True)] == []
+    assert list(_pitfalls.find(ok, module_util=True)) == []
 
 
 def test_the_shared_module_may_touch_the_registry_but_a_module_may_not():

@@ -6,8 +6,6 @@ where the plan's own order ends.
 """
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm

@@ -16,7 +16,6 @@ import ipaddress
 import os
 import warnings
 
-import cryptography
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization

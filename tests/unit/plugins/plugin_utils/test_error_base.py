@@ -21,7 +21,7 @@ def test_every_input_error_is_a_schannel_error_with_its_field(cls):
 def test_a_refused_operation_is_caught_as_the_base():
     with pytest.raises(SchannelError) as caught:
         _regops.validate_operations([{"path": "HKCU\\Software\\x", "name": "a", "type": "dword", "data": 1}])
-    assert type(caught.value) is _regops.OperationError and caught.value.field
+    assert caught.type is _regops.OperationError and caught.value.field
 
 
 def test_without_a_field_the_message_stands_alone():
