@@ -17,7 +17,7 @@ description:
   - The JUnit XML has one test suite per host with a test case for the run (an error when the host failed or was
     unreachable), one for drift in check mode (a failure when values differ from the profile, so CI goes red on
     drift) and one per host x policy, so a CI server shows every host.
-  - Several runs merge into one report (job slices in AWX/AAP, several controllers, waves run one by one): give
+  - Several runs merge into one report (job slices in AWX/AAP, several controllers, waves run one by one); give
     their JSON reports or results in O(inputs). Hosts, counts, the matrix and JUnit come out as from one run; a
     host present in more than one input keeps its latest result, and its notes say which input it was also in.
   - A host without a result (unreachable or failed before the role recorded one) appears as failed with the reason.
