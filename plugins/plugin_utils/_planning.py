@@ -68,7 +68,9 @@ def compiler_facts(info, certificate_port=DEFAULT_CERTIFICATE_PORT):
             "certificate_key": endpoint_certificate(info.get("bindings"), certificate_port),
             "current_state": info.get("registry") or {},
             "local_cipher_suites": _info_facts.local_suite_names(info),
-            "local_ecc_curves": info.get("tls_ecc_curves")}
+            "local_ecc_curves": info.get("tls_ecc_curves"),
+            # {KB id: true|false|null} (SCH019); a result from before win_schannel_info read updates has none
+            "updates": info.get("updates")}
 
 
 def fingerprint(version, dump, local_suites, local_curves, bindings):

@@ -156,3 +156,13 @@ def test_the_fingerprint_covers_only_the_dumped_roots():
     assert _planning.fingerprint("2019", dict(dump, **{"HKLM\\SYSTEM": {}}), None, None, []) == base
     dump[TLS10_SERVER] = {"Enabled": {"type": "dword", "data": 0}}
     assert _planning.fingerprint("2019", dump, None, None, []) != base
+
+
+def test_the_updates_fact_reaches_the_compiler():
+    """win_schannel_info's ``updates`` (SCH019's input) goes through the one info -> facts adapter; a result from
+    before the fact existed has none, which the compiler reads as 'not checked'."""
+    info = copy.deepcopy(RECORDED_INFO_2019)
+    info["updates"] = {"KB3042058": False}
+    assert _planning.compiler_facts(info)["updates"] == {"KB3042058": False}
+    info.pop("updates")
+    assert _planning.compiler_facts(info)["updates"] is None
