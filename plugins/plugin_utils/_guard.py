@@ -6,8 +6,11 @@
 Inputs are the host's effective Schannel state after the change (``effective.effective_state`` of the predicted
 registry) and how Ansible reaches the host. Rules:
 
-* Only WinRM over HTTPS rides on Schannel. WinRM over HTTP (with or without message encryption) and non-WinRM
-  connections are not affected; the guard says so and lets the change pass.
+* WinRM over HTTPS rides on Schannel, whether Ansible talks to it with the ``winrm`` or the ``psrp`` connection
+  (their variables are read as ansible-core's plugins read them: :func:`connection_info`). WinRM over HTTP (NTLM or
+  Kerberos message encryption is not TLS) and non-WinRM connections are not affected; the guard says so and lets the
+  change pass. CredSSP (``ansible_winrm_transport: credssp``, ``ansible_psrp_auth: credssp``) wraps its
+  authentication in a TLS channel Schannel serves, over HTTP too, so it is checked the same way.
 * For WinRM over HTTPS the controller's client is the ``pywinrm`` client profile (``clients.local_pywinrm_profile()``,
   i.e. this Python's ``ssl`` defaults), and the knowledge engine's predictor decides. ``schannel_plan`` (SCH010)
   and the write modules call the same :func:`check`, so plan and apply cannot disagree about a lockout.
@@ -32,31 +35,74 @@ _SSL_VERSION_NAMES = {"TLSv1": "TLS 1.0", "TLSv1.1": "TLS 1.1", "TLSv1.2": "TLS 
                       "SSLv3": "SSL 3.0"}
 
 
+def _last(tv, *names):
+    """The value Ansible takes for an option read from several variables: the last one set (``ansible_port``, then
+    ``ansible_winrm_port``: the connection-specific variable wins)."""
+    found = None
+    for name in names:
+        if tv.get(name) is not None and tv.get(name) != "":
+            found = tv[name]
+    return found
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _bool_validation(value):
+    """``validate``/``ignore`` (winrm and psrp both default to validate)."""
+    return str(value if value is not None else "validate").strip().lower() != "ignore"
+
+
 def connection_info(task_vars, play_context_connection=None):
-    """How Ansible reaches the host, from the task's variables."""
+    """How Ansible reaches the host, from the task's variables, read as the ``winrm`` and ``psrp`` connection plugins
+    of ansible-core read them (same variables, same precedence, same defaults).
+
+    Returns ``connection`` (last part of the name), ``scheme`` (``http``/``https``; None when not WinRM), ``host``,
+    ``port``, ``auth`` (winrm ``transport`` or psrp ``auth``), ``transport`` (the same, kept for older readers),
+    ``message_encryption``, ``cert_validation`` (bool), ``ca_path`` and ``variables``: which variables decided.
+    """
     tv = task_vars or {}
     conn = tv.get("ansible_connection") or play_context_connection or "ssh"
     conn = str(conn).rsplit(".", 1)[-1]
-    scheme = str(tv.get("ansible_winrm_scheme") or "").lower()
-    port = tv.get("ansible_port") or tv.get("ansible_winrm_port")
-    try:
-        port = int(port) if port is not None else None
-    except (TypeError, ValueError):
-        port = None
-    if conn == "winrm" and not scheme:
-        scheme = "http" if port == 5985 else "https"
-    if conn == "psrp":
-        scheme = "https" if str(tv.get("ansible_psrp_protocol") or "").lower() == "https" or port == 5986 else "http"
-    if port is None:
-        port = 5986 if scheme == "https" else 5985
-    return {
-        "connection": conn,
-        "scheme": scheme or None,
-        "host": tv.get("ansible_host") or tv.get("inventory_hostname"),
-        "port": port,
-        "transport": tv.get("ansible_winrm_transport"),
-        "message_encryption": tv.get("ansible_winrm_message_encryption"),
-    }
+    info = {"connection": conn, "scheme": None, "host": tv.get("ansible_host") or tv.get("inventory_hostname"),
+            "port": _int_or_none(tv.get("ansible_port")), "auth": None, "transport": None,
+            "message_encryption": None, "cert_validation": None, "ca_path": None, "variables": "ansible_*"}
+    if conn == "winrm":
+        # ansible.builtin.winrm: port 5986 unless set; scheme http only when unset and the port is 5985
+        port = _int_or_none(_last(tv, "ansible_port", "ansible_winrm_port"))
+        port = 5986 if port is None else port
+        scheme = str(tv.get("ansible_winrm_scheme") or "").lower() or ("http" if port == 5985 else "https")
+        transport = tv.get("ansible_winrm_transport")
+        if isinstance(transport, (list, tuple)):
+            transport = ",".join(str(t) for t in transport)
+        info.update(scheme=scheme, port=port, host=_last(tv, "inventory_hostname", "ansible_host", "ansible_winrm_host"),
+                    auth=transport, transport=transport,
+                    message_encryption=tv.get("ansible_winrm_message_encryption") or "auto",
+                    cert_validation=_bool_validation(tv.get("ansible_winrm_server_cert_validation")),
+                    ca_path=tv.get("ansible_winrm_ca_trust_path"), variables="ansible_winrm_*")
+    elif conn == "psrp":
+        # ansible.builtin.psrp: https/5986 when neither is set; a port alone gives https unless it is 5985;
+        # a protocol alone gives its standard port
+        protocol = str(tv.get("ansible_psrp_protocol") or "").lower() or None
+        port = _int_or_none(_last(tv, "ansible_port", "ansible_psrp_port"))
+        if protocol is None and port is None:
+            protocol, port = "https", 5986
+        elif protocol is None:
+            protocol = "http" if port == 5985 else "https"
+        elif port is None:
+            port = 5986 if protocol == "https" else 5985
+        auth = str(tv.get("ansible_psrp_auth") or "negotiate").lower()
+        info.update(scheme=protocol, port=port, host=_last(tv, "inventory_hostname", "ansible_host", "ansible_psrp_host"),
+                    auth=auth, transport=auth,
+                    message_encryption=tv.get("ansible_psrp_message_encryption") or "auto",
+                    cert_validation=_bool_validation(tv.get("ansible_psrp_cert_validation")),
+                    ca_path=_last(tv, "ansible_psrp_cert_trust_path", "ansible_psrp_ca_cert"),
+                    variables="ansible_psrp_*")
+    return info
 
 
 def probe(host, port, timeout=5.0):
@@ -104,6 +150,18 @@ def check(connection, after_state, version, certificate=None, rdp=False, rdp_kb3
                                              prediction.get("protocol"), prediction.get("cipher_suite")))
     elif connection.get("connection") in ("winrm", "psrp"):
         result["checked"].append("winrm_http")
+    if connection.get("connection") in ("winrm", "psrp") and "credssp" in str(connection.get("auth") or "").lower():
+        # CredSSP authenticates inside a TLS channel of its own that Schannel serves, over HTTP as well as HTTPS
+        result["checked"].append("credssp_tls")
+        prediction = result["prediction"] or predict_pywinrm(after_state, None)
+        result["prediction"] = result["prediction"] or prediction
+        if not prediction["connects"]:
+            result["blocked"] = True
+            result["reasons"].append(
+                "CredSSP authentication (%s %s:%s) runs a TLS handshake Schannel answers, which would no longer "
+                "succeed after the change and the reboot: %s"
+                % (connection.get("connection"), connection.get("host"), connection.get("port"),
+                   prediction.get("reason") or prediction.get("symptom")))
     if rdp:
         result["checked"].append("rdp")
         if version == "2008r2" and not rdp_kb3080079 and "TLS 1.0" not in after_state.server_protocols:
