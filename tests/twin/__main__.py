@@ -6,6 +6,30 @@ import json
 import sys
 from pathlib import Path
 
+from .faults import WRITE_ACTIONS
+
+
+def fault_changes(args) -> dict | None:
+    """The fault-file keys the ``fault`` flags set (None: an inconsistent combination)."""
+    changes: dict = {}
+    for key in ("drop_connection", "drop_module", "cut_after_writes", "cut_module", "refuse_after_reboot"):
+        if getattr(args, key) is not None:
+            changes[key] = getattr(args, key)
+    if args.fail_write_action and not args.fail_write:
+        return None
+    if args.fail_write:
+        rules = []
+        for text in args.fail_write:
+            path, _, value = text.partition("@")
+            rule = {"path": path, "name": value or None}
+            if args.fail_write_action:
+                rule["actions"] = list(args.fail_write_action)
+            rules.append(rule)
+        changes["fail_writes"] = rules
+    if args.fail_read:
+        changes["fail_reads"] = list(args.fail_read)
+    return changes
+
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.twin", description=__doc__)
@@ -34,14 +58,28 @@ def main(argv=None) -> int:
     status = sub.add_parser("status", help="print each twin's status.json")
     status.add_argument("--state-dir", required=True)
 
-    fault = sub.add_parser("fault", help="arm or clear faults on a running twin")
+    fault = sub.add_parser("fault", help="arm or clear faults on a running twin (DIR/NAME/faults.json)",
+                           description="Arm faults on a running twin; every flag sets one key of tests/twin/faults.py "
+                                       "(read there for what each does). Flags given together are applied together.")
     fault.add_argument("--state-dir", required=True)
     fault.add_argument("--name", required=True)
-    fault.add_argument("--drop-connection", type=int, metavar="N", help="cut the next N module answers")
-    fault.add_argument("--drop-module", metavar="MODULE", help="only cut answers of this module")
-    fault.add_argument("--fail-write", action="append", metavar="PATH[@VALUE]", help="fail writes to this value/key")
-    fault.add_argument("--refuse-after-reboot", type=float, metavar="SECONDS")
-    fault.add_argument("--clear", action="store_true")
+    fault.add_argument("--drop-connection", type=int, metavar="N",
+                       help="cut the WinRM connection before the next N module answers are sent")
+    fault.add_argument("--drop-module", metavar="MODULE", help="only answers of this module count for --drop-connection")
+    fault.add_argument("--fail-write", action="append", metavar="PATH[@VALUE]",
+                       help="writes to this value (or, without @VALUE, this key) fail with the .NET text; repeatable")
+    fault.add_argument("--fail-write-action", action="append", choices=WRITE_ACTIONS, metavar="ACTION",
+                       help="only these writes fail, for every --fail-write of this call: %s; repeatable"
+                            % ", ".join(WRITE_ACTIONS))
+    fault.add_argument("--cut-after-writes", type=int, metavar="N",
+                       help="the next module execution ends after its N-th registry write (0: before the first) "
+                            "as a killed PowerShell host does: no JSON, rc 1; consumed once")
+    fault.add_argument("--cut-module", metavar="MODULE", help="only this module counts for --cut-after-writes")
+    fault.add_argument("--fail-read", action="append", metavar="PATH",
+                       help="win_schannel_info cannot open this key for reading; repeatable")
+    fault.add_argument("--refuse-after-reboot", type=float, metavar="SECONDS",
+                       help="after the next reboot the endpoints stay down this much longer")
+    fault.add_argument("--clear", action="store_true", help="remove every fault first (then apply the other flags)")
 
     serve = sub.add_parser("serve", help="(internal) run one twin in the foreground")
     serve.add_argument("--config", required=True)
@@ -74,16 +112,10 @@ def main(argv=None) -> int:
         from .faults import Faults
         faults = Faults(Path(args.state_dir) / args.name / "faults.json")
         if args.clear:
-            faults.update(drop_connection=None, drop_module=None, fail_writes=None, refuse_after_reboot=None)
-        changes = {}
-        if args.drop_connection is not None:
-            changes["drop_connection"] = args.drop_connection
-        if args.drop_module is not None:
-            changes["drop_module"] = args.drop_module
-        if args.fail_write:
-            changes["fail_writes"] = [dict(zip(("path", "name"), (w.split("@", 1) + [None])[:2])) for w in args.fail_write]
-        if args.refuse_after_reboot is not None:
-            changes["refuse_after_reboot"] = args.refuse_after_reboot
+            faults.clear()
+        changes = fault_changes(args)
+        if changes is None:
+            parser.error("--fail-write-action needs --fail-write")
         print(json.dumps(faults.update(**changes) if changes else faults.read(), indent=1))
         return 0
     return 2

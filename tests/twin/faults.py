@@ -27,6 +27,11 @@ from pathlib import Path
 
 from .registry import RegistryWriteError, dotnet_name, trim
 
+# Every key a fault file may hold; ``python -m tests.twin fault`` has a flag for each (a test holds it to that).
+FAULT_KEYS = ("drop_connection", "drop_module", "fail_writes", "cut_after_writes", "cut_module", "fail_reads",
+              "refuse_after_reboot")
+WRITE_ACTIONS = ("create_key", "delete_key", "set_value", "delete_value")
+
 
 class Faults:
     def __init__(self, path: Path):
@@ -54,6 +59,11 @@ class Faults:
                     data[key] = value
             self._write(data)
             return data
+
+    def clear(self) -> dict:
+        with self._lock:
+            self._write({})
+            return {}
 
     def check_write(self, path: str, name: str | None, action: str = "set_value") -> None:
         """Registry write guard: raise, with the .NET text, for a write the fault file says must fail."""
