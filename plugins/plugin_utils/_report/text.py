@@ -70,8 +70,8 @@ def render_text(report) -> str:
                                                    one_line(f.message),
                                                    " -> fix: %s" % one_line(f.fix) if f.fix else ""))
         for e in h.endpoints:
-            lines.append("  %s protocols: %s%s" % (one_line(e.endpoint), one_line(", ".join(e.protocols) or "-"),
-                                                    "  probe failed: %s" % one_line(e.msg) if e.failed else ""))
+            failure = "  probe failed: %s" % one_line(e.msg) if e.failed else ""
+            lines.append("  %s protocols: %s%s" % (one_line(e.endpoint), one_line(", ".join(e.protocols) or "-"), failure))
             for p in e.policies:
                 lines.append("    policy %-22s %s%s" % (one_line(p.policy), "pass" if p.passed else "FAIL",
                                                         (" (%s)" % one_line("; ".join(p.reasons)))

@@ -126,8 +126,8 @@ def test_safe_file_stem(raw, expected):
 
 @pytest.mark.parametrize("mutate,where", [
     (lambda r: r.update(connects=True), "results[h]: unknown key(s) connects"),
-    (lambda r: r["verify"][0]["clients"]["ios9_ats"].update(ok=True), "results[h].verify[0].clients.ios9_ats: "
-                                                                       "unknown key(s) ok"),
+    (lambda r: r["verify"][0]["clients"]["ios9_ats"].update(ok=True),
+     "results[h].verify[0].clients.ios9_ats: unknown key(s) ok"),
     (lambda r: r["verify"][0]["policies"]["ats"].update(reasons=[]), "results[h].verify[0].policies.ats: unknown"),
     (lambda r: r["findings"][0].update(msg="x"), "results[h].findings[0]: unknown key(s) msg"),
     (lambda r: r["changes"].append({"key": "HKLM\\X"}), "results[h].changes[1]: unknown key(s) key"),
@@ -221,8 +221,8 @@ def test_tls_verify_result_is_understood():
     assert e.endpoint == "127.0.0.1:8443" and e.failed is False  # a failed policy is not a failed probe
     assert e.protocols == ["TLS 1.0"] and e.cipher_suites == ["TLS_RSA_WITH_AES_128_CBC_SHA"]
     assert e.certificate.subject == "CN=" + EVIL
-    assert [(p.policy, p.passed, p.reasons) for p in e.policies] == [("ats", False, ["TLS 1.2 not offered"]),
-                                                                      ("http2", True, [])]
+    expected = [("ats", False, ["TLS 1.2 not offered"]), ("http2", True, [])]
+    assert [(p.policy, p.passed, p.reasons) for p in e.policies] == expected
     # an unchecked prediction (a client the user did not simulate) is not shown as a diagnosis
     assert e.diagnosis == ["TLS 1.2 is disabled (Protocols\\TLS 1.2\\Server Enabled=0)",
                            "error: invalid suite name TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 in the policy list"]
