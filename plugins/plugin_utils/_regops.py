@@ -12,9 +12,14 @@ import copy
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelError
 
-# The one implementation of what an operation does to a dump is the compiler's (module_utils/schannel/compiler.py,
-# which the knowledge core and write_order.py use too); re-exported here for the action plugins.
-from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import apply_operations  # noqa: F401
+# The one implementation of what an operation does to a dump, and of when two values are the same, is the
+# compiler's (module_utils/schannel/compiler.py, which the knowledge core and write_order.py use too); re-exported
+# here for the action plugins.
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import (  # noqa: F401
+    apply_operations,
+    diff_operations,
+    same_state,
+)
 
 # 'none' is REG_NONE (data: a byte list), written with RegistryValueKind.None (PLAN.md P16); 'unknown' only in dumps.
 TYPES = ("dword", "qword", "string", "expandstring", "multistring", "binary", "none")
@@ -115,9 +120,9 @@ def backup_for(dump, ops):
     """
     blocks, current = [], copy.deepcopy(dump or {})
     for op in ops:
+        if not diff_operations(current, [op]):
+            continue  # changes nothing: nothing to undo
         after = apply_operations(current, [op])
-        if _normalised(after) == _normalised(current):
-            continue
         path, reason = op["path"].rstrip("\\"), op.get("reboot_reason")
         if op.get("name") is None:
             if op.get("state") == "absent":
@@ -154,31 +159,6 @@ def backup_for(dump, ops):
         blocks.append(block)
         current = after
     return [undo for block in reversed(blocks) for undo in block]
-
-
-def _normalised(dump):
-    out = {}
-    for key, values in dump.items():
-        norm = {}
-        for name, value in values.items():
-            data = value.get("data")
-            if value.get("type") in ("dword", "qword") and data is not None:
-                data = int(data)
-            norm[name.lower()] = (value.get("type"), data if not isinstance(data, list) else tuple(data))
-        out[key.lower()] = norm
-    return out
-
-
-def same_state(dump_a, dump_b, roots=None):
-    """Whether two dumps hold the same keys and values (under ``roots`` when given), case-insensitively."""
-    a, b = _normalised(dump_a or {}), _normalised(dump_b or {})
-    if roots:
-        lows = [r.lower() for r in roots]
-
-        def keep(d):
-            return dict((k, v) for k, v in d.items() if any(k == r or k.startswith(r + "\\") for r in lows))
-        a, b = keep(a), keep(b)
-    return a == b
 
 
 def with_key_creation(dump, ops, roots):

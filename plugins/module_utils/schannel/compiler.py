@@ -349,11 +349,15 @@ def _op(managed, desired_value):
     return op
 
 
-def _index(dump):
-    """lower-case path -> (lower-case name -> value) for one dump."""
+def _index(dump, roots=None):
+    """lower-case path -> (lower-case name -> value) for one dump; only keys at or below ``roots`` when given."""
+    lows = [r.lower().rstrip("\\") for r in roots] if roots else None
     index = {}
     for key, values in (dump or {}).items():
-        index[key.lower()] = dict((n.lower(), v) for n, v in (values or {}).items())
+        low = key.lower()
+        if lows is not None and not any(low == r or low.startswith(r + "\\") for r in lows):
+            continue
+        index[low] = dict((n.lower(), v) for n, v in (values or {}).items())
     return index
 
 
@@ -369,23 +373,42 @@ def _lookup(index, path, name):
     return value if isinstance(value, dict) else {"type": None, "data": value}
 
 
-def _same(before, op):
-    if op["state"] == "absent":
-        return before is None
-    if before is None:
+_MASKS = {"dword": 0xFFFFFFFF, "qword": 0xFFFFFFFFFFFFFFFF}
+_LIST_TYPES = ("multistring", "binary", "none")
+
+
+def same_value(a, b):
+    """Whether two registry values (``{type, data}``, ``{type: key}`` for a key, or None = absent) are equal.
+
+    The one comparison of registry values on the controller (the ``.ps1``'s ``Test-SameValue`` is its Windows side):
+    a dword/qword compares by number in its width (``-1`` read as a signed int equals ``4294967295``), a list type
+    by its items in order, anything else exactly; a value whose type is not known (``type: null``) matches on its
+    data alone.
+    """
+    if a is None or b is None:
+        return a is None and b is None
+    kind_a, kind_b = a.get("type"), b.get("type")
+    if kind_a is not None and kind_b is not None and kind_a != kind_b:
         return False
-    if op["name"] is None:
-        return True
-    if op["type"] in ("dword", "qword"):
+    kind = kind_a or kind_b
+    data_a, data_b = a.get("data"), b.get("data")
+    if kind in _MASKS:
         try:
-            return int(before.get("data")) & 0xFFFFFFFFFFFFFFFF == int(op["data"]) & 0xFFFFFFFFFFFFFFFF and \
-                before.get("type") in (op["type"], None)
+            return int(data_a) & _MASKS[kind] == int(data_b) & _MASKS[kind]
         except (TypeError, ValueError):
             return False
-    if op["type"] == "multistring":
-        data = before.get("data")
-        return list(data or []) == list(op["data"] or []) and before.get("type") in ("multistring", None)
-    return before.get("data") == op["data"] and before.get("type") in (op["type"], None)
+    if kind in _LIST_TYPES:
+        return list(data_a or []) == list(data_b or [])
+    return data_a == data_b
+
+
+def _same(before, op):
+    """Whether ``op`` leaves ``before`` (the value or key it targets, as read) as it is."""
+    if op["state"] == "absent":
+        return before is None
+    if op["name"] is None:
+        return before is not None
+    return same_value(before, {"type": op["type"], "data": op["data"]})
 
 
 def diff_operations(current_dump, operations):
@@ -399,6 +422,19 @@ def diff_operations(current_dump, operations):
             item["before"] = before
             changed.append(item)
     return changed
+
+
+def same_state(dump_a, dump_b, roots=None):
+    """Whether two dumps hold the same keys and values (at and below ``roots`` when given), case-insensitively."""
+    a, b = _index(dump_a, roots), _index(dump_b, roots)
+    if set(a) != set(b):
+        return False
+    for key, values in a.items():
+        if set(values) != set(b[key]):
+            return False
+        if not all(same_value(_lookup(a, key, name), _lookup(b, key, name)) for name in values):
+            return False
+    return True
 
 
 _PARENTS = {}

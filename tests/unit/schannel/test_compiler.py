@@ -12,6 +12,8 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler 
     compile_plan,
     diff_operations,
     parse_certificate,
+    same_state,
+    same_value,
 )
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective import effective_state
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
@@ -171,6 +173,36 @@ def test_diff_operations():
     assert [c["name"] for c in changes] == ["Functions"]
     assert changes[0]["before"] == {"type": "string", "data": "A,B"}
     assert diff_operations({}, ops)[0]["before"] is None and len(diff_operations({}, ops)) == 1
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ({"type": "dword", "data": 4294967295}, {"type": "dword", "data": -1}, True),  # .NET reads a dword signed
+    ({"type": "dword", "data": 1}, {"type": "qword", "data": 1}, False),  # another kind is another value
+    ({"type": "dword", "data": 1}, {"type": None, "data": 1}, True),  # read without its kind: the data decides
+    ({"type": "dword", "data": "x"}, {"type": "dword", "data": 1}, False),
+    ({"type": "multistring", "data": ["a", "b"]}, {"type": "multistring", "data": ("a", "b")}, True),
+    ({"type": "multistring", "data": ["b", "a"]}, {"type": "multistring", "data": ["a", "b"]}, False),
+    ({"type": "binary", "data": [1, 2]}, {"type": "binary", "data": [1, 2]}, True),
+    ({"type": "string", "data": "A"}, {"type": "string", "data": "a"}, False),  # data is case-sensitive
+    (None, None, True),
+    (None, {"type": "dword", "data": 0}, False),
+])
+def test_same_value_is_the_one_comparison(a, b, same):
+    assert same_value(a, b) is same and same_value(b, a) is same
+    if a is not None and b is not None:  # diff_operations judges an operation with the same rule
+        op = dict(b, path="HKLM\\X", name="V", state="present")
+        assert (diff_operations({"HKLM\\X": {"V": a}}, [op]) == []) is same
+
+
+def test_same_state_is_case_insensitive_and_limited_to_roots():
+    root = rm.protocol_path("TLS 1.2", "Server")
+    a = {root: {"Enabled": {"type": "dword", "data": 1}}, "HKLM\\Other": {}}
+    b = {root.upper(): {"ENABLED": {"type": "dword", "data": 1}}}
+    assert same_state(a, b, roots=[root]) and not same_state(a, b)
+    b[root.upper()]["ENABLED"]["data"] = 0
+    assert not same_state(a, b, roots=[root])
+    b[root.upper()] = {"Enabled": {"type": "dword", "data": 1}, "DisabledByDefault": {"type": "dword", "data": 0}}
+    assert not same_state(a, b, roots=[root])
 
 
 def test_reboot_reasons_only_for_changes():
