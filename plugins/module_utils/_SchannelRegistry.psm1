@@ -342,6 +342,160 @@ Function Get-SchannelTimestamp {
     $Date.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture)
 }
 
-Export-ModuleMember -Function ConvertTo-SchannelSubKey, Enable-SchannelSimulation, Test-SchannelKey, Get-SchannelValue,
-    Get-SchannelValueSet, Get-SchannelSubKeyName, Get-SchannelSubtree, New-SchannelKey, Set-SchannelValue,
-    Remove-SchannelValue, Remove-SchannelKey, Get-SchannelTimestamp
+Function Disable-SchannelSimulation {
+    # Back to real writes after a simulated pass (the write modules plan in simulation, then write for real).
+    $script:Overlay = $null
+}
+
+# ---- Write-ahead intent and host lease (issue 14; docs/reliability.md "Interrupted runs and the host lease") -------
+# Two REG_SZ values of the collection's own key, JSON text, each written with one SetValue (atomic on its own):
+# Lease = {owner, run_id, expires, module}: the run that may write this host until expires (ISO 8601 UTC);
+# Intent = {run_id, owner, module, started, operations, undo}: written before a run's first write, deleted after its
+# last; one left behind marks the host as interrupted mid-change. Both count as writes (the twin's cut fault too).
+$script:RunKey = 'HKLM\SOFTWARE\tlsops\schannel'
+$script:RunMutex = 'Global\tlsops.schannel'
+
+Function Get-SchannelRunRecord {
+    # @{ text; value } of 'Lease' or 'Intent'; $null when absent. value: the parsed JSON, or @{ raw; error } when
+    # the text is not a JSON object.
+    param([String]$Name)
+    $stored = Get-SchannelValue -Path $script:RunKey -Name $Name
+    if ($null -eq $stored) { return $null }
+    $text = [String]$stored.data
+    try {
+        $value = [Ansible.Basic.AnsibleModule]::FromJson($text)
+        if ($value -isnot [System.Collections.IDictionary]) { throw 'not a JSON object' }
+        return @{ text = $text; value = $value; error = $null }
+    }
+    catch {
+        return @{ text = $text; value = @{ raw = $text; error = $_.Exception.Message }; error = $_.Exception.Message }
+    }
+}
+
+Function Format-SchannelRunField {
+    param($Value)
+    if ($null -eq $Value -or [String]$Value -eq '') { return 'unknown' }
+    [String]$Value
+}
+
+Function Test-SchannelLeaseLive {
+    # $true when the lease names an expiry still ahead of $Now; an expiry that cannot be read counts as passed.
+    param($Lease, [DateTime]$Now)
+    try {
+        $expires = [DateTime]::ParseExact([String]$Lease.expires, 'yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture,
+            [System.Globalization.DateTimeStyles]::AdjustToUniversal -bor [System.Globalization.DateTimeStyles]::AssumeUniversal)
+    }
+    catch { return $false }
+    $expires -gt $Now
+}
+
+Function Invoke-SchannelRunLocked {
+    # Runs $Body inside the host-wide named mutex, so that reading and taking the lease is one step for every
+    # process on this host. An abandoned mutex (its holder was killed) is taken over.
+    param([ScriptBlock]$Body)
+    $mutex = New-Object -TypeName System.Threading.Mutex -ArgumentList $false, $script:RunMutex
+    $held = $false
+    try {
+        try { $held = $mutex.WaitOne(30000) }
+        catch [System.Threading.AbandonedMutexException] { $held = $true }
+        if (-not $held) { throw "the host mutex $($script:RunMutex) was held by another process for 30 s" }
+        & $Body
+    }
+    finally {
+        if ($held) { $mutex.ReleaseMutex() }
+        $mutex.Dispose()
+    }
+}
+
+Function Enter-SchannelRun {
+    # Before any write: the lease, then the intent. Fails the module (nothing written) when another run holds an
+    # unexpired lease, or when an interrupted run's intent is present and run.recover is not set; otherwise takes or
+    # renews the lease (only with a run, never in check mode: there a foreign lease or an intent only warns).
+    # Returns @{ recovering = <an intent is present and run.recover is set> }.
+    param($Module, [String]$Name)
+    $run = $Module.Params.run
+    $check = [bool]$Module.CheckMode
+    $refusal = $null
+    $intent = $null
+    $state = Invoke-SchannelRunLocked -Body {
+        $lease = Get-SchannelRunRecord -Name 'Lease'
+        $found = Get-SchannelRunRecord -Name 'Intent'
+        $now = [DateTime]::UtcNow
+        $holder = $null
+        if ($null -ne $run -and $null -ne $lease -and $null -eq $lease.error -and
+            [String]$lease.value.run_id -cne [String]$run.id -and (Test-SchannelLeaseLive -Lease $lease.value -Now $now)) {
+            $holder = @{ owner = $lease.value.owner; run_id = $lease.value.run_id; expires = $lease.value.expires }
+        }
+        $out = @{ holder = $holder; intent = $found; lease = $lease }
+        if ($check -or $null -ne $holder) { return $out }
+        if ($null -ne $found -and -not ($null -ne $run -and $run.recover)) { return $out }
+        if ($null -ne $run) {
+            $record = @{ owner = $run.owner; run_id = $run.id; module = $Name
+                expires = (Get-SchannelTimestamp -Date $now.AddSeconds([Double]$run.lease_seconds)) }
+            $null = New-SchannelKey -Path $script:RunKey
+            Set-SchannelValue -Path $script:RunKey -Name 'Lease' -Type 'string' -Data ([Ansible.Basic.AnsibleModule]::ToJson($record))
+        }
+        $out
+    }
+    if ($null -ne $state.lease -and $null -ne $state.lease.error) {
+        $Module.Warn("the lease in $($script:RunKey)\Lease is not readable ($($state.lease.error)); it was taken over")
+    }
+    if ($null -ne $state.holder) {
+        $h = $state.holder
+        $text = "the host is leased by $(Format-SchannelRunField $h.owner) (run $(Format-SchannelRunField $h.run_id)) until $(Format-SchannelRunField $h.expires); nothing was written; wait for that run to end or for the lease to expire"
+        if ($check) { $Module.Warn($text) }
+        else {
+            $Module.Result.lease = $h
+            $Module.FailJson($text)
+        }
+    }
+    $intent = $state.intent
+    $recovering = $null -ne $intent -and $null -ne $run -and $run.recover
+    if ($null -ne $intent -and -not $recovering) {
+        $i = $intent.value
+        $text = "an interrupted run ($(Format-SchannelRunField $i.module), run $(Format-SchannelRunField $i.run_id) of $(Format-SchannelRunField $i.owner), started $(Format-SchannelRunField $i.started)) left this host mid-change; run the task again through the action plugin, which rolls it back first"
+        if ($check) { $Module.Warn($text) }
+        else {
+            $Module.Result.interrupted = $i
+            $Module.FailJson($text)
+        }
+    }
+    @{ recovering = $recovering }
+}
+
+Function Write-SchannelIntent {
+    # The write-ahead record, just before the first write of a run (not in check mode; a recovering run keeps the
+    # intent it recovers, so a recovery that is cut again is recovered from the same undo).
+    param($Module, [String]$Name, $State, $Operations, $Undo)
+    if ($Module.CheckMode -or $State.recovering) { return }
+    $params = $Module.Params.run
+    $record = @{ run_id = $null; owner = $null; module = $Name; started = (Get-SchannelTimestamp -Date ([DateTime]::UtcNow))
+        operations = $Operations; undo = $Undo }
+    if ($null -ne $params) {
+        $record.run_id = $params.id
+        $record.owner = $params.owner
+    }
+    $null = New-SchannelKey -Path $script:RunKey
+    Set-SchannelValue -Path $script:RunKey -Name 'Intent' -Type 'string' -Data ([Ansible.Basic.AnsibleModule]::ToJson($record))
+}
+
+Function Exit-SchannelRun {
+    # After the last write (or the rollback): the intent goes when the host is in the old or the new state
+    # (-Clean), then the lease when run.release and it is still this run's.
+    param($Module, [Switch]$Clean)
+    if ($Module.CheckMode) { return }
+    if ($Clean) { Remove-SchannelValue -Path $script:RunKey -Name 'Intent' }
+    $run = $Module.Params.run
+    if ($null -eq $run -or -not $run.release) { return }
+    Invoke-SchannelRunLocked -Body {
+        $lease = Get-SchannelRunRecord -Name 'Lease'
+        if ($null -ne $lease -and $null -eq $lease.error -and [String]$lease.value.run_id -ceq [String]$run.id) {
+            Remove-SchannelValue -Path $script:RunKey -Name 'Lease'
+        }
+    }
+}
+
+Export-ModuleMember -Function ConvertTo-SchannelSubKey, Enable-SchannelSimulation, Disable-SchannelSimulation, Test-SchannelKey,
+    Get-SchannelValue, Get-SchannelValueSet, Get-SchannelSubKeyName, Get-SchannelSubtree, New-SchannelKey, Set-SchannelValue,
+    Remove-SchannelValue, Remove-SchannelKey, Get-SchannelTimestamp, Get-SchannelRunRecord, Enter-SchannelRun,
+    Write-SchannelIntent, Exit-SchannelRun

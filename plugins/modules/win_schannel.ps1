@@ -12,8 +12,12 @@
 # - check mode runs the same code with the writes simulated in memory, so it reports exactly the real run's
 #   changes and backup, also when one operation depends on another (values, then their key);
 # - returns the previous state as operations (backup) and, when a write fails, applies that backup to what it
-#   already wrote (newest first) and fails naming the value. A process ended between two writes (WinRM
-#   timeout, crash) leaves the writes made so far: see docs/reliability.md.
+#   already wrote (newest first) and fails naming the value;
+# - write-ahead intent and host lease (_SchannelRegistry.psm1, issue 14): with `run`, takes the host's lease first
+#   (refused while another run holds it); refuses while an interrupted run's intent is present unless run.recover;
+#   plans every operation in simulation, records the intent (the changing operations and their undo), writes,
+#   then deletes the intent and releases the lease. A process ended between two writes leaves the intent, so the
+#   next run knows the host is mid-change: see docs/reliability.md.
 
 $spec = @{
     options = @{
@@ -28,6 +32,16 @@ $spec = @{
                 type = @{ type = 'str'; choices = @('dword', 'qword', 'string', 'expandstring', 'multistring', 'binary', 'none') }
                 data = @{ type = 'raw' }
                 reboot_reason = @{ type = 'str' }
+            }
+        }
+        run = @{
+            type = 'dict'
+            options = @{
+                id = @{ type = 'str'; required = $true }
+                owner = @{ type = 'str'; required = $true }
+                lease_seconds = @{ type = 'int'; default = 900 }
+                release = @{ type = 'bool'; default = $true }
+                recover = @{ type = 'bool'; default = $false }
             }
         }
     }
@@ -113,15 +127,15 @@ Function Invoke-Undo {
     $clean
 }
 
-if ($module.CheckMode) { Enable-SchannelSimulation }
+$runState = Enter-SchannelRun -Module $module -Name 'win_schannel'
 
-# The write loop: every read, decision and write of this module happens here, one operation at a time.
+# Pass 1, the plan: every read and decision of this module, one operation at a time, with the writes simulated in
+# memory so that each operation sees the ones before it. In check mode this is the whole run.
+Enable-SchannelSimulation
+$planned = [System.Collections.Generic.List[Hashtable]]@()   # @{ op; block; label } per changing operation
 foreach ($op in $module.Params.operations) {
     $label = "$($op.path)\$($op.name)"
     if ($null -eq $op.name) { $label = $op.path }
-    # what to undo when THIS operation's write fails half-way: a partial DeleteSubKeyTree (its whole block) or
-    # the keys a failed value write created (review P14, D6)
-    $undoOnFailure = $null
     try {
         $block = [System.Collections.Generic.List[Hashtable]]@()
         if ($null -eq $op.name) {
@@ -141,7 +155,6 @@ foreach ($op in $module.Params.operations) {
                 }
                 $changes.Add(@{ path = $op.path; name = $null; before = @{ type = 'key'; data = $null }; after = $null })
                 $diffBefore[$op.path] = '(key)'
-                $undoOnFailure = $block
                 Remove-SchannelKey -Path $op.path
             }
             else {
@@ -170,32 +183,63 @@ foreach ($op in $module.Params.operations) {
             if ($null -eq $after) { Remove-SchannelValue -Path $op.path -Name $op.name }
             else {
                 $created = New-SchannelKey -Path $op.path
-                if ($null -ne $created) {
-                    $keyUndo = New-Undo -Path $created -Name $null -Value $null -RebootReason $op.reboot_reason
-                    $block.Add($keyUndo)
-                    $undoOnFailure = [System.Collections.Generic.List[Hashtable]]@()
-                    $undoOnFailure.Add($keyUndo)
-                }
+                if ($null -ne $created) { $block.Add((New-Undo -Path $created -Name $null -Value $null -RebootReason $op.reboot_reason)) }
                 Set-SchannelValue -Path $op.path -Name $op.name -Type $op.type -Data $op.data
             }
         }
-
-        $backupBlocks.Add($block)
+        $planned.Add(@{ op = $op; block = $block; label = $label })
         if ($op.reboot_reason -and -not $reasons.Contains($op.reboot_reason)) { $reasons.Add($op.reboot_reason) }
     }
     catch {
+        # nothing has been written yet (an intent being recovered stays)
         $message = $_.Exception.Message
         $module.Result.failed_operation = $op
-        if ($module.CheckMode) {
-            $module.FailJson("failed to write $label ($message)", $_)
-        }
-        if ($null -ne $undoOnFailure) { $backupBlocks.Add($undoOnFailure) }
-        if (Invoke-Undo -Blocks $backupBlocks) {
-            $module.FailJson("failed to write $label ($message); the values this run had already written were restored", $_)
-        }
-        $module.FailJson("failed to write $label ($message); the values this run had already written could not all be restored (see warnings)", $_)
+        Exit-SchannelRun -Module $module
+        if ($module.CheckMode) { $module.FailJson("failed to write $label ($message)", $_) }
+        $module.FailJson("failed to write $label ($message); the values this run had already written were restored", $_)
     }
 }
+
+if (-not $module.CheckMode) {
+    Disable-SchannelSimulation
+    if ($planned.Count -gt 0) {
+        $intentOps = [System.Collections.Generic.List[Object]]@()
+        $intentUndo = [System.Collections.Generic.List[Object]]@()
+        foreach ($entry in $planned) { $intentOps.Add($entry.op) }
+        for ($i = $planned.Count - 1; $i -ge 0; $i--) { foreach ($undo in $planned[$i].block) { $intentUndo.Add($undo) } }
+        Write-SchannelIntent -Module $module -Name 'win_schannel' -State $runState -Operations $intentOps -Undo $intentUndo
+    }
+    # Pass 2, the writes: the changing operations in order; when one fails, the blocks already written are undone
+    # newest first, with the failing operation's own block for a partial DeleteSubKeyTree or the keys a failed
+    # value write created (review P14, D6).
+    foreach ($entry in $planned) {
+        $op = $entry.op
+        try {
+            Invoke-Operation -Op $op
+            $backupBlocks.Add($entry.block)
+        }
+        catch {
+            $message = $_.Exception.Message
+            $module.Result.failed_operation = $op
+            $own = [System.Collections.Generic.List[Hashtable]]@()
+            foreach ($undo in $entry.block) {
+                if (($null -eq $op.name -and $op.state -eq 'absent') -or $null -eq $undo.name) { $own.Add($undo) }
+            }
+            if ($own.Count -gt 0) { $backupBlocks.Add($own) }
+            $clean = Invoke-Undo -Blocks $backupBlocks
+            # a recovery rolled back to the interrupted state keeps the intent it recovers
+            Exit-SchannelRun -Module $module -Clean:($clean -and -not $runState.recovering)
+            if ($clean) {
+                $module.FailJson("failed to write $($entry.label) ($message); the values this run had already written were restored", $_)
+            }
+            $module.FailJson("failed to write $($entry.label) ($message); the values this run had already written could not all be restored (see warnings)", $_)
+        }
+    }
+}
+else {
+    foreach ($entry in $planned) { $backupBlocks.Add($entry.block) }
+}
+Exit-SchannelRun -Module $module -Clean
 
 # The backup restores the previous state when applied in order: newest change first.
 $backup = [System.Collections.Generic.List[Hashtable]]@()

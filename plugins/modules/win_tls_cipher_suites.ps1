@@ -12,6 +12,8 @@
 # - scope=policy: the Group Policy values (REG_SZ Functions, REG_MULTI_SZ EccCurves); they apply at the next boot.
 #   Registry access goes through _SchannelRegistry.psm1.
 # - scope=local:  the CNG local list through the TLS cmdlets (Server 2016 and later); no reboot.
+# - write-ahead intent and host lease as win_schannel.ps1 (_SchannelRegistry.psm1, issue 14): the intent holds the
+#   policy writes and their undo as registry operations, or for scope=local the wanted and the previous lists.
 
 $spec = @{
     options = @{
@@ -19,6 +21,16 @@ $spec = @{
         cipher_suites = @{ type = 'list'; elements = 'str' }
         ecc_curves = @{ type = 'list'; elements = 'str' }
         state = @{ type = 'str'; choices = @('present', 'absent'); default = 'present' }
+        run = @{
+            type = 'dict'
+            options = @{
+                id = @{ type = 'str'; required = $true }
+                owner = @{ type = 'str'; required = $true }
+                lease_seconds = @{ type = 'int'; default = 900 }
+                release = @{ type = 'bool'; default = $true }
+                recover = @{ type = 'bool'; default = $false }
+            }
+        }
     }
     supports_check_mode = $true
 }
@@ -118,6 +130,7 @@ $module.Diff.before = @{}
 $module.Diff.after = @{}
 
 if ($module.Params.scope -eq 'policy') {
+    $runState = Enter-SchannelRun -Module $module -Name 'win_tls_cipher_suites'
     if ($module.CheckMode) { Enable-SchannelSimulation }
     $before = Get-PolicyState
     $wanted = @{ cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
@@ -162,6 +175,16 @@ if ($module.Params.scope -eq 'policy') {
         $backup.Add(@{ path = $policyLabel; name = $null; state = 'absent'; type = $null; data = $null; reboot_reason = $rebootReason })
     }
 
+    if ($writes.Count -gt 0) {
+        $intentOps = [System.Collections.Generic.List[Hashtable]]@()
+        foreach ($w in $writes) {
+            $state = 'present'
+            if ($null -eq $w.data) { $state = 'absent' }
+            $intentOps.Add(@{ path = $policyLabel; name = $w.name; state = $state; type = $w.type; data = $w.data; reboot_reason = $rebootReason })
+        }
+        Write-SchannelIntent -Module $module -Name 'win_tls_cipher_suites' -State $runState -Operations $intentOps -Undo $backup
+    }
+
     # The write loop: every policy write of this module happens here (check mode: simulated).
     $done = [System.Collections.Generic.List[Hashtable]]@()
     $current = $policyLabel
@@ -186,7 +209,10 @@ if ($module.Params.scope -eq 'policy') {
             foreach ($d in $done) { if ($d.name -eq $u.name) { $written = $true } }
             if ($written) { $undo.Add($u) }
         }
-        if (Invoke-PolicyUndo -Undo $undo) {
+        $clean = Invoke-PolicyUndo -Undo $undo
+        # a recovery rolled back to the interrupted state keeps the intent it recovers
+        Exit-SchannelRun -Module $module -Clean:($clean -and -not $runState.recovering)
+        if ($clean) {
             $module.FailJson("failed to write $current ($message); the values this run had already written were restored", $_)
         }
         $module.FailJson("failed to write $current ($message); the values this run had already written could not all be restored (see warnings)", $_)
@@ -224,8 +250,14 @@ else {
         if (-not $hasCurves) { $module.FailJson('ecc_curves: this host has no Get-TlsEccCurve cmdlet; use scope: policy') }
         $wanted.ecc_curves = [String[]]@($module.Params.ecc_curves)
     }
+    $runState = Enter-SchannelRun -Module $module -Name 'win_tls_cipher_suites'
     $suitesDiffer = -not (Test-SameList -A $before.cipher_suites -B $wanted.cipher_suites)
     $curvesDiffer = $hasCurves -and -not (Test-SameList -A $before.ecc_curves -B $wanted.ecc_curves)
+    if ($suitesDiffer -or $curvesDiffer) {
+        Write-SchannelIntent -Module $module -Name 'win_tls_cipher_suites' -State $runState `
+            -Operations @{ scope = 'local'; cipher_suites = $wanted.cipher_suites; ecc_curves = $wanted.ecc_curves } `
+            -Undo @{ scope = 'local'; cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
+    }
 
     $module.Diff.before['local\cipher_suites'] = ($before.cipher_suites -join ',')
     $module.Diff.after['local\cipher_suites'] = ($wanted.cipher_suites -join ',')
@@ -260,6 +292,7 @@ else {
             $restored = $false
             $module.Warn("rollback of the local order failed: $($_.Exception.Message)")
         }
+        Exit-SchannelRun -Module $module -Clean:($restored -and -not $runState.recovering)
         if ($restored) { $module.FailJson("failed to write the local $step order ($message); the previous local order was restored", $_) }
         $module.FailJson("failed to write the local $step order ($message); the previous local order could not be restored (see warnings)", $_)
     }
@@ -271,5 +304,6 @@ else {
     $module.Result.backup = @{ scope = 'local'; cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
 }
 
+Exit-SchannelRun -Module $module -Clean
 $module.Result.changed = $changedValues.Count -gt 0
 $module.ExitJson()

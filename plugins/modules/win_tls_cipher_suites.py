@@ -251,4 +251,31 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  run:
+    description:
+      - The run this call belongs to (issue 14), sent by the action plugin. With it the module takes the host's lease
+        (C(HKLM\\SOFTWARE\\tlsops\\schannel\\Lease)) before writing and refuses while another run holds it; the
+        write-ahead intent is kept in the same key either way.
+    type: dict
+    options:
+      id:
+        description: Unique id of the run.
+        type: str
+        required: true
+      owner:
+        description: Who runs it (controller host, user, process); named in a refusal.
+        type: str
+        required: true
+      lease_seconds:
+        description: How long the lease holds if the run never releases it.
+        type: int
+        default: 900
+      release:
+        description: Release the lease when the module ends.
+        type: bool
+        default: true
+      recover:
+        description: An interrupted run's intent is present and this call recovers it (rolls back or finishes).
+        type: bool
+        default: false
 '''

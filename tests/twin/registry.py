@@ -66,7 +66,9 @@ def ordinal_ignore_case(name: str) -> str:
 
 
 class RegistryStore:
-    """A loaded registry file plus the lock that serialises the doubles' writes to it."""
+    """A loaded registry file plus its lock. Each read and each write holds the lock on its own (the fault guard is
+    called outside it), so two module runs interleave write by write as two PowerShell processes do on Windows; the
+    lock is also the twin's stand-in for the host-wide mutex the lease is taken in (``doubles/runstate.py``)."""
 
     def __init__(self, path: Path | None, initial: dict | None = None):
         self.path = Path(path) if path is not None else None
@@ -97,33 +99,37 @@ class RegistryStore:
     # -- reading -----------------------------------------------------------------------------------------
     def _real_key(self, path: str) -> str | None:
         path = trim(path)
-        if path in self._keys:
-            return path
-        low = path.lower()
-        return next((k for k in self._keys if k.lower() == low), None)
+        with self.lock:
+            if path in self._keys:
+                return path
+            low = path.lower()
+            return next((k for k in self._keys if k.lower() == low), None)
 
     def key_exists(self, path: str) -> bool:
         return self._real_key(path) is not None
 
     def value_names(self, path: str) -> list[str]:
-        key = self._real_key(path)
-        return list(self._keys[key]) if key is not None else []
+        with self.lock:
+            key = self._real_key(path)
+            return list(self._keys[key]) if key is not None else []
 
     def get_value(self, path: str, name: str) -> dict | None:
-        key = self._real_key(path)
-        if key is None:
-            return None
-        values = self._keys[key]
-        real = next((n for n in values if n.lower() == name.lower()), None)
-        return copy.deepcopy(values[real]) if real is not None else None
+        with self.lock:
+            key = self._real_key(path)
+            if key is None:
+                return None
+            values = self._keys[key]
+            real = next((n for n in values if n.lower() == name.lower()), None)
+            return copy.deepcopy(values[real]) if real is not None else None
 
     def child_names(self, path: str) -> list[str]:
         """``GetSubKeyNames()`` of a key, sorted ordinal-ignore-case (both sides sort explicitly)."""
-        key = self._real_key(path)
-        if key is None:
-            return []
-        prefix = key.lower() + "\\"
-        names = [k[len(prefix):] for k in self._keys if k.lower().startswith(prefix) and "\\" not in k[len(prefix):]]
+        with self.lock:
+            key = self._real_key(path)
+            if key is None:
+                return []
+            prefix = key.lower() + "\\"
+            names = [k[len(prefix):] for k in self._keys if k.lower().startswith(prefix) and "\\" not in k[len(prefix):]]
         return sorted(names, key=ordinal_ignore_case)
 
     def subtree(self, path: str) -> dict:
@@ -131,21 +137,23 @@ class RegistryStore:
         ordinal-ignore-case; keys are spelled from ``path`` as given (trailing ``\\`` trimmed) plus the stored
         names below it, as a walk over ``GetSubKeyNames()`` from the requested path spells them."""
         out: dict = {}
-        root = self._real_key(path)
-        if root is None:
-            return out
+        with self.lock:
+            root = self._real_key(path)
+            if root is None:
+                return out
 
-        def walk(real: str, spelled: str) -> None:
-            out[spelled] = copy.deepcopy(self._keys[real])
-            for child in self.child_names(real):
-                walk(f"{real}\\{child}", f"{spelled}\\{child}")
+            def walk(real: str, spelled: str) -> None:
+                out[spelled] = copy.deepcopy(self._keys[real])
+                for child in self.child_names(real):
+                    walk(f"{real}\\{child}", f"{spelled}\\{child}")
 
-        walk(root, trim(path))
+            walk(root, trim(path))
         return out
 
     def dump(self, roots=None) -> dict:
         if roots is None:
-            return copy.deepcopy(self._keys)
+            with self.lock:
+                return copy.deepcopy(self._keys)
         out = {}
         for root in roots:
             out.update(self.subtree(root))
@@ -157,7 +165,8 @@ class RegistryStore:
             self.write_guard(path, name, action)
 
     def _written(self) -> None:
-        """One write is durable: save it, count it, and end the process here if the cut fault says so."""
+        """One write is durable: save it, count it, and end the process here if the cut fault says so (called with
+        the lock held)."""
         self.save()
         self.writes += 1
         if self.cut_after is not None and self.writes >= self.cut_after:
@@ -181,11 +190,15 @@ class RegistryStore:
             return []
         for key in created:
             self._guard(key, None, "create_key")
-        anchor = parent_of(created[0]) or ROOT
-        base = self._real_key(anchor) or ROOT
-        for key in created:
-            self._keys[base + key[len(anchor):]] = {}
-        self._written()
+        with self.lock:
+            created = self.missing_keys(path)
+            if not created:
+                return []
+            anchor = parent_of(created[0]) or ROOT
+            base = self._real_key(anchor) or ROOT
+            for key in created:
+                self._keys[base + key[len(anchor):]] = {}
+            self._written()
         return created
 
     def set_value(self, path: str, name: str, vtype: str, data) -> None:
@@ -196,22 +209,28 @@ class RegistryStore:
         if key is None:
             raise RegistryWriteError(f"the key '{trim(path)}' does not exist")
         self._guard(key, name, "set_value")
-        values = self._keys[key]
-        real = next((n for n in values if n.lower() == name.lower()), name)
-        values[real] = {"type": vtype, "data": copy.deepcopy(data)}
-        self._written()
+        with self.lock:
+            key = self._real_key(path)
+            if key is None:
+                raise RegistryWriteError(f"the key '{trim(path)}' does not exist")
+            values = self._keys[key]
+            real = next((n for n in values if n.lower() == name.lower()), name)
+            values[real] = {"type": vtype, "data": copy.deepcopy(data)}
+            self._written()
 
     def delete_value(self, path: str, name: str) -> None:
         key = self._real_key(path)
-        if key is None:
-            return
-        values = self._keys[key]
-        real = next((n for n in values if n.lower() == name.lower()), None)
-        if real is None:
+        if key is None or not any(n.lower() == name.lower() for n in self.value_names(key)):
             return
         self._guard(key, name, "delete_value")
-        del values[real]
-        self._written()
+        with self.lock:
+            key = self._real_key(path)
+            values = self._keys[key] if key is not None else {}
+            real = next((n for n in values if n.lower() == name.lower()), None)
+            if real is None:
+                return
+            del values[real]
+            self._written()
 
     def delete_key(self, path: str) -> None:
         """``DeleteSubKeyTree``: one guarded write for the whole subtree (its partial failure is not modelled)."""
@@ -220,20 +239,25 @@ class RegistryStore:
             return
         for sub in self.subtree(key):
             self._guard(sub, None, "delete_key")
-        for k in [k for k in self._keys if is_under(k, key)]:
-            del self._keys[k]
-        self._written()
+        with self.lock:
+            doomed = [k for k in self._keys if is_under(k, key)]
+            if not doomed:
+                return
+            for k in doomed:
+                del self._keys[k]
+            self._written()
 
     def seed(self, path: str, values: dict, replace_children: bool = False) -> None:
         """What Windows itself keeps in the registry (bindings, the OS identity): written by the twin at creation,
         not by a module, so no fault guard and no write count."""
-        key = self._real_key(path) or trim(path)
-        if replace_children:
-            for k in [k for k in self._keys if is_under(k, key) and k.lower() != key.lower()]:
-                del self._keys[k]
-        self._keys.setdefault(key, {}).update(copy.deepcopy(values))
-        self._fill_ancestors()
-        self.save()
+        with self.lock:
+            key = self._real_key(path) or trim(path)
+            if replace_children:
+                for k in [k for k in self._keys if is_under(k, key) and k.lower() != key.lower()]:
+                    del self._keys[k]
+            self._keys.setdefault(key, {}).update(copy.deepcopy(values))
+            self._fill_ancestors()
+            self.save()
 
     def _fill_ancestors(self) -> None:
         for key in list(self._keys):
@@ -247,5 +271,6 @@ class RegistryStore:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(json.dumps(dict(sorted(self._keys.items())), indent=1, sort_keys=False))
-        os.replace(tmp, self.path)
+        with self.lock:  # one save at a time, so an older snapshot never replaces a newer one
+            tmp.write_text(json.dumps(dict(sorted(self._keys.items())), indent=1, sort_keys=False))
+            os.replace(tmp, self.path)

@@ -17,7 +17,7 @@ changed operation, newest block first. Paths are echoed as given (only ``HKLM\\`
 from __future__ import annotations
 
 from ..registry import ProcessCut, RegistryStore, RegistryWriteError, same_data, trim
-from . import common
+from . import common, runstate
 
 KEY_MARK = {"type": "key", "data": None}
 OP_DEFAULTS = {"path": None, "name": None, "state": "present", "type": None, "data": None, "reboot_reason": None}
@@ -143,41 +143,75 @@ def _spelled(path: str, created_top: str) -> str:
     return path[:len(created_top)] if path.lower().startswith(created_top.lower()) else created_top
 
 
-def apply_operations(store: RegistryStore, operations: list, check_mode: bool, warnings: list | None = None) -> dict:
-    """Run ``operations`` (already validated by ``argspec``: six keys each) as ``win_schannel.ps1`` does."""
+def apply_operations(store: RegistryStore, operations: list, check_mode: bool, warnings: list | None = None,
+                     params: dict | None = None) -> dict:
+    """Run ``operations`` (already validated by ``argspec``: six keys each) as ``win_schannel.ps1`` does: the lease
+    and intent checks, the plan on an in-memory copy (pass 1: every read and decision), the intent, then the writes
+    (pass 2), then the intent deleted and the lease released (``runstate``). Without ``params`` (the
+    ``win_regedit`` double, which is not this collection's) there is no lease and no intent."""
     warnings = [] if warnings is None else warnings
-    target = store.scratch_copy() if check_mode else store
-    changes, blocks, reasons = [], [], []
+    run_state = {"recovering": False}
+    if params is not None:
+        try:
+            run_state = runstate.enter(store, params, check_mode, "win_schannel", warnings)
+        except runstate.Refused as exc:
+            return dict(exc.result, **({"warnings": warnings} if warnings else {}))
+    tracked = params is not None
+    params = params or {}
+    target = store.scratch_copy()
+    changes, planned, reasons = [], [], []
     before_diff, after_diff = common.CaseInsensitiveDict(), common.CaseInsensitiveDict()
-    with store.lock:
-        for op in operations or []:
-            op = {**OP_DEFAULTS, **op}
-            label = op["path"] if op.get("name") is None else f"{op['path']}\\{op['name']}"
-            block = None
+    for op in operations or []:
+        op = {**OP_DEFAULTS, **op}
+        label = op["path"] if op.get("name") is None else f"{op['path']}\\{op['name']}"
+        try:
+            sub_key(op["path"])
+            block = _plan(target, op, changes, (before_diff, after_diff))
+            if block is None:
+                continue
+            write(target, op)
+            planned.append((op, block, label))
+            reason = op.get("reboot_reason")
+            if reason and reason not in reasons:
+                reasons.append(reason)
+        except (RegistryWriteError, ValueError, OSError) as exc:
+            # nothing has been written yet (an intent being recovered stays)
+            if tracked:
+                runstate.exit_run(store, params, check_mode)
+            message = f"failed to write {label} ({exc})"
+            if not check_mode:
+                message += "; the values this run had already written were restored"
+            return {"failed": True, "changed": False, "failed_operation": op, "msg": message,
+                    **({"warnings": warnings} if warnings else {})}
+    blocks = []
+    if check_mode:
+        blocks = [block for _op, block, _label in planned]
+    else:
+        if planned and tracked:
+            runstate.write_intent(store, params, check_mode, run_state, "win_schannel", [op for op, _b, _l in planned],
+                                  [u for _op, block, _l in reversed(planned) for u in block])
+        for op, block, label in planned:
             try:
-                sub_key(op["path"])
-                block = _plan(target, op, changes, (before_diff, after_diff))
-                if block is None:
-                    continue
-                reason = op.get("reboot_reason")
-                if reason and reason not in reasons:
-                    reasons.append(reason)
-                write(target, op)
+                write(store, op)
                 blocks.append(block)
             except (RegistryWriteError, ValueError, OSError) as exc:
                 message = f"failed to write {label} ({exc})"
-                if not check_mode:
-                    own = []
-                    if block is not None and op.get("name") is None and is_absent(op):
-                        own = block  # a partial DeleteSubKeyTree is rebuilt
-                    elif block is not None:
-                        own = [u for u in block if u["name"] is None]  # keys the failing value write created
-                    if undo(store, blocks + ([own] if own else []), warnings):
-                        message += "; the values this run had already written were restored"
-                    else:
-                        message += "; the values this run had already written could not all be restored (see warnings)"
+                if op.get("name") is None and is_absent(op):
+                    own = block  # a partial DeleteSubKeyTree is rebuilt
+                else:
+                    own = [u for u in block if u["name"] is None]  # keys the failing value write created
+                clean = undo(store, blocks + ([own] if own else []), warnings)
+                # a recovery rolled back to the interrupted state keeps the intent it recovers
+                if tracked:
+                    runstate.exit_run(store, params, check_mode, clean=clean and not run_state["recovering"])
+                if clean:
+                    message += "; the values this run had already written were restored"
+                else:
+                    message += "; the values this run had already written could not all be restored (see warnings)"
                 return {"failed": True, "changed": False, "failed_operation": op, "msg": message,
                         **({"warnings": warnings} if warnings else {})}
+    if tracked:
+        runstate.exit_run(store, params, check_mode, clean=True)
     result = {
         "changed": bool(changes),
         "changes": changes,

@@ -10,13 +10,16 @@ through the fault guard and warns for each undo that fails (T3).
 call (``-Position`` 0-based) rewrites it at once, so each call is one durable write, as on Windows where each call
 takes effect immediately. A name the release does not know fails at its ``Enable`` call, after the calls before
 it took effect; then the rollback runs the same call sequence back to the previous order. The call sequence is
-``set_local_order`` only (issue 14 may reorder it); check mode makes no call.
+``set_local_order`` only; check mode makes no call.
+
+Both scopes take the host lease and keep the write-ahead intent as the ``.ps1`` does (``runstate``): the intent holds
+the policy writes and their undo as registry operations, or for ``scope: local`` the wanted and previous lists.
 """
 from __future__ import annotations
 
 from ..knowledge import catalogue, effective
 from ..registry import ProcessCut, RegistryWriteError
-from . import common
+from . import common, runstate
 from .win_schannel_info import LOCAL_SSL, has_cmdlet, local_curves, local_suites
 
 POLICY_SSL = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
@@ -45,6 +48,10 @@ def _undo_op(name, value):
 
 def _policy(host, params, check_mode, warnings):
     live = host.registry
+    try:
+        run_state = runstate.enter(live, params, check_mode, "win_tls_cipher_suites", warnings)
+    except runstate.Refused as exc:
+        return exc.result
     store = live.scratch_copy() if check_mode else live
     functions = store.get_value(POLICY_SSL, "Functions")
     curves = store.get_value(POLICY_SSL, "EccCurves")
@@ -76,28 +83,36 @@ def _policy(host, params, check_mode, warnings):
     if writes and not store.key_exists(POLICY_SSL):
         backup.append({"path": POLICY_SSL, "name": None, "state": "absent", "type": None, "data": None,
                        "reboot_reason": REBOOT_REASON})
+    if writes:
+        runstate.write_intent(live, params, check_mode, run_state, "win_tls_cipher_suites",
+                              [{"path": POLICY_SSL, "name": name, "state": "absent" if data is None else "present",
+                                "type": vtype, "data": data, "reboot_reason": REBOOT_REASON} for name, vtype, data in writes],
+                              backup)
     done, current = [], POLICY_SSL
-    with live.lock:
-        try:
-            if writes:
-                store.ensure_key(POLICY_SSL)
-                for name, vtype, data in writes:
-                    current = f"{POLICY_SSL}\\{name}"
-                    if data is None:
-                        store.delete_value(POLICY_SSL, name)
-                    else:
-                        store.set_value(POLICY_SSL, name, vtype, data)
-                    done.append(name)
-        except (RegistryWriteError, ValueError) as exc:
-            message = f"failed to write {current} ({exc})"
-            if check_mode:
-                return {"failed": True, "msg": message}
-            undo = [u for u in backup if u["name"] is None or u["name"] in done]
-            if _undo(store, undo, warnings):
-                message += "; the values this run had already written were restored"
-            else:
-                message += "; the values this run had already written could not all be restored (see warnings)"
+    try:
+        if writes:
+            store.ensure_key(POLICY_SSL)
+            for name, vtype, data in writes:
+                current = f"{POLICY_SSL}\\{name}"
+                if data is None:
+                    store.delete_value(POLICY_SSL, name)
+                else:
+                    store.set_value(POLICY_SSL, name, vtype, data)
+                done.append(name)
+    except (RegistryWriteError, ValueError) as exc:
+        message = f"failed to write {current} ({exc})"
+        if check_mode:
             return {"failed": True, "msg": message}
+        undo = [u for u in backup if u["name"] is None or u["name"] in done]
+        clean = _undo(store, undo, warnings)
+        # a recovery rolled back to the interrupted state keeps the intent it recovers
+        runstate.exit_run(live, params, check_mode, clean=clean and not run_state["recovering"])
+        if clean:
+            message += "; the values this run had already written were restored"
+        else:
+            message += "; the values this run had already written could not all be restored (see warnings)"
+        return {"failed": True, "msg": message}
+    runstate.exit_run(live, params, check_mode, clean=True)
     changed = bool(writes)
     return {"changed": changed, "before": before, "after": wanted, "reboot_required": changed,
             "reboot_reasons": [REBOOT_REASON] if changed else [], "backup": backup, "diff": diff}
@@ -189,8 +204,16 @@ def _local(host, params, check_mode, warnings):
         if not has_curves:
             return {"failed": True, "msg": "ecc_curves: this host has no Get-TlsEccCurve cmdlet; use scope: policy"}
         wanted["ecc_curves"] = list(params["ecc_curves"])
+    try:
+        run_state = runstate.enter(host.registry, params, check_mode, "win_tls_cipher_suites", warnings)
+    except runstate.Refused as exc:
+        return exc.result
     suites_differ = before["cipher_suites"] != wanted["cipher_suites"]
     curves_differ = has_curves and before["ecc_curves"] != wanted["ecc_curves"]
+    if suites_differ or curves_differ:
+        runstate.write_intent(host.registry, params, check_mode, run_state, "win_tls_cipher_suites",
+                              {"scope": "local", "cipher_suites": wanted["cipher_suites"], "ecc_curves": wanted["ecc_curves"]},
+                              {"scope": "local", "cipher_suites": before["cipher_suites"], "ecc_curves": before["ecc_curves"]})
     diff = {"before": {"local\\cipher_suites": ",".join(before["cipher_suites"])},
             "after": {"local\\cipher_suites": ",".join(wanted["cipher_suites"])}}
     if has_curves:
@@ -199,27 +222,32 @@ def _local(host, params, check_mode, warnings):
     changed = [f for f, differs in (("cipher_suites", suites_differ), ("ecc_curves", curves_differ)) if differs]
     if changed and not check_mode:
         step = "cipher_suites"
-        with host.registry.lock:
+        try:
+            if suites_differ:
+                set_local_order(cng, "suite", before["cipher_suites"], wanted["cipher_suites"])
+            step = "ecc_curves"
+            if curves_differ:
+                set_local_order(cng, "curve", before["ecc_curves"], wanted["ecc_curves"])
+        except (CmdletError, RegistryWriteError) as exc:
+            message = f"failed to write the local {step} order ({exc})"
+            restored = True
             try:
-                if suites_differ:
-                    set_local_order(cng, "suite", before["cipher_suites"], wanted["cipher_suites"])
-                step = "ecc_curves"
-                if curves_differ:
-                    set_local_order(cng, "curve", before["ecc_curves"], wanted["ecc_curves"])
-            except (CmdletError, RegistryWriteError) as exc:
-                message = f"failed to write the local {step} order ({exc})"
-                try:
-                    now = state()
-                    set_local_order(cng, "suite", now["cipher_suites"], before["cipher_suites"])
-                    if has_curves:
-                        set_local_order(cng, "curve", now["ecc_curves"], before["ecc_curves"])
-                    message += "; the previous local order was restored"
-                except (CmdletError, RegistryWriteError) as undo_exc:
-                    warnings.append(f"rollback of the local order failed: {undo_exc}")
-                    message += "; the previous local order could not be restored (see warnings)"
-                _applied(host)
-                return {"failed": True, "msg": message}
+                now = state()
+                set_local_order(cng, "suite", now["cipher_suites"], before["cipher_suites"])
+                if has_curves:
+                    set_local_order(cng, "curve", now["ecc_curves"], before["ecc_curves"])
+            except (CmdletError, RegistryWriteError) as undo_exc:
+                restored = False
+                warnings.append(f"rollback of the local order failed: {undo_exc}")
+            runstate.exit_run(host.registry, params, check_mode, clean=restored and not run_state["recovering"])
+            if restored:
+                message += "; the previous local order was restored"
+            else:
+                message += "; the previous local order could not be restored (see warnings)"
+            _applied(host)
+            return {"failed": True, "msg": message}
         _applied(host)
+    runstate.exit_run(host.registry, params, check_mode, clean=True)
     return {"changed": bool(changed), "before": before, "after": wanted, "reboot_required": False,
             "reboot_reasons": [], "diff": diff,
             "backup": {"scope": "local", "cipher_suites": before["cipher_suites"], "ecc_curves": before["ecc_curves"]}}

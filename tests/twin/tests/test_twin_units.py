@@ -224,14 +224,18 @@ def test_a_cut_module_prints_nothing_and_leaves_its_writes(tmp_path):
     from tests.twin.dispatch import Executor
     from tests.twin.powershell import Invocation
     host = _executor_host(tmp_path)
-    host.faults.update(cut_after_writes=2, cut_module="win_schannel")  # write 1 creates the key, 2 sets Enabled
+    # writes 1-2 create the collection's key and write the intent (issue 14), 3 creates the key, 4 sets Enabled
+    host.faults.update(cut_after_writes=4, cut_module="win_schannel")
     run = Executor(host)._module(Invocation(kind="module", module="tlsops.schannel.win_schannel",
                                             args={"operations": ops()}))
     assert run[:3] == (b"", b"", 1)
-    assert json.loads(host.registry.path.read_text())[TLS10] == {"Enabled": {"type": "dword", "data": 0}}
+    saved = json.loads(host.registry.path.read_text())
+    assert saved[TLS10] == {"Enabled": {"type": "dword", "data": 0}}
+    assert "Intent" in saved["HKLM\\SOFTWARE\\tlsops\\schannel"]  # the host says it is mid-change
     again = Executor(host)._module(Invocation(kind="module", module="tlsops.schannel.win_schannel",
                                               args={"operations": ops()}))
-    assert json.loads(again[0])["changed"] and again[2] == 0  # consumed once
+    refused = json.loads(again[0])  # consumed once: the module runs again, and is refused until it recovers
+    assert refused["failed"] and "interrupted run (win_schannel" in refused["msg"] and refused["interrupted"]["undo"]
 
 
 def test_stock_2008r2_answers_every_module_as_the_bootstrap_wrapper(tmp_path):

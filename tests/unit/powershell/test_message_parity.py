@@ -41,6 +41,16 @@ TEXTS = [
     ("could not read ", ["win_schannel_info.ps1"], ["win_schannel_info.py"]),
     ("SslCcsBindingInfo", ["win_schannel_info.ps1"], ["win_schannel_info.py"]),
     ("has an empty key name", ["_SchannelRegistry.psm1"], []),
+    # issue 14: the lease and the intent (Enter-SchannelRun / runstate.enter)
+    ("the host is leased by ", ["_SchannelRegistry.psm1"], ["runstate.py"]),
+    ("; nothing was written; wait for that run to end or for the lease to expire", ["_SchannelRegistry.psm1"],
+     ["runstate.py"]),
+    ("an interrupted run (", ["_SchannelRegistry.psm1"], ["runstate.py"]),
+    ("left this host mid-change; run the task again through the action plugin, which rolls it back first",
+     ["_SchannelRegistry.psm1"], ["runstate.py"]),
+    ("is not readable (", ["_SchannelRegistry.psm1"], ["runstate.py"]),
+    ("); it was taken over", ["_SchannelRegistry.psm1"], ["runstate.py"]),
+    ("SOFTWARE\\tlsops\\schannel", ["_SchannelRegistry.psm1"], []),
 ]
 
 
