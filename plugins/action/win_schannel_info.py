@@ -7,6 +7,30 @@ from __future__ import annotations
 from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import SchannelAction
 
 
+def fact_warnings(facts):
+    """The warnings a user should see in the facts: parts the host did not let us read, look-alike keys, names the
+    release's Schannel does not know (with the nearest known ones), and a run left unfinished on the host."""
+    out = []
+    for error in facts.get("read_errors") or ():
+        out.append("could not read %s: %s" % (error.get("what"), error.get("error")))
+    for stray in facts["stray_keys"]:
+        out.append("stray registry key %s: %s" % (stray["path"], stray["fix"]))
+    for unknown in facts.get("unknown_names") or ():
+        out.append("%s; fix: %s" % (unknown["message"], unknown["fix"]))
+    run_state = facts.get("run_state") or {}
+    interrupted = run_state.get("interrupted")
+    if isinstance(interrupted, dict) and "error" not in interrupted:
+        out.append("an interrupted run (%s, run %s of %s, started %s) left this host mid-change; run the task again "
+                   "through its action plugin, which rolls it back first" % (
+                       interrupted.get("module"), interrupted.get("run_id"), interrupted.get("owner"),
+                       interrupted.get("started")))
+    for name, label in (("lease", "Lease"), ("interrupted", "Intent")):
+        value = run_state.get(name)
+        if isinstance(value, dict) and "error" in value:
+            out.append("HKLM\\SOFTWARE\\tlsops\\schannel\\%s: %s" % (label, value["error"]))
+    return out
+
+
 class ActionModule(SchannelAction):
 
     ARGUMENT_SPEC = {
@@ -17,6 +41,6 @@ class ActionModule(SchannelAction):
     def run_action(self, args, task_vars):
         facts = self.read_host(task_vars, bindings=args["bindings"], cipher_suites=args["cipher_suites"])
         facts["changed"] = False
-        for stray in facts["stray_keys"]:
-            self.warn("stray registry key %s: %s" % (stray["path"], stray["fix"]))
+        for warning in fact_warnings(facts):
+            self.warn(warning)
         return facts

@@ -7,7 +7,8 @@
 #AnsibleRequires -PowerShell ansible_collections.tlsops.schannel.plugins.module_utils._SchannelRegistry
 
 # Read only. Dumps the registry keys the action plugin names (it takes them from the registry model), the local
-# CNG cipher-suite and curve lists, the HTTP.sys TLS bindings with their certificates, and why a reboot is pending.
+# CNG cipher-suite and curve lists, the HTTP.sys TLS bindings with their certificates, why a reboot is pending,
+# whether the updates the action plugin names are installed, and the collection's own run state (lease, intent).
 # It decides nothing: effective state, defaults and look-alike keys are worked out in Python.
 # A part that cannot be read (a denied key, a failing cmdlet) is listed in read_errors with a warning; the rest is
 # still returned, because every action plugin reads the host through this module first (review P12).
@@ -17,12 +18,20 @@ $spec = @{
         keys = @{ type = 'list'; elements = 'str'; default = @() }
         cipher_suites = @{ type = 'bool'; default = $true }
         bindings = @{ type = 'bool'; default = $true }
+        updates = @{ type = 'list'; elements = 'str'; default = @() }
     }
     supports_check_mode = $true
 }
 
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 $module.Result.changed = $false
+
+# Update ids are checked before anything is read (only KB ids reach the WQL filter below)
+$wanted = [System.Collections.Generic.List[String]]@()
+foreach ($id in $module.Params.updates) {
+    if ($id -notmatch '^KB\d+$') { $module.FailJson("updates: '$id' is not an update id such as KB3042058") }
+    $wanted.Add($id)
+}
 
 $readErrors = [System.Collections.Generic.List[Hashtable]]@()
 Function Add-ReadError {
@@ -192,6 +201,53 @@ foreach ($m in $markers) {
 }
 $module.Result.reboot_pending = $reasons.Count -gt 0
 $module.Result.reboot_pending_reasons = $reasons
+
+# Installed updates (issue 15, M8): only the ids the action plugin asks for (the updates the knowledge tables
+# assume), as Win32_QuickFixEngineering lists them (what Get-HotFix shows). true: listed; false: not listed (a rollup
+# can contain an update without listing it); null: the query failed (a read error says why).
+$updates = @{}
+if ($wanted.Count -gt 0) {
+    try {
+        $filter = ($wanted | ForEach-Object { "HotFixID='$_'" }) -join ' OR '
+        $listed = @{}
+        foreach ($fix in Get-CimInstance -ClassName Win32_QuickFixEngineering -Filter $filter -ErrorAction Stop) {
+            if ($fix.HotFixID) { $listed[([String]$fix.HotFixID).Trim().ToUpperInvariant()] = $true }
+        }
+        foreach ($id in $wanted) { $updates[$id] = $listed.ContainsKey($id.ToUpperInvariant()) }
+    }
+    catch {
+        Add-ReadError -What 'Win32_QuickFixEngineering' -Message $_.Exception.Message
+        foreach ($id in $wanted) { $updates[$id] = $null }
+    }
+}
+$module.Result.updates = $updates
+
+# The collection's own run state (issue 14, docs/dev/crash-consistency-design.md): the Lease a running play holds
+# and the Intent an interrupted write left, each one REG_SZ JSON text the write modules write. Parsed when it is a
+# JSON object, else {raw, error}; null when absent.
+$runKey = 'HKLM\SOFTWARE\tlsops\schannel'
+Function Read-RunStateValue {
+    param([String]$Name)
+    $value = Get-SchannelValue -Path $runKey -Name $Name
+    if ($null -eq $value) { return $null }
+    $problem = "$Name does not hold a JSON object (REG_SZ JSON text); remove the value once no run of this collection holds the host"
+    if ($value.type -ne 'string') { return @{ raw = $value.data; error = $problem } }
+    $parsed = $null
+    try { $parsed = [Ansible.Basic.AnsibleModule]::FromJson([String]$value.data) } catch { $parsed = $null }
+    if ($parsed -isnot [System.Collections.IDictionary]) { return @{ raw = [String]$value.data; error = $problem } }
+    return $parsed
+}
+$runState = @{ lease = $null; interrupted = $null }
+try {
+    $runState.lease = Read-RunStateValue -Name 'Lease'
+    $runState.interrupted = Read-RunStateValue -Name 'Intent'
+}
+catch {
+    Add-ReadError -What "registry key $runKey" -Message $_.Exception.Message
+    $unread = @{ raw = $null; error = 'could not be read (see read_errors)' }
+    $runState = @{ lease = $unread; interrupted = $unread }
+}
+$module.Result.run_state = $runState
 $module.Result.read_errors = $readErrors
 
 $module.ExitJson()

@@ -228,6 +228,70 @@ stray_keys:
       'AES 128/128' was split on '/' by a tool that used New-Item or an old win_regedit; remove
       'HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\AES 128' and set 'AES 128/128'
       with tlsops.schannel.win_schannel
+read_errors:
+  description:
+    - Each part of the host that could not be read, C(what) and the C(error) Windows gave (a denied registry key, a
+      failing cmdlet or WMI query); the rest of the result is still returned, and each is also a warning.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+  - what: registry key HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols
+    error: Requested registry access is not allowed.
+updates:
+  description:
+    - Whether each update the knowledge tables assume (KB3042058 for the 2008 R2 and 2012 tables, KB2919355 for
+      2012 R2; see docs/windows-versions.md) is listed by Win32_QuickFixEngineering (what C(Get-HotFix) shows):
+      C(true) listed, C(false) not listed, C(null) the query failed (see RV(read_errors)).
+    - Only these ids are asked for, never the whole update history. An update contained in a rollup or in updated
+      installation media may be in effect without being listed, so C(false) means "not listed", not "missing".
+    - schannel_plan reads it (finding SCH019 on 2008 R2, 2012 and 2012 R2). Null in a result registered before
+      this key existed.
+  returned: always
+  type: dict
+  sample:
+    KB2919355: true
+    KB3042058: false
+run_state:
+  description:
+    - The collection's own state on the host, from C(HKLM\SOFTWARE\tlsops\schannel) (docs/dev/crash-consistency-design.md).
+    - C(lease) is the parsed C(Lease) value (C(owner), C(run_id), C(expires), C(module)) a running play holds, C(interrupted)
+      the parsed C(Intent) value a write left when it was cut (C(run_id), C(owner), C(module), C(started),
+      C(operations), C(undo)); each null when absent.
+    - A value that is not a JSON object is returned as C({raw, error}) (and a warning); when the key cannot be read
+      both are C({raw: null, error}) and RV(read_errors) says why.
+  returned: always
+  type: dict
+  sample:
+    lease:
+      owner: controller01
+      run_id: 6f1c2a0e-3b7d-4d7e-9a51-2f0c8e4b7a10
+      expires: '2026-12-03T08:15:00Z'
+      module: win_schannel
+    interrupted: null
+unknown_names:
+  description:
+    - Each name in the host's configured cipher-suite or curve list that its Windows release's Schannel does not
+      know, with C(list) (C(cipher_suites) or C(ecc_curves)), C(source) (C(policy) or C(local)), C(name),
+      C(windows_version), C(nearest) (the closest names the release knows), C(message) and C(fix); each is also a
+      warning. Microsoft warns that a cipher-suite value Schannel cannot understand may stop all TLS to the server.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+  - list: cipher_suites
+    source: policy
+    name: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265
+    windows_version: '2019'
+    nearest:
+    - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    message: >-
+      the policy cipher-suite list holds TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265, which Windows Server 2019's Schannel
+      does not know; Microsoft warns ...
+    fix: >-
+      replace TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265 with TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 in the policy
+      cipher-suite list (tlsops.schannel.win_tls_cipher_suites cipher_suites with scope: policy writes a list of
+      known names), or remove it
 tls_cipher_suites:
   description:
     - Raw local CNG list C([{name, code}]) from C(Get-TlsCipherSuite).
@@ -272,4 +336,11 @@ options:
     description: Read HTTP.sys bindings and certificates.
     type: bool
     default: true
+  updates:
+    description:
+      - Update ids (C(KB) and digits) to look up in Win32_QuickFixEngineering; the action plugin sends the updates the
+        knowledge tables assume (C(catalogue.PREREQUISITE_UPDATE_IDS)). Empty, the query is not made.
+    type: list
+    elements: str
+    default: []
 '''

@@ -15,16 +15,24 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import ca
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import effective
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import WINDOWS_VERSIONS
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import resolve_windows_version
 from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regops
 
+# What the .ps1 returns and the facts carry unchanged (read_errors, updates and run_state: issue 15 / 14; each is
+# None in a result registered before the .ps1 returned it).
 RAW_KEYS = ("os", "registry", "tls_cipher_suites", "tls_ecc_curves", "bindings", "reboot_pending",
-            "reboot_pending_reasons", "last_boot_time")
+            "reboot_pending_reasons", "last_boot_time", "read_errors", "updates", "run_state")
 
 
 def info_module_args(bindings=True, cipher_suites=True):
-    """What the action plugins send to win_schannel_info.ps1."""
-    return {"keys": list(rm.MANAGED_KEYS), "cipher_suites": bool(cipher_suites), "bindings": bool(bindings)}
+    """What the action plugins send to win_schannel_info.ps1.
+
+    ``updates``: only the update ids the knowledge tables assume (catalogue.PREREQUISITE_UPDATE_IDS), never the whole
+    update history: the .ps1 asks Win32_QuickFixEngineering for exactly these, and the lint SCH019 reads the answer.
+    """
+    return {"keys": list(rm.MANAGED_KEYS), "cipher_suites": bool(cipher_suites), "bindings": bool(bindings),
+            "updates": list(catalogue.PREREQUISITE_UPDATE_IDS)}
 
 
 def windows_version(raw):
@@ -175,7 +183,39 @@ def enrich(raw, bindings=True):
                            "policy": _policy_curves(dump), "local": raw.get("tls_ecc_curves")}
     facts["effective"] = state_dict
     facts["stray_keys"] = stray_keys(dump)
+    facts["unknown_names"] = unknown_names(state)
     return facts
+
+
+def unknown_names(state):
+    """Each name in the host's configured suite or curve list that its release's Schannel does not know, with the
+    nearest known names and the fix (issue 15; M6 and W32-ECC-1607): ``{list, source, name, windows_version,
+    nearest, message, fix}``. The action plugin turns each into a warning."""
+    label = WINDOWS_VERSIONS[state.version].label
+    out = []
+    for name in state.unknown_cipher_suites:
+        nearest = catalogue.suggest_suites(name, state.version)
+        out.append({"list": "cipher_suites", "source": state.cipher_suites_source, "name": name,
+                    "windows_version": state.version, "nearest": nearest,
+                    "message": "the %s cipher-suite list holds %s, which %s's Schannel does not know; %s" % (
+                        state.cipher_suites_source, name, label, effective.UNKNOWN_SUITE_RISK),
+                    "fix": _fix(name, nearest, state.cipher_suites_source, "cipher_suites")})
+    for name in state.unknown_ecc_curves:
+        nearest = catalogue.explain_curve(name, state.version)[2]
+        out.append({"list": "ecc_curves", "source": state.ecc_curves_source, "name": name,
+                    "windows_version": state.version, "nearest": nearest,
+                    "message": "the %s curve list holds %s, which %s's Schannel does not list among its curves "
+                               "(W32-ECC-1607)" % (state.ecc_curves_source, name, label),
+                    "fix": _fix(name, nearest, state.ecc_curves_source, "ecc_curves")})
+    return out
+
+
+def _fix(name, nearest, source, setting):
+    where = "the %s %s list (tlsops.schannel.win_tls_cipher_suites %s with scope: %s writes a list of known names)" % (
+        source, "cipher-suite" if setting == "cipher_suites" else "curve", setting, source)
+    if nearest:
+        return "replace %s with %s in %s, or remove it" % (name, " or ".join(nearest), where)
+    return "remove %s from %s (no known name is close)" % (name, where)
 
 
 def _names(value):

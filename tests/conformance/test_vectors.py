@@ -24,7 +24,7 @@ MODULE_NAMES = ("win_schannel", "win_tls_cipher_suites", "win_schannel_info")
 TOP_KEYS = {"description", "module", "windows_version", "registry_before", "local_before", "args", "check_mode",
             "diff", "expected", "registry_after", "registry_after_roots", "local_after", "faults", "certificates",
             "host"}
-HOST_KEYS = {"edition"}
+HOST_KEYS = {"edition", "hotfixes"}
 BOOT_TIME = datetime.datetime(2026, 12, 1, 6, 30, 0, tzinfo=datetime.timezone.utc)
 
 
@@ -40,7 +40,9 @@ class VectorHost:
         self.cert_store = {store.upper(): {t.upper(): facts for t, facts in certs.items()}
                            for store, certs in (vector.get("certificates") or {}).items()}
         self.boot_time = BOOT_TIME
-        self.config = type("Config", (), {"edition": (vector.get("host") or {}).get("edition", "Datacenter")})()
+        host = vector.get("host") or {}
+        self.config = type("Config", (), {"edition": host.get("edition", "Datacenter"),
+                                          "hotfixes": host.get("hotfixes")})()
         for field, value_name in (("cipher_suites", "Functions"), ("ecc_curves", "EccCurves")):
             names = (vector.get("local_before") or {}).get(field)
             if names is not None:

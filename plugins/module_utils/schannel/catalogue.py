@@ -906,3 +906,64 @@ def expand_base(base_name, version, curves=None):
     order = [CURVE_TO_SUFFIX[c] for c in (curves or ("NistP256", "NistP384")) if c in CURVE_TO_SUFFIX]
     by_curve = dict((s.curve, s.name) for s in found)
     return [by_curve[c] for c in order if c in by_curve]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Curve names Schannel knows (issue 15: unknown names in a curve list).  Source: W32-ECC-1607 ("TLS Elliptic
+# Curves in Windows 10 1607 and later"): the three enabled by default, in that order, then the seventeen
+# "supported by the Microsoft Schannel Provider, but not enabled by default", spelled as the page spells them.
+# Before 2016 Schannel has no curve list (the curve is the suite's _Pxxx suffix, W32-CS7/8/81), so there is nothing
+# to check.  The hybrid ML-KEM groups are known only on builds after 26100 (facts §4.1, W32-GROUPS-24H2: Windows 11
+# 24H2 and later, Server Insider builds from 29550); their spelling is the facts sheet's.
+ECC_CURVES_FROM_2016 = (
+    "curve25519", "NistP256", "NistP384",
+    "brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1", "nistP192", "nistP224", "nistP521", "secP160k1",
+    "secP160r1", "secP160r2", "secP192k1", "secP192r1", "secP224k1", "secP224r1", "secP256k1", "secP256r1",
+    "secP384r1", "secP521r1",
+)
+ECC_GROUPS_VNEXT = ("x25519_mlkem768", "secp256r1_mlkem768", "secp384r1_mlkem1024")
+
+
+def curves_for(version):
+    """Curve names ``version``'s Schannel knows (W32-ECC-1607), or None before 2016 (no curve list there)."""
+    version = resolve_windows_version(version)
+    if not at_least(version, "2016"):
+        return None
+    return ECC_CURVES_FROM_2016 + (ECC_GROUPS_VNEXT if version == "vnext" else ())
+
+
+def nearest_names(name, pool, n=3):
+    """Up to ``n`` names of ``pool`` closest in spelling to ``name`` (case-insensitive), best first."""
+    by_upper = {}
+    for known in pool:
+        by_upper.setdefault(str(known).upper(), known)
+    found = difflib.get_close_matches(str(name).strip().upper(), list(by_upper), n=n, cutoff=0.6)
+    return [by_upper[f] for f in found]
+
+
+def explain_curve(name, version):
+    """(known spelling or None, problem or None, nearest known names) of one curve name on ``version``.
+
+    Curve names compare case-insensitively (the page writes both ``NistP256`` and ``nistP521``); the usual aliases
+    (``secp256r1`` as OpenSSL spells P-256, ``x25519``, ``P-384``) are the caller's business (effective.normalize_curve).
+    """
+    version = resolve_windows_version(version)
+    known = curves_for(version)
+    if known is None:
+        return str(name), None, []
+    lowered = dict((k.lower(), k) for k in known)
+    if str(name).strip().lower() in lowered:
+        return lowered[str(name).strip().lower()], None, []
+    nearest = nearest_names(name, known)
+    return None, "%s is not a curve name Schannel knows on %s (W32-ECC-1607)" % (
+        str(name).strip(), WINDOWS_VERSIONS[version].label), nearest
+
+
+def suggest_suites(name, version, n=3):
+    """Nearest known suite names of ``version`` for an unknown ``name``: explain_name's pick first, then spelling."""
+    _suite, _problem, first = explain_name(name, version)
+    out = [first] if first else []
+    for candidate in nearest_names(name, [s.name for s in suites_for(version)], n=n):
+        if candidate not in out:
+            out.append(candidate)
+    return out[:n]

@@ -131,6 +131,7 @@ class EffectiveState(object):
         self.assumptions = ()  # (item, text): where the state rests on a reading Microsoft does not document
         self.ecc_curves = ()
         self.ecc_curves_source = "default"
+        self.unknown_ecc_curves = ()  # names in the configured curve list this release does not know (W32-ECC-1607)
         self.disabled_ciphers = frozenset()
         self.disabled_hashes = frozenset()
         self.disabled_key_exchanges = frozenset()
@@ -184,6 +185,7 @@ class EffectiveState(object):
             "assumptions": [{"item": i, "text": t} for i, t in self.assumptions],
             "ecc_curves": list(self.ecc_curves),
             "ecc_curves_source": self.ecc_curves_source,
+            "unknown_ecc_curves": list(self.unknown_ecc_curves),
             "disabled_ciphers": sorted(self.disabled_ciphers),
             "disabled_hashes": sorted(self.disabled_hashes),
             "disabled_key_exchanges": sorted(self.disabled_key_exchanges),
@@ -382,6 +384,9 @@ def effective_state(version, registry_dump, local_cipher_suites=None, local_ecc_
             state.ecc_curves_source = "local"
         else:
             state.ecc_curves, state.ecc_curves_source = DEFAULT_CURVES, "default"
+        if state.ecc_curves_source != "default":
+            state.unknown_ecc_curves = tuple(c for c in state.ecc_curves
+                                             if catalogue.explain_curve(c, version)[0] is None)
     else:
         curves = []
         for name in state.cipher_suites:

@@ -30,8 +30,9 @@ SCH018  warning   the plan or host relies on a setting whose effect Microsoft do
                   (PKCS, ECDH before 2016, AEAD hashes, Enabled without DisabledByDefault): modelled the stricter way
 SCH019  info      the release's tables assume a Windows update (KB3042058, KB2919355); warning when
                   win_schannel_info did not find it installed
-SCH020  warning   the host's cipher-suite list holds names this release's Schannel does not know and the plan
-                  leaves it in place (info when the plan replaces it): Microsoft warns all TLS may stop (ASE)
+SCH020  warning   the host's cipher-suite (or curve) list holds names this release's Schannel does not know and
+                  the plan leaves it in place (info when the plan replaces a suite list): Microsoft warns all TLS
+                  may stop (ASE); ``fix`` names the nearest names the release knows
 ======  ========  =====================================================================================
 
 (SCH015 and SCH016 are the override findings of ``plugin_utils/_planning.py``.)
@@ -260,21 +261,45 @@ def prerequisite_update(version, updates):
                     None)]
 
 
+def nearest_fix(names, version, curves=False):
+    """"NAME: use A, B or C" for each unknown name (the nearest names ``version`` knows), "remove it" when none."""
+    parts = []
+    for name in names:
+        near = catalogue.explain_curve(name, version)[2] if curves else catalogue.suggest_suites(name, version)
+        parts.append("%s: %s" % (name, ("use %s" % " or ".join(near)) if near else "remove it (no known name is "
+                                                                                    "close)"))
+    return "; ".join(parts)
+
+
 def unknown_names(state, replaced=False):
-    """SCH020: a configured list with names this release's Schannel does not know (M6, ASE).
+    """SCH020: a configured list with names this release's Schannel does not know (M6, ASE), suites or curves.
 
     A warning, not an error: the plan neither creates nor removes the risk (a domain GPO may own the list), but its
-    predictions assume Schannel skips those names, which Microsoft does not promise.
+    predictions assume Schannel skips those names, which Microsoft does not promise.  Each finding names the names,
+    the release and, in ``fix``, the nearest names the release knows.
     """
-    if not state.unknown_cipher_suites:
-        return []
-    if replaced:
-        return [Finding("SCH020", "info", "cipher_suites", state.cipher_suites_risk + "; the plan replaces that list",
-                        None)]
-    return [Finding("SCH020", "warning", "cipher_suites", state.cipher_suites_risk + "; the predictions assume "
-                    "Schannel skips those names",
-                    "manage cipher_suites in this plan (it then writes a list of known names) or remove %s from "
-                    "the %s list" % (", ".join(state.unknown_cipher_suites), state.cipher_suites_source))]
+    out = []
+    label = WINDOWS_VERSIONS[state.version].label
+    if state.unknown_cipher_suites:
+        if replaced:
+            out.append(Finding("SCH020", "info", "cipher_suites", state.cipher_suites_risk + "; the plan replaces "
+                               "that list", None))
+        else:
+            out.append(Finding("SCH020", "warning", "cipher_suites", state.cipher_suites_risk + "; the predictions "
+                               "assume Schannel skips those names",
+                               "manage cipher_suites in this plan (it then writes a list of known names) or fix the "
+                               "%s list: %s" % (state.cipher_suites_source,
+                                                nearest_fix(state.unknown_cipher_suites, state.version))))
+    unknown_curves = getattr(state, "unknown_ecc_curves", ())
+    if unknown_curves and not replaced:
+        out.append(Finding("SCH020", "warning", "ecc_curves",
+                           "the %s curve list holds %s, which %s's Schannel does not list among its curves "
+                           "(W32-ECC-1607); Microsoft does not say what Schannel does with such a name, the "
+                           "predictions assume it is skipped" % (state.ecc_curves_source, ", ".join(unknown_curves),
+                                                                 label),
+                           "manage ecc_curves in this plan or fix the %s list: %s" % (
+                               state.ecc_curves_source, nearest_fix(unknown_curves, state.version, curves=True))))
+    return out
 
 
 def management(state, mgmt):

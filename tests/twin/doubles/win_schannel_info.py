@@ -10,10 +10,20 @@
   ``SslCcsBindingInfo``), with the certificate facts from the twin's certificate store by thumbprint.
 - ``reboot_pending``: the markers ansible.windows ``setup`` reads (the twin does not set them: like Windows, it
   does not know that a Schannel change waits for a reboot).
+- ``updates``: for each id asked for (``KB`` and digits, else the run fails before reading), whether the twin's
+  installed updates list it: ``host.config.hotfixes`` (TwinConfig; a vector's ``host.hotfixes``), or when that is
+  None the release's stock list ``DEFAULT_HOTFIXES`` (the updates the knowledge tables assume: a patched host).
+  ``{}`` when no id is asked for. The twin has no WMI to fail, so ``null`` (query failed) is not produced here.
+- ``run_state``: ``Lease`` and ``Intent`` under ``HKLM\\SOFTWARE\\tlsops\\schannel`` parsed when each is a REG_SZ JSON
+  object, ``{raw, error}`` otherwise, null when absent; an unreadable key (``fail_reads``) is a read error and both
+  are ``{raw: null, error}``.
 - ``read_errors``: a key that cannot be read (fault ``fail_reads``) is listed ``{what, error}`` with a warning and
   the run goes on.
 """
 from __future__ import annotations
+
+import json
+import re
 
 from ..knowledge import catalogue, effective, versions
 from .. import personality
@@ -35,6 +45,53 @@ _PENDING = (
     ("HKLM\\SOFTWARE\\Microsoft\\ServerManager\\ServicingStorage\\ServerComponentCache", "RestartRequired",
      "Server Manager waits for a reboot (ServerComponentCache RestartRequired)"),
 )
+
+
+RUN_KEY = "HKLM\\SOFTWARE\\tlsops\\schannel"
+UPDATE_ID = re.compile(r"^KB\d+$", re.IGNORECASE)  # PowerShell's -match is case-insensitive
+# Updates a stock twin lists: the ones the knowledge tables of its release assume (catalogue.PREREQUISITE_UPDATES:
+# W32-CS7/W32-CS8 KB3042058, W32-CS81 KB2919355), so a stock twin is the host the tables describe.
+DEFAULT_HOTFIXES = {"2008r2": ("KB3042058",), "2012": ("KB3042058",), "2012r2": ("KB2919355",)}
+
+
+def installed_hotfixes(host) -> list:
+    configured = getattr(getattr(host, "config", None), "hotfixes", None)
+    return list(configured) if configured is not None else list(DEFAULT_HOTFIXES.get(host.version, ()))
+
+
+def _updates(host, wanted: list) -> dict:
+    if not wanted:
+        return {}
+    listed = {str(h).strip().upper() for h in installed_hotfixes(host)}
+    return {kb: kb.upper() in listed for kb in wanted}
+
+
+def _run_state_value(host, name: str):
+    value = host.registry.get_value(RUN_KEY, name)
+    if value is None:
+        return None
+    problem = (f"{name} does not hold a JSON object (REG_SZ JSON text); remove the value once no run of this "
+               "collection holds the host")
+    if value["type"] != "string":
+        return {"raw": value["data"], "error": problem}
+    try:
+        parsed = json.loads(str(value["data"]))
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        return {"raw": str(value["data"]), "error": problem}
+    return parsed
+
+
+def _run_state(host, read_errors: list) -> dict:
+    try:
+        if host.registry.key_exists(RUN_KEY):
+            _check_read(host, RUN_KEY)
+        return {"lease": _run_state_value(host, "Lease"), "interrupted": _run_state_value(host, "Intent")}
+    except RegistryWriteError as exc:
+        read_errors.append({"what": f"registry key {RUN_KEY}", "error": str(exc)})
+        unread = {"raw": None, "error": "could not be read (see read_errors)"}
+        return {"lease": dict(unread), "interrupted": dict(unread)}
 
 
 def has_cmdlet(host, cmdlet: str) -> bool:
@@ -123,6 +180,9 @@ def _dump(host, keys: list, read_errors: list) -> dict:
 
 
 def _info(host, params: dict) -> dict:
+    for kb in params["updates"]:
+        if not UPDATE_ID.match(kb):
+            return {"failed": True, "msg": f"updates: '{kb}' is not an update id such as KB3042058"}
     for path in params["keys"]:
         if not path.upper().startswith("HKLM\\"):
             return {"failed": True, "msg": f"keys: '{path}' must start with 'HKLM\\'"}
@@ -158,6 +218,8 @@ def _info(host, params: dict) -> dict:
             reasons.append(reason)
     result["reboot_pending"] = bool(reasons)
     result["reboot_pending_reasons"] = reasons
+    result["updates"] = _updates(host, params["updates"])
+    result["run_state"] = _run_state(host, read_errors)
     result["read_errors"] = read_errors
     if read_errors:
         result["warnings"] = [f"could not read {e['what']}: {e['error']}" for e in read_errors]

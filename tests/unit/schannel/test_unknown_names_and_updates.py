@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Issue 15 remainder: the update verdict (SCH019) from win_schannel_info's ``updates`` fact, and unknown suite and
+curve names named with the release and the nearest known names (SCH020, catalogue helpers)."""
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import catalogue, lints
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import compile_plan
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective import effective_state
+
+
+# -- SCH019: installed / not listed / not checked ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("version,kb,source", [("2008r2", "KB3042058", "W32-CS7"), ("2012", "KB3042058", "W32-CS8"),
+                                               ("2012r2", "KB2919355", "W32-CS81")])
+def test_sch019_verdict_for_each_answer(version, kb, source):
+    assert lints.prerequisite_update(version, {kb: True}) == []
+    (missing,) = lints.prerequisite_update(version, {kb: False})
+    assert (missing.code, missing.severity, missing.item) == ("SCH019", "warning", kb)
+    assert "did not find %s" % kb in missing.message and source in missing.message
+    assert "install %s" % kb in missing.fix
+    for unknown in (None, {}, {kb: None}):  # no fact, an older result, the WMI query failed
+        (info,) = lints.prerequisite_update(version, unknown)
+        assert (info.severity, info.item) == ("info", kb)
+        assert "not checked" in info.message and info.fix is None
+
+
+def test_sch019_reads_only_the_release_s_own_update():
+    # a 2012 R2 host with KB3042058 listed but not KB2919355 is still missing its own prerequisite
+    (finding,) = lints.prerequisite_update("2012r2", {"KB3042058": True, "KB2919355": False})
+    assert finding.severity == "warning" and finding.item == "KB2919355"
+    assert lints.prerequisite_update("2019", {"KB3042058": False, "KB2919355": False}) == []
+
+
+def test_a_plan_from_facts_with_updates_gives_the_verdict():
+    base = {"windows_version": "2012"}
+    plan = compile_plan({"name": "x"}, dict(base, updates={"KB3042058": False, "KB2919355": False}))
+    assert [(f.severity, f.item) for f in plan.findings if f.code == "SCH019"] == [("warning", "KB3042058")]
+    plan = compile_plan({"name": "x"}, dict(base, updates={"KB3042058": True, "KB2919355": False}))
+    assert not [f for f in plan.findings if f.code == "SCH019"]
+
+
+# -- unknown names: catalogue helpers -----------------------------------------------------------------------------------
+
+def test_curve_names_follow_w32_ecc_1607_case_insensitively():
+    assert catalogue.curves_for("2012r2") is None  # no curve list before 2016: the suffix decides
+    assert len(catalogue.curves_for("2016")) == 20 and catalogue.curves_for("2016")[:3] == (
+        "curve25519", "NistP256", "NistP384")
+    assert catalogue.explain_curve("NISTP521", "2019")[0] == "nistP521"
+    name, problem, nearest = catalogue.explain_curve("NistP265", "2022")
+    assert name is None and "Windows Server 2022" in problem and nearest[0] == "NistP256"
+    # the hybrid ML-KEM groups only after 26100 (facts §4.1, W32-GROUPS-24H2)
+    assert catalogue.explain_curve("x25519_mlkem768", "2025")[0] is None
+    assert catalogue.explain_curve("x25519_mlkem768", "vnext")[0] == "x25519_mlkem768"
+
+
+def test_suite_suggestions_put_the_catalogue_s_pick_first():
+    assert catalogue.suggest_suites("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "2012r2")[0].startswith(
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256")
+    assert catalogue.suggest_suites("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265", "2019")[0] == \
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+    assert catalogue.suggest_suites("NOT_A_SUITE_AT_ALL", "2019") == []
+
+
+# -- SCH020 with the nearest names ------------------------------------------------------------------------------------
+
+def _policy(version, suites=None, curves=None):
+    values = {}
+    if suites is not None:
+        values["Functions"] = {"type": "string", "data": ",".join(suites)}
+    if curves is not None:
+        values["EccCurves"] = {"type": "multistring", "data": list(curves)}
+    return effective_state(version, {rm.POLICY_SSL: values})
+
+
+def test_sch020_suite_fix_names_the_nearest_known_names():
+    state = _policy("2019", suites=["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"])
+    (finding,) = lints.unknown_names(state)
+    assert (finding.code, finding.severity, finding.item) == ("SCH020", "warning", "cipher_suites")
+    assert "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265" in finding.message and "Windows Server 2019" in finding.message
+    assert "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265: use TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" in finding.fix
+
+
+def test_sch020_curve_in_the_policy_list():
+    state = _policy("2022", curves=["NistP384", "NistP265", "curve448"])
+    assert state.unknown_ecc_curves == ("NistP265", "curve448")
+    (finding,) = lints.unknown_names(state)
+    assert (finding.severity, finding.item) == ("warning", "ecc_curves")
+    assert "NistP265, curve448" in finding.message and "Windows Server 2022" in finding.message
+    assert "NistP265: use NistP256" in finding.fix and "curve448: remove it (no known name is close)" in finding.fix
+
+
+def test_no_curve_finding_for_known_curves_or_before_2016():
+    assert lints.unknown_names(_policy("2019", curves=["curve25519", "NistP256", "secP256k1"])) == []
+    assert lints.unknown_names(_policy("2012r2", curves=["anything"])) == []  # 2012 R2 reads no curve list
+
+
+def test_a_plan_that_leaves_an_unknown_curve_in_place_says_so():
+    current = {rm.POLICY_SSL: {"EccCurves": {"type": "multistring", "data": ["NistP256", "NistP265"]}}}
+    plan = compile_plan({"name": "x"}, {"windows_version": "2019", "current_state": current})
+    found = [f for f in plan.findings if f.code == "SCH020" and f.item == "ecc_curves"]
+    assert len(found) == 1 and "NistP265: use NistP256" in found[0].fix
