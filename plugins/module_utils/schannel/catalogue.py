@@ -961,8 +961,12 @@ def explain_curve(name, version):
 
 def suggest_suites(name, version, n=3):
     """Nearest known suite names of ``version`` for an unknown ``name``: explain_name's pick first, then spelling."""
+    version = resolve_windows_version(version)
     _suite, _problem, first = explain_name(name, version)
-    out = [first] if first else []
+    base = split_suffix(str(name).strip().upper())[0]
+    out = [s.name for s in _BY_BASE[version].get(base, ())]  # the curve variants of the same suite (2008 R2-2012 R2)
+    if first and first not in out:
+        out.insert(0, first)
     for candidate in nearest_names(name, [s.name for s in suites_for(version)], n=n):
         if candidate not in out:
             out.append(candidate)

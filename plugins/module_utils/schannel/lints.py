@@ -20,7 +20,8 @@ SCH008  warning   protocol ``Enabled``/``DisabledByDefault`` holds a value Micro
                   not the 0xFFFFFFFF that DOTNET-TLS prescribes for ``Enabled``)
 SCH009  error     profile not achievable on this version with this certificate (closest alternative in ``fix``)
 SCH010  error     the plan would cut the management connection (protocol/suite the controller uses)
-SCH011  info      profile suite or protocol not available on this version, left out / renamed
+SCH011  info      profile suite or protocol not available on this version, left out / renamed (a warning
+                  for a curve name the release does not know at all, nearest names in ``fix``)
 SCH012  warning   HTTP/2 requested on a version without HTTP/2 support (IIS 10 / Server 2016+)
 SCH013  warning   suite trimmed to fit the 1,023-character limit
 SCH014  error     certificate does not meet the profile's certificate rules
@@ -71,12 +72,24 @@ def has_errors(findings):
 
 
 def suite_name(name, version, literal=True):
-    """SCH001 for a name that ``version`` does not know (``literal``: the user wrote it for this host)."""
-    suite, problem, suggestion = catalogue.explain_name(name, version)
+    """SCH001 for a name that ``version`` does not know (``literal``: the user wrote it for this host); ``fix``
+    names the nearest names the release knows (the catalogue's pick first)."""
+    suite, problem, _suggestion = catalogue.explain_name(name, version)
     if suite is not None:
         return None
-    fix = ("use %s" % suggestion) if suggestion else "remove it; see catalogue.suites_for('%s')" % version
+    nearest = catalogue.suggest_suites(name, version)
+    fix = ("use %s" % " or ".join(nearest)) if nearest else "remove it; see catalogue.suites_for('%s')" % version
     return Finding("SCH001", "error", name, problem, fix)
+
+
+def curve_name(name, version):
+    """SCH011 warning for a profile or override curve name ``version``'s Schannel does not know at all (W32-ECC-1607),
+    with the nearest known names; None for a known name, and before 2016 (no curve list: the suffix decides)."""
+    known, problem, nearest = catalogue.explain_curve(name, version)
+    if known is not None:
+        return None
+    return Finding("SCH011", "warning", str(name), problem + "; left out",
+                   ("use %s" % " or ".join(nearest)) if nearest else "remove it")
 
 
 def certificate_match(suites, certificate):

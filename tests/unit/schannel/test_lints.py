@@ -19,11 +19,13 @@ def codes(findings):
 def test_sch001_names():
     finding = lints.suite_name("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "2008r2")
     assert finding.code == "SCH001" and finding.severity == "error"
-    assert finding.fix == "use TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256"
+    # the fix names the nearest names the release knows, the catalogue's pick first (here the curve variants)
+    assert finding.fix == ("use TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256 or TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P384 "
+                           "or TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P521")
     finding = lints.suite_name("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "2008r2")
     assert "does not exist before Windows Server 2016" in finding.message
     finding = lints.suite_name("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265", "2022")
-    assert finding.fix == "use TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+    assert finding.fix.startswith("use TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 or ")
     assert "removed after Windows Server 2012 R2" in lints.suite_name("SSL_CK_RC4_128_WITH_MD5", "2016").message
     assert lints.suite_name("TLS_AES_128_GCM_SHA256", "2019").message.startswith("TLS_AES_128_GCM_SHA256 does not "
                                                                                  "exist before Windows Server 2022")
@@ -145,3 +147,12 @@ def test_sch014_certificate_rules():
 def test_codes_are_documented():
     documented = set(line.split()[0] for line in lints.__doc__.splitlines() if line.startswith("SCH"))
     assert documented == set("SCH%03d" % i for i in list(range(1, 15)) + list(range(17, 21)))
+
+
+def test_sch011_curve_name_unknown_to_the_release():
+    finding = lints.curve_name("NistP265", "2022")
+    assert (finding.code, finding.severity, finding.item) == ("SCH011", "warning", "NistP265")
+    assert "Windows Server 2022" in finding.message and "W32-ECC-1607" in finding.message
+    assert finding.fix.startswith("use NistP256")
+    assert lints.curve_name("nistp521", "2019") is None  # known, whatever the case
+    assert lints.curve_name("anything", "2012r2") is None  # no curve list before 2016
