@@ -241,7 +241,7 @@ read_errors:
 updates:
   description:
     - Whether each update the knowledge tables assume (KB3042058 for the 2008 R2 and 2012 tables, KB2919355 for
-      2012 R2; see docs/windows-versions.md) is listed by Win32_QuickFixEngineering (what C(Get-HotFix) shows):
+      2012 R2; see docs/windows-versions.md) is listed by Win32_QuickFixEngineering (what C(Get-HotFix) shows).
       C(true) listed, C(false) not listed, C(null) the query failed (see RV(read_errors)).
     - Only these ids are asked for, never the whole update history. An update contained in a rollup or in updated
       installation media may be in effect without being listed, so C(false) means "not listed", not "missing".
@@ -259,7 +259,7 @@ run_state:
       the parsed C(Intent) value a write left when it was cut (C(run_id), C(owner), C(module), C(started),
       C(operations), C(undo)); each null when absent.
     - A value that is not a JSON object is returned as C({raw, error}) (and a warning); when the key cannot be read
-      both are C({raw: null, error}) and RV(read_errors) says why.
+      both are C({raw, error}) with C(raw) null and RV(read_errors) says why.
   returned: always
   type: dict
   sample:
