@@ -55,7 +55,7 @@ HTTP2_FROM = "2016"
 
 
 @dataclass(frozen=True)
-class Finding(object):
+class PlanFinding(object):
     code: str
     severity: str
     item: str
@@ -79,7 +79,7 @@ def suite_name(name, version, literal=True):
         return None
     nearest = catalogue.suggest_suites(name, version)
     fix = ("use %s" % " or ".join(nearest)) if nearest else "remove it; see catalogue.suites_for('%s')" % version
-    return Finding("SCH001", "error", name, problem, fix)
+    return PlanFinding("SCH001", "error", name, problem, fix)
 
 
 def curve_name(name, version):
@@ -88,7 +88,7 @@ def curve_name(name, version):
     known, problem, nearest = catalogue.explain_curve(name, version)
     if known is not None:
         return None
-    return Finding("SCH011", "warning", str(name), problem + "; left out",
+    return PlanFinding("SCH011", "warning", str(name), problem + "; left out",
                    ("use %s" % " or ".join(nearest)) if nearest else "remove it")
 
 
@@ -101,7 +101,7 @@ def certificate_match(suites, certificate):
         need = suite.certificate_type
         if need in ("any", None) or need == certificate["type"]:
             continue
-        out.append(Finding(
+        out.append(PlanFinding(
             "SCH002", "warning", suite.name,
             "%s needs an %s certificate; this host has %s, so Schannel never picks it" % (
                 suite.name, need.upper(), certificate["type"].upper()),
@@ -114,7 +114,7 @@ def http2_order(suites, version, http2):
     if not http2:
         return []
     if not at_least(version, HTTP2_FROM):
-        return [Finding("SCH012", "warning", "http2",
+        return [PlanFinding("SCH012", "warning", "http2",
                         "HTTP/2 over TLS needs IIS 10 / Windows Server 2016 or later (ASPNET-H2); %s serves HTTP/1.1"
                         % WINDOWS_VERSIONS[version].label, "set http2: false for this host")]
     tls12 = [s for s in suites if not s.tls13 and "TLS 1.2" in s.protocols]
@@ -122,7 +122,7 @@ def http2_order(suites, version, http2):
     out = []
     for suite in tls12[:last_allowed]:
         if suite.h2_blocklisted:
-            out.append(Finding(
+            out.append(PlanFinding(
                 "SCH003", "error", suite.name,
                 "%s is on the RFC 7540 Appendix A list and sits ahead of HTTP/2-allowed suites; HTTP/2 clients "
                 "that also offer it get INADEQUATE_SECURITY (Chrome: ERR_SPDY_INADEQUATE_TRANSPORT_SECURITY; "
@@ -140,14 +140,14 @@ def forward_secrecy(suites, required=False):
         if suite.pfs or suite.tls13:
             continue
         if required or i < last_fs:
-            out.append(Finding(
+            out.append(PlanFinding(
                 "SCH004", "error" if required else "warning", suite.name,
                 "%s has no forward secrecy (static RSA key exchange)%s" % (
                     suite.name, "; the profile requires forward secrecy" if required else
                     " and is ordered ahead of forward-secret suites, so clients that offer both may get it"),
                 "remove it" if required else "move it below the ECDHE/DHE suites"))
     if suites and not any(s.pfs or s.tls13 for s in suites):
-        out.append(Finding("SCH004", "error" if required else "warning", "cipher_suites",
+        out.append(PlanFinding("SCH004", "error" if required else "warning", "cipher_suites",
                            "no suite in the list has forward secrecy", "add ECDHE suites"))
     return out
 
@@ -162,7 +162,7 @@ def list_length(names, version, severity="error"):
     excess = policy_list_excess(names)
     if not excess:
         return []
-    return [Finding("SCH005", severity, "cipher_suites",
+    return [PlanFinding("SCH005", severity, "cipher_suites",
                     "the list is %d characters; Microsoft limits the cipher-suite list to %d (W32-PRIO, WSD-MANAGE, "
                     "for every version; facts §3.3), so on %s the suites past the limit may not be read"
                     % (len(",".join(names)), GPO_LIST_LIMIT, WINDOWS_VERSIONS[version].label),
@@ -177,7 +177,7 @@ def protocols_without_suites(state, explicit=()):
         if state.suites(protocol):
             continue
         asked = protocol in explicit
-        out.append(Finding(
+        out.append(PlanFinding(
             "SCH006", "error" if asked else "warning", protocol,
             "%s is enabled on the server but no cipher suite in effect works with it: clients that only speak %s "
             "are reset (facts §9)%s" % (protocol, protocol, "" if asked else " (OS default)"),
@@ -196,7 +196,7 @@ def client_server_mismatch(state, version):
         if state.protocol_reasons.get("%s Server" % protocol, "").endswith("default: enabled") and \
                 state.protocol_reasons.get("%s Client" % protocol, "").endswith("default: disabled"):
             continue
-        out.append(Finding(
+        out.append(PlanFinding(
             "SCH007", "warning", protocol,
             "%s is %s for the server and %s for the client" % (
                 protocol, "enabled" if server else "disabled", "enabled" if client else "disabled"),
@@ -216,7 +216,7 @@ def protocol_values(dump):
             data = value.get("data") if isinstance(value, dict) else value
             if data in (0, 1) or (name.lower() == "enabled" and data == rm.ENABLED_ALL):
                 continue  # M7: DOTNET-TLS prescribes Enabled 0 or 0xFFFFFFFF; WSD-REG-2019 "a non-zero value"
-            out.append(Finding(
+            out.append(PlanFinding(
                 "SCH008", "warning", "%s\\%s" % (path, name),
                 "%s = %r; Schannel reads any non-zero value as set (WSD-REG-2019), but Microsoft's texts only use 1, "
                 "0 and, for Enabled, 0xFFFFFFFF (DOTNET-TLS; facts §1.2)" % (name, data),
@@ -233,7 +233,7 @@ def version_note(version):
     if release.note_severity != "info":
         fix = ("compare the host's defaults with Microsoft's pages for its release (W32-CS, W32-PROT, W32-DEPR); "
                "state protocols and suites explicitly in the profile so the plan does not rest on defaults")
-    return [Finding("SCH017", release.note_severity, "windows_version", release.note, fix)]
+    return [PlanFinding("SCH017", release.note_severity, "windows_version", release.note, fix)]
 
 
 def assumptions(state, managed=()):
@@ -243,7 +243,7 @@ def assumptions(state, managed=()):
     """
     out = []
     for item, text in state.assumptions:
-        out.append(Finding("SCH018", "warning", item, text,
+        out.append(PlanFinding("SCH018", "warning", item, text,
                            "prefer the cipher-suite order to Ciphers/Hashes/KeyExchangeAlgorithms keys (WSD-REG-2019) "
                            "and write both Enabled and DisabledByDefault for protocols; verify with tls_verify"))
     return out
@@ -263,13 +263,13 @@ def prerequisite_update(version, updates):
     if found is True:
         return []
     if found is False:
-        return [Finding("SCH019", "warning", kb,
+        return [PlanFinding("SCH019", "warning", kb,
                         "win_schannel_info did not find %s among the installed updates (Win32_QuickFixEngineering), "
                         "and the %s suite tables this plan uses describe a host with it (%s). A rollup or updated "
                         "installation media can contain it without listing it; without it some names the plan "
                         "writes may be unknown to Schannel: %s" % (kb, label, source, UNKNOWN_SUITE_RISK),
                         "check the host's update history (Get-HotFix, or wusa) and install %s if it is missing" % kb)]
-    return [Finding("SCH019", "info", kb, "the %s suite tables (%s) describe a host with update %s installed; this "
+    return [PlanFinding("SCH019", "info", kb, "the %s suite tables (%s) describe a host with update %s installed; this "
                     "plan relies on it (not checked: no updates fact from win_schannel_info)" % (label, source, kb),
                     None)]
 
@@ -295,17 +295,17 @@ def unknown_names(state, replaced=False):
     label = WINDOWS_VERSIONS[state.version].label
     if state.unknown_cipher_suites:
         if replaced:
-            out.append(Finding("SCH020", "info", "cipher_suites", state.cipher_suites_risk + "; the plan replaces "
+            out.append(PlanFinding("SCH020", "info", "cipher_suites", state.cipher_suites_risk + "; the plan replaces "
                                "that list", None))
         else:
-            out.append(Finding("SCH020", "warning", "cipher_suites", state.cipher_suites_risk + "; the predictions "
+            out.append(PlanFinding("SCH020", "warning", "cipher_suites", state.cipher_suites_risk + "; the predictions "
                                "assume Schannel skips those names",
                                "manage cipher_suites in this plan (it then writes a list of known names) or fix the "
                                "%s list: %s" % (state.cipher_suites_source,
                                                 nearest_fix(state.unknown_cipher_suites, state.version))))
     unknown_curves = getattr(state, "unknown_ecc_curves", ())
     if unknown_curves and not replaced:
-        out.append(Finding("SCH020", "warning", "ecc_curves",
+        out.append(PlanFinding("SCH020", "warning", "ecc_curves",
                            "the %s curve list holds %s, which %s's Schannel does not list among its curves "
                            "(W32-ECC-1607); Microsoft does not say what Schannel does with such a name, the "
                            "predictions assume it is skipped" % (state.ecc_curves_source, ", ".join(unknown_curves),
@@ -322,7 +322,7 @@ def management(state, mgmt):
     protocol = mgmt.get("protocol")
     suite = mgmt.get("cipher_suite")
     if protocol and protocol not in state.server_protocols:
-        return [Finding("SCH010", "error", protocol,
+        return [PlanFinding("SCH010", "error", protocol,
                         "the management connection uses %s, which the plan disables on the server: the controller "
                         "would lose the host after the reboot" % protocol,
                         "keep %s enabled, or move the management connection to %s first" % (
@@ -331,7 +331,7 @@ def management(state, mgmt):
         base = catalogue.split_suffix(suite.upper())[0]
         usable = [s for s in state.suites(protocol) if s.base_name == base]
         if not usable:
-            return [Finding("SCH010", "error", suite,
+            return [PlanFinding("SCH010", "error", suite,
                             "the management connection uses %s, which is not in the planned order%s: the controller "
                             "would lose the host after the reboot" % (base, " for %s" % protocol if protocol else ""),
                             "keep %s in the list" % base)]
@@ -345,18 +345,18 @@ def certificate_rules(rules, certificate):
     out = []
     kind, bits = certificate["type"], certificate.get("bits")
     if kind == "rsa" and rules.get("min_rsa_bits") and bits and bits < rules["min_rsa_bits"]:
-        out.append(Finding("SCH014", "error", "certificate_key", "RSA %d bits; the profile needs at least %d" % (
+        out.append(PlanFinding("SCH014", "error", "certificate_key", "RSA %d bits; the profile needs at least %d" % (
             bits, rules["min_rsa_bits"]), "issue an RSA %d+ or ECDSA P-256 certificate" % rules["min_rsa_bits"]))
     if kind == "ecdsa" and rules.get("min_ecc_bits") and bits and bits < rules["min_ecc_bits"]:
-        out.append(Finding("SCH014", "error", "certificate_key", "ECC %d bits; the profile needs at least %d" % (
+        out.append(PlanFinding("SCH014", "error", "certificate_key", "ECC %d bits; the profile needs at least %d" % (
             bits, rules["min_ecc_bits"]), "issue a P-256 or P-384 certificate"))
     types = rules.get("key_types")
     if types and kind not in types:
-        out.append(Finding("SCH014", "error", "certificate_key", "%s certificate; the profile needs %s" % (
+        out.append(PlanFinding("SCH014", "error", "certificate_key", "%s certificate; the profile needs %s" % (
             kind.upper(), " or ".join(t.upper() for t in types)), "issue a %s certificate" % types[0].upper()))
     hashes = rules.get("signature_hashes")
     sig = certificate.get("signature_hash")
     if hashes and sig and sig not in hashes:
-        out.append(Finding("SCH014", "error", "certificate_key", "certificate signed with %s; the profile needs %s"
+        out.append(PlanFinding("SCH014", "error", "certificate_key", "certificate signed with %s; the profile needs %s"
                            % (sig, ", ".join(hashes)), "reissue the certificate with %s" % hashes[0]))
     return out
