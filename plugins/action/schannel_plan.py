@@ -16,10 +16,12 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import co
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import predictor
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import Finding
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls.clients import CLIENTS
 from ansible_collections.tlsops.schannel.plugins.plugin_utils import _guard, _planning
 
-CLIENT_KEYS = ["ios9_ats", "safari9", "safari15", "android44", "android12", "java8", "java17", "ie11_win7",
-               "ie11_win10", "chrome", "firefox", "curl_openssl3", "pywinrm"]
+# The one client table is the prober's (tls/clients.py); the module doc lists the same keys as choices (a test
+# holds the two equal).
+CLIENT_KEYS = list(CLIENTS)
 
 ARGUMENT_SPEC = {
     "profile": {"type": "str", "required": True},

@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Optional
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import Finding as PlanFinding
@@ -47,8 +47,9 @@ class StateAtStart:
 
 
 @dataclass
-class RunResult:
-    """One host's ``schannel_run``: what the role did there, and why it stopped when it did."""
+class HostRun:
+    """What the role records of its run on one host, as the report shows it too (``RunResult`` and the report's
+    ``HostReport`` both carry these, so a field added here reaches the report without a second list)."""
 
     host: str
     mode: str = "harden"  # harden / audit / verify / rollback
@@ -60,16 +61,25 @@ class RunResult:
     failed: bool = False
     failed_step: Optional[str] = None
     msg: Optional[str] = None
-    findings: list[PlanFinding] = field(default_factory=list)
-    changes: list[ValueChange] = field(default_factory=list)
     reboot_required: bool = False
     reboot_reasons: list[str] = field(default_factory=list)
     rebooted: bool = False
     backup: Optional[str] = None
     rolled_back: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+HOST_RUN_FIELDS = tuple(f.name for f in fields(HostRun))
+
+
+@dataclass
+class RunResult(HostRun):
+    """One host's ``schannel_run``: what the role did there, and why it stopped when it did."""
+
+    findings: list[PlanFinding] = field(default_factory=list)
+    changes: list[ValueChange] = field(default_factory=list)
     verify: list[TargetResult] = field(default_factory=list)
     state: Optional[StateAtStart] = None
-    notes: list[str] = field(default_factory=list)
 
 
 # tls_verify adds this derived list to each TargetResult.to_dict(); it is recomputed from ``protocols``

@@ -12,12 +12,15 @@ found values that differ from the profile), ``changed``, ``ok``. Policy verdicts
 """
 from __future__ import annotations
 
+import copy
 import datetime
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.clients import CLIENTS
 from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.inputs import (
+    HOST_RUN_FIELDS,
+    HostRun,
     RunResult,
     StateAtStart,
     ValueChange,
@@ -113,30 +116,16 @@ class HostState:
 
 
 @dataclass
-class HostReport:
-    host: str
-    status: str
-    mode: str = "harden"
-    finished: Optional[str] = None
-    windows_version: Optional[str] = None
-    profile: Optional[str] = None
-    check_mode: bool = False
-    unreachable: bool = False
-    failed: bool = False
-    failed_step: Optional[str] = None
-    msg: Optional[str] = None
+class HostReport(HostRun):
+    """One host's row: the run as the role recorded it, its status, and what the report derived from it."""
+
+    status: str = "ok"  # see host_status()
     changes: list[Change] = field(default_factory=list)
     drift: int = 0  # values that differ from the profile (check mode)
     policy_failures: int = 0
     findings: list[FindingRow] = field(default_factory=list)
     state: Optional[HostState] = None
-    reboot_required: bool = False
-    reboot_reasons: list[str] = field(default_factory=list)
-    rebooted: bool = False
-    backup: Optional[str] = None
-    rolled_back: bool = False
     endpoints: list[Endpoint] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -278,18 +267,19 @@ def host_report(run: RunResult) -> HostReport:
     if not run.changes or run.check_mode:
         findings += [f for f in state_findings(run.state) if (f.code, f.item) not in seen]
     endpoints = [_endpoint(t) for t in run.verify]
+    recorded = {name: copy.copy(getattr(run, name)) for name in HOST_RUN_FIELDS}
+    recorded.update(
+        profile=run.profile or None,
+        # sorted: the modules report them in no fixed order, and a report must not change with it
+        reboot_reasons=sorted(set(run.reboot_reasons)))
     host = HostReport(
-        host=run.host, status="ok", mode=run.mode, finished=run.finished, windows_version=run.windows_version,
-        profile=run.profile or None, check_mode=run.check_mode, unreachable=run.unreachable, failed=run.failed,
-        failed_step=run.failed_step, msg=run.msg, changes=[_change(c) for c in run.changes],
+        **recorded, changes=[_change(c) for c in run.changes],
         drift=len(run.changes) if run.check_mode else 0,
         policy_failures=sum(1 for e in endpoints for p in e.policies if not p.passed),
         findings=sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]),
         state=HostState(server_protocols=list(run.state.server_protocols), cipher_suites=list(run.state.cipher_suites),
                         cipher_suites_source=run.state.cipher_suites_source) if run.state is not None else None,
-        # sorted: the modules report them in no fixed order, and a report must not change with it
-        reboot_required=run.reboot_required, reboot_reasons=sorted(set(run.reboot_reasons)), rebooted=run.rebooted,
-        backup=run.backup, rolled_back=run.rolled_back, endpoints=endpoints, notes=list(run.notes))
+        endpoints=endpoints)
     host.status = host_status(host)
     return host
 
