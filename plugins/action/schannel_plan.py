@@ -15,7 +15,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import compiler
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import predictor
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import Finding
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import PlanFinding
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.clients import CLIENTS
 from ansible_collections.tlsops.schannel.plugins.plugin_utils import _guard, _planning
 
@@ -54,7 +54,7 @@ def plan_host(args, task_vars=None):
         after_dump = compiler.apply_operations(plan_dump(args), host_plan.registry_operations)
         verdict = _guard.check(connection, plan.state, plan.version, certificate, after_dump=after_dump)
         if verdict["blocked"]:
-            plan.findings.append(Finding(
+            plan.findings.append(PlanFinding(
                 "SCH010", "error", "pywinrm",
                 "this host is managed over WinRM/HTTPS and the controller's WinRM client would no longer connect "
                 "after the change: %s" % "; ".join(verdict["reasons"]),

@@ -21,7 +21,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import co
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import write_order
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import Finding
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import PlanFinding
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import at_least
 from ansible_collections.tlsops.schannel.plugins.plugin_utils import _info_facts, _profiles, _regops
 
@@ -203,13 +203,13 @@ def override_records(profile, overrides, findings):
                 records.append({"setting": setting, "profile": before, "override": wanted, "weakens": weakens})
                 if key in _PROTOCOL_SETTINGS and item in required and wanted != "enabled" and \
                         key != "client_protocols":
-                    findings.append(Finding(OVERRIDE_BREAKS, "error", setting,
+                    findings.append(PlanFinding(OVERRIDE_BREAKS, "error", setting,
                                             "the override sets %s to %s, but %s requires %s on the server"
                                             % (setting, wanted, name, item),
                                             "remove the override, or choose a profile that does not require %s"
                                             % item))
                 elif weakens:
-                    findings.append(Finding(OVERRIDE_WEAKENS, "warning", setting,
+                    findings.append(PlanFinding(OVERRIDE_WEAKENS, "warning", setting,
                                             "the override sets %s to %r where %s sets %r" % (setting, wanted, name,
                                                                                              before),
                                             "keep it only as long as a client needs it"))
@@ -223,7 +223,7 @@ def override_records(profile, overrides, findings):
             weakens = any(str(s).upper() not in [str(b).upper() for b in before] for s in added or ())
         records.append({"setting": key, "profile": before, "override": value, "weakens": weakens})
         if weakens:
-            findings.append(Finding(OVERRIDE_WEAKENS, "warning", key, "the override of %s adds to or loosens what %s "
+            findings.append(PlanFinding(OVERRIDE_WEAKENS, "warning", key, "the override of %s adds to or loosens what %s "
                                     "sets" % (key, name), "keep it only as long as a client needs it"))
     return records
 

@@ -35,7 +35,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective
     unknown_names,
 )
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import Finding
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import PlanFinding
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import (
     LTSC_KEYS,
     WINDOWS_VERSIONS,
@@ -161,7 +161,7 @@ def _protocols(profile, version, desired, findings):
         if state == "enabled" and rm.protocol_default(protocol, side, version) == "not_supported":
             if any(f.code == "SCH011" and f.item == protocol for f in findings):
                 continue
-            findings.append(Finding("SCH011", "info", protocol,
+            findings.append(PlanFinding("SCH011", "info", protocol,
                                     "%s is not supported on %s (facts §2); Microsoft calls enabling it there unsafe, "
                                     "so the plan leaves it alone" % (protocol, WINDOWS_VERSIONS[version].label),
                                     None))
@@ -195,7 +195,7 @@ def _not_before(managed, value, version, findings):
     """
     if value == "default" or managed.applies_to(version):
         return True
-    findings.append(Finding("SCH011", "info", managed.setting, "%s\\%s exists from %s on (%s); %s does not read "
+    findings.append(PlanFinding("SCH011", "info", managed.setting, "%s\\%s exists from %s on (%s); %s does not read "
                             "it, so the plan does not write it" % (
                                 managed.path.rsplit("\\", 1)[-1], managed.name,
                                 WINDOWS_VERSIONS[managed.since].label, managed.source,
@@ -259,7 +259,7 @@ def _curves(profile, version, findings):
     for curve in curves:
         name = normalize_curve(curve)
         if name not in CURVES:
-            findings.append(Finding("SCH011", "info", str(curve),
+            findings.append(PlanFinding("SCH011", "info", str(curve),
                                     "curve %s is not enabled by default on Windows (facts §4.1); left out" % curve,
                                     None))
             continue
@@ -281,11 +281,11 @@ def _suites(profile, version, certificate, curves, findings):
         if entry in literal:
             suite, problem, suggestion = catalogue.explain_name(entry, version)
             if suite is None:
-                findings.append(Finding("SCH001", "error", entry, problem,
+                findings.append(PlanFinding("SCH001", "error", entry, problem,
                                         ("use %s" % suggestion) if suggestion else "remove it"))
                 continue
             if suite.name != entry.upper():
-                findings.append(Finding("SCH011", "info", entry, "%s is %s on %s (the curve order decides the "
+                findings.append(PlanFinding("SCH011", "info", entry, "%s is %s on %s (the curve order decides the "
                                         "curve; W32-CS1607)" % (entry, suite.name, WINDOWS_VERSIONS[version].label),
                                         None))
             names.append((suite.name, True))
@@ -300,7 +300,7 @@ def _suites(profile, version, certificate, curves, findings):
             if base in catalogue.BASE_NAMES or catalogue.base_info(base):
                 missing.append(base)
             else:
-                findings.append(lints.suite_name(entry, version) or Finding(
+                findings.append(lints.suite_name(entry, version) or PlanFinding(
                     "SCH001", "error", entry, "unknown suite in the profile", "fix the profile"))
             continue
         for name in expanded:
@@ -310,10 +310,10 @@ def _suites(profile, version, certificate, curves, findings):
                 continue
             names.append((name, False))
     if missing:
-        findings.append(Finding("SCH011", "info", "cipher_suites", "%s lacks %s; left out" % (
+        findings.append(PlanFinding("SCH011", "info", "cipher_suites", "%s lacks %s; left out" % (
             WINDOWS_VERSIONS[version].label, ", ".join(missing)), None))
     if uncertified:
-        findings.append(Finding("SCH011", "info", "cipher_suites",
+        findings.append(PlanFinding("SCH011", "info", "cipher_suites",
                                 "left out %d suite(s) the %s certificate cannot serve: %s" % (
                                     len(uncertified), certificate["type"].upper(), ", ".join(uncertified)), None))
     seen, ordered = set(), []
@@ -330,7 +330,7 @@ def _suites(profile, version, certificate, curves, findings):
             trimmed = []
             while len(",".join(result)) > lints.GPO_LIST_LIMIT:
                 trimmed.insert(0, result.pop())
-            findings.append(Finding("SCH013", "warning", "cipher_suites",
+            findings.append(PlanFinding("SCH013", "warning", "cipher_suites",
                                     "trimmed to the 1,023-character Group Policy limit; left out %s" % ", ".join(
                                         trimmed), "shorten the profile's list if one of these matters"))
     return result, literal_names
@@ -550,7 +550,7 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
     if scope not in ("policy", "local"):
         raise SchannelInputError("cipher_suite_scope", "must be policy or local (got %r)" % scope)
     if scope == "local" and not at_least(version, "2016"):
-        findings.append(Finding("SCH011", "info", "cipher_suite_scope", "the TLS cmdlets exist from Server 2016 "
+        findings.append(PlanFinding("SCH011", "info", "cipher_suite_scope", "the TLS cmdlets exist from Server 2016 "
                                 "(PS-TLS); %s uses the Group Policy order" % WINDOWS_VERSIONS[version].label, None))
         scope = "policy"
     plan.cipher_suite_scope = scope
@@ -577,7 +577,7 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
                 if curves != "default":
                     local_curves = curves
         elif curves != "default" and [c for c in curves if c in catalogue.CURVE_TO_SUFFIX] != ["NistP256", "NistP384"]:
-            findings.append(Finding("SCH011", "info", "ecc_curves", "%s has no curve list; the curve comes from the "
+            findings.append(PlanFinding("SCH011", "info", "ecc_curves", "%s has no curve list; the curve comes from the "
                                     "_P256/_P384 suffix of each suite, ordered by this list (facts §3.2)"
                                     % WINDOWS_VERSIONS[version].label, None))
 
@@ -622,7 +622,7 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
         source, before = configured_list(current, facts.get("local_cipher_suites"))
         unknown = unknown_names(version, before)
         if unknown:
-            findings.append(Finding("SCH020", "info", "cipher_suites", "the host's %s cipher-suite list holds %s, "
+            findings.append(PlanFinding("SCH020", "info", "cipher_suites", "the host's %s cipher-suite list holds %s, "
                                     "which %s's Schannel does not know; %s; the plan replaces that list" % (
                                         source, ", ".join(unknown), WINDOWS_VERSIONS[version].label,
                                         lints.UNKNOWN_SUITE_RISK), None))
@@ -631,7 +631,7 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
         findings.extend(lints.list_length(plan.state.policy_cipher_suites, version, severity="warning"))
     ok, why = _achievable(profile, plan, certificate)
     if not ok:
-        findings.append(Finding("SCH009", "error", plan.profile or "profile", "profile %s is not achievable: %s" % (
+        findings.append(PlanFinding("SCH009", "error", plan.profile or "profile", "profile %s is not achievable: %s" % (
             plan.profile, why), _alternative(profile, facts, certificate, version, alternatives)
             if _check_alternatives else None))
     return plan

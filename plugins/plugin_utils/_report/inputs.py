@@ -3,7 +3,7 @@
 
 * ``verify`` holds ``tls_verify``'s results, read back into the prober's own dataclasses
   (``module_utils/tls/results.py``); ``findings`` holds ``schannel_plan``'s findings, read into the planner's
-  ``lints.Finding``. A key either of them does not declare fails the report with the path to it.
+  ``lints.PlanFinding``. A key either of them does not declare fails the report with the path to it.
 * :class:`RunResult` is the role's contract (``roles/schannel/tasks/result.yml`` and ``rollback.yml`` write it);
   every key it may carry is a field here, and nothing else is accepted.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Optional
 
-from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import Finding as PlanFinding
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import PlanFinding
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import TargetResult
 from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.strict import ReportError, build
 

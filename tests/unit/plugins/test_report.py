@@ -1,7 +1,7 @@
 """Unit tests for the fleet report (plugins/plugin_utils/_report/).
 
 The inputs are built the way the role gets them: tls_verify's results are the prober's own dataclasses turned into
-dicts (TargetResult.to_dict, as the module returns them), plan findings are the planner's Finding.as_dict.
+dicts (TargetResult.to_dict, as the module returns them), plan findings are the planner's PlanFinding.as_dict.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import Finding as PlanFinding
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import PlanFinding
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import results as tls
 from ansible_collections.tlsops.schannel.plugins.plugin_utils._report import html, junit, merge, text, write
 from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.model import FleetReport
