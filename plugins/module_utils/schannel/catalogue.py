@@ -533,7 +533,13 @@ _VERSION_LISTS["23h2"] = (
 # and changes the priority order".  version -> (update id, source key)
 PREREQUISITE_UPDATES = {"2008r2": ("KB3042058", "W32-CS7"), "2012": ("KB3042058", "W32-CS8"),
                         "2012r2": ("KB2919355", "W32-CS81")}
-PREREQUISITE_UPDATE_IDS = tuple(sorted(set(kb for kb, _source in PREREQUISITE_UPDATES.values())))
+# Updates a single managed value needs before Windows reads it.  Source: KB3140245 ("This update adds support for
+# DefaultSecureProtocols registry entry", for Windows Server 2012, Windows 7 SP1 and Windows Server 2008 R2 SP1;
+# facts §6 and the KB3140245 row of the facts' update table).  value name -> {version: (update id, source key)}
+VALUE_UPDATES = {"DefaultSecureProtocols": {"2008r2": ("KB3140245", "KB3140245"), "2012": ("KB3140245", "KB3140245")}}
+# What win_schannel_info asks Win32_QuickFixEngineering for: every update id above, nothing else.
+PREREQUISITE_UPDATE_IDS = tuple(sorted(set([kb for kb, _source in PREREQUISITE_UPDATES.values()] + [
+    kb for per_version in VALUE_UPDATES.values() for kb, _source in per_version.values()])))
 
 # ---------------------------------------------------------------------------------------------------------
 # Registry keys a suite depends on (facts §1.1 key names; SUP-245030: Ciphers/Hashes/KeyExchangeAlgorithms

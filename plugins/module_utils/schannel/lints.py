@@ -29,8 +29,9 @@ SCH017  info      the Windows release is planned with another release's page (SA
                   newer than any known release
 SCH018  warning   the plan or host relies on a setting whose effect Microsoft does not document for this release
                   (PKCS, ECDH before 2016, AEAD hashes, Enabled without DisabledByDefault): modelled the stricter way
-SCH019  info      the release's tables assume a Windows update (KB3042058, KB2919355); warning when
-                  win_schannel_info did not find it installed
+SCH019  info      the release's tables assume a Windows update (KB3042058, KB2919355), or a value the plan
+                  writes needs one (KB3140245 for DefaultSecureProtocols on 2008 R2/2012); warning when
+                  win_schannel_info did not find it installed, nothing when it did
 SCH020  warning   the host's cipher-suite (or curve) list holds names this release's Schannel does not know and
                   the plan leaves it in place (info when the plan replaces a suite list): Microsoft warns all TLS
                   may stop (ASE); ``fix`` names the nearest names the release knows
@@ -272,6 +273,38 @@ def prerequisite_update(version, updates):
     return [PlanFinding("SCH019", "info", kb, "the %s suite tables (%s) describe a host with update %s installed; this "
                     "plan relies on it (not checked: no updates fact from win_schannel_info)" % (label, source, kb),
                     None)]
+
+
+def value_updates(version, updates, operations):
+    """SCH019 for a value the plan writes that Windows reads only with an update installed (KB3140245 for WinHTTP's
+    DefaultSecureProtocols on 2008 R2 and 2012): no finding when listed, a warning when not, info when unknown.
+
+    ``operations``: the plan's registry operations (``name``, ``state``); ``updates`` as for prerequisite_update.
+    """
+    out, seen = [], set()
+    label = WINDOWS_VERSIONS[version].label
+    for op in operations or ():
+        need = catalogue.VALUE_UPDATES.get(op.get("name") or "", {}).get(version)
+        if need is None or op.get("state") != "present" or (op["name"], need[0]) in seen:
+            continue
+        seen.add((op["name"], need[0]))
+        kb, source = need
+        found = (updates or {}).get(kb)
+        if found is True:
+            continue
+        if found is False:
+            out.append(PlanFinding("SCH019", "warning", kb,
+                                   "win_schannel_info did not find %s among the installed updates "
+                                   "(Win32_QuickFixEngineering); without it %s does not read %s, so what the plan "
+                                   "writes there has no effect (%s). A rollup can contain it without listing it"
+                                   % (kb, label, op["name"], source),
+                                   "check the host's update history (Get-HotFix) and install %s if it is missing, "
+                                   "then reboot" % kb))
+        else:
+            out.append(PlanFinding("SCH019", "info", kb, "the plan writes %s, which %s reads only with update %s "
+                                   "installed (%s) (not checked: no updates fact from win_schannel_info)"
+                                   % (op["name"], label, kb, source), None))
+    return out
 
 
 def nearest_fix(names, version, curves=False):

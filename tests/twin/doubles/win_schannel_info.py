@@ -50,8 +50,10 @@ _PENDING = (
 RUN_KEY = "HKLM\\SOFTWARE\\tlsops\\schannel"
 UPDATE_ID = re.compile(r"^KB\d+$", re.IGNORECASE)  # PowerShell's -match is case-insensitive
 # Updates a stock twin lists: the ones the knowledge tables of its release assume (catalogue.PREREQUISITE_UPDATES:
-# W32-CS7/W32-CS8 KB3042058, W32-CS81 KB2919355), so a stock twin is the host the tables describe.
-DEFAULT_HOTFIXES = {"2008r2": ("KB3042058",), "2012": ("KB3042058",), "2012r2": ("KB2919355",)}
+# W32-CS7/W32-CS8 KB3042058, W32-CS81 KB2919355) and the one a managed value needs (catalogue.VALUE_UPDATES:
+# KB3140245 for DefaultSecureProtocols), so a stock twin is the fully updated host the tables describe.
+DEFAULT_HOTFIXES = {"2008r2": ("KB3042058", "KB3140245"), "2012": ("KB3042058", "KB3140245"),
+                    "2012r2": ("KB2919355",)}
 
 
 def installed_hotfixes(host) -> list:

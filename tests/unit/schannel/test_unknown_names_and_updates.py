@@ -103,3 +103,28 @@ def test_a_plan_that_leaves_an_unknown_curve_in_place_says_so():
     plan = compile_plan({"name": "x"}, {"windows_version": "2019", "current_state": current})
     found = [f for f in plan.findings if f.code == "SCH020" and f.item == "ecc_curves"]
     assert len(found) == 1 and "NistP265: use NistP256" in found[0].fix
+
+
+# -- SCH019 for a value that needs an update: KB3140245 and WinHTTP's DefaultSecureProtocols -----------------------
+
+def _winhttp_ops(version):
+    return compile_plan({"name": "x", "winhttp_protocols": ["TLS 1.2"]}, {"windows_version": version}).operations
+
+
+@pytest.mark.parametrize("version", ["2008r2", "2012"])
+def test_sch019_default_secure_protocols_needs_kb3140245(version):
+    ops = _winhttp_ops(version)
+    assert any(op["name"] == "DefaultSecureProtocols" for op in ops)
+    assert lints.value_updates(version, {"KB3140245": True}, ops) == []
+    (missing,) = lints.value_updates(version, {"KB3140245": False}, ops)
+    assert (missing.severity, missing.item) == ("warning", "KB3140245")
+    assert "DefaultSecureProtocols" in missing.message and "install KB3140245" in missing.fix
+    (unknown,) = lints.value_updates(version, None, ops)  # one finding, though two keys (32- and 64-bit) are written
+    assert unknown.severity == "info" and "not checked" in unknown.message
+
+
+def test_no_kb3140245_finding_where_windows_reads_the_value_without_it_or_nothing_is_written():
+    assert lints.value_updates("2012r2", {"KB3140245": False}, _winhttp_ops("2012r2")) == []
+    assert lints.value_updates("2008r2", {"KB3140245": False}, compile_plan(
+        {"name": "x"}, {"windows_version": "2008r2"}).operations) == []
+    assert "KB3140245" in catalogue.PREREQUISITE_UPDATE_IDS  # win_schannel_info asks for it

@@ -33,7 +33,7 @@ def _info(base=RECORDED_INFO_2019, **changes):
 
 def test_the_updates_the_tables_assume_are_asked_for():
     _result, rec = _run(_info())
-    assert rec.calls[0][1]["updates"] == list(catalogue.PREREQUISITE_UPDATE_IDS) == ["KB2919355", "KB3042058"]
+    assert rec.calls[0][1]["updates"] == list(catalogue.PREREQUISITE_UPDATE_IDS) == ["KB2919355", "KB3042058", "KB3140245"]
 
 
 def test_read_errors_updates_and_run_state_reach_the_result():
