@@ -204,15 +204,15 @@ def override_records(profile, overrides, findings):
                 if key in _PROTOCOL_SETTINGS and item in required and wanted != "enabled" and \
                         key != "client_protocols":
                     findings.append(PlanFinding(OVERRIDE_BREAKS, "error", setting,
-                                            "the override sets %s to %s, but %s requires %s on the server"
-                                            % (setting, wanted, name, item),
-                                            "remove the override, or choose a profile that does not require %s"
-                                            % item))
+                                                "the override sets %s to %s, but %s requires %s on the server"
+                                                % (setting, wanted, name, item),
+                                                "remove the override, or choose a profile that does not require %s"
+                                                % item))
                 elif weakens:
                     findings.append(PlanFinding(OVERRIDE_WEAKENS, "warning", setting,
-                                            "the override sets %s to %r where %s sets %r" % (setting, wanted, name,
-                                                                                             before),
-                                            "keep it only as long as a client needs it"))
+                                                "the override sets %s to %r where %s sets %r" % (setting, wanted, name,
+                                                                                                 before),
+                                                "keep it only as long as a client needs it"))
             continue
         before = profile.get(key)
         weakens = False
@@ -224,7 +224,7 @@ def override_records(profile, overrides, findings):
         records.append({"setting": key, "profile": before, "override": value, "weakens": weakens})
         if weakens:
             findings.append(PlanFinding(OVERRIDE_WEAKENS, "warning", key, "the override of %s adds to or loosens what %s "
-                                    "sets" % (key, name), "keep it only as long as a client needs it"))
+                                        "sets" % (key, name), "keep it only as long as a client needs it"))
     return records
 
 

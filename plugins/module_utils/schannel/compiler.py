@@ -162,9 +162,9 @@ def _protocols(profile, version, desired, findings):
             if any(f.code == "SCH011" and f.item == protocol for f in findings):
                 continue
             findings.append(PlanFinding("SCH011", "info", protocol,
-                                    "%s is not supported on %s (facts §2); Microsoft calls enabling it there unsafe, "
-                                    "so the plan leaves it alone" % (protocol, WINDOWS_VERSIONS[version].label),
-                                    None))
+                                        "%s is not supported on %s (facts §2); Microsoft calls enabling it there unsafe, "
+                                        "so the plan leaves it alone" % (protocol, WINDOWS_VERSIONS[version].label),
+                                        None))
             continue
         if state == "default":
             enabled = dbd = None
@@ -196,10 +196,10 @@ def _not_before(managed, value, version, findings):
     if value == "default" or managed.applies_to(version):
         return True
     findings.append(PlanFinding("SCH011", "info", managed.setting, "%s\\%s exists from %s on (%s); %s does not read "
-                            "it, so the plan does not write it" % (
-                                managed.path.rsplit("\\", 1)[-1], managed.name,
-                                WINDOWS_VERSIONS[managed.since].label, managed.source,
-                                WINDOWS_VERSIONS[version].label), None))
+                                "it, so the plan does not write it" % (
+                                    managed.path.rsplit("\\", 1)[-1], managed.name,
+                                    WINDOWS_VERSIONS[managed.since].label, managed.source,
+                                    WINDOWS_VERSIONS[version].label), None))
     return False
 
 
@@ -258,10 +258,14 @@ def _curves(profile, version, findings):
     out = []
     for curve in curves:
         name = normalize_curve(curve)
+        unknown = lints.curve_name(name, version)  # a name this release does not know at all: the nearest ones
+        if unknown is not None:
+            findings.append(unknown)
+            continue
         if name not in CURVES:
             findings.append(PlanFinding("SCH011", "info", str(curve),
-                                    "curve %s is not enabled by default on Windows (facts §4.1); left out" % curve,
-                                    None))
+                                        "curve %s is not enabled by default on Windows (facts §4.1); left out" % curve,
+                                        None))
             continue
         if name not in out:
             out.append(name)
@@ -279,15 +283,14 @@ def _suites(profile, version, certificate, curves, findings):
     for entry in requested:
         entry = str(entry).strip()
         if entry in literal:
-            suite, problem, suggestion = catalogue.explain_name(entry, version)
-            if suite is None:
-                findings.append(PlanFinding("SCH001", "error", entry, problem,
-                                        ("use %s" % suggestion) if suggestion else "remove it"))
+            suite, _problem, _suggestion = catalogue.explain_name(entry, version)
+            if suite is None:  # the same finding as a profile's entry: the nearest names, curve variants first
+                findings.append(lints.suite_name(entry, version))
                 continue
             if suite.name != entry.upper():
                 findings.append(PlanFinding("SCH011", "info", entry, "%s is %s on %s (the curve order decides the "
-                                        "curve; W32-CS1607)" % (entry, suite.name, WINDOWS_VERSIONS[version].label),
-                                        None))
+                                            "curve; W32-CS1607)" % (entry, suite.name, WINDOWS_VERSIONS[version].label),
+                                            None))
             names.append((suite.name, True))
             continue
         base, curve = catalogue.split_suffix(entry.upper())
@@ -314,8 +317,8 @@ def _suites(profile, version, certificate, curves, findings):
             WINDOWS_VERSIONS[version].label, ", ".join(missing)), None))
     if uncertified:
         findings.append(PlanFinding("SCH011", "info", "cipher_suites",
-                                "left out %d suite(s) the %s certificate cannot serve: %s" % (
-                                    len(uncertified), certificate["type"].upper(), ", ".join(uncertified)), None))
+                                    "left out %d suite(s) the %s certificate cannot serve: %s" % (
+                                        len(uncertified), certificate["type"].upper(), ", ".join(uncertified)), None))
     seen, ordered = set(), []
     for name, is_literal in names:
         if name not in seen:
@@ -331,8 +334,8 @@ def _suites(profile, version, certificate, curves, findings):
             while len(",".join(result)) > lints.GPO_LIST_LIMIT:
                 trimmed.insert(0, result.pop())
             findings.append(PlanFinding("SCH013", "warning", "cipher_suites",
-                                    "trimmed to the 1,023-character Group Policy limit; left out %s" % ", ".join(
-                                        trimmed), "shorten the profile's list if one of these matters"))
+                                        "trimmed to the 1,023-character Group Policy limit; left out %s" % ", ".join(
+                                            trimmed), "shorten the profile's list if one of these matters"))
     return result, literal_names
 
 
@@ -551,7 +554,7 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
         raise SchannelInputError("cipher_suite_scope", "must be policy or local (got %r)" % scope)
     if scope == "local" and not at_least(version, "2016"):
         findings.append(PlanFinding("SCH011", "info", "cipher_suite_scope", "the TLS cmdlets exist from Server 2016 "
-                                "(PS-TLS); %s uses the Group Policy order" % WINDOWS_VERSIONS[version].label, None))
+                                    "(PS-TLS); %s uses the Group Policy order" % WINDOWS_VERSIONS[version].label, None))
         scope = "policy"
     plan.cipher_suite_scope = scope
     curves = _curves(profile, version, findings)
@@ -578,8 +581,8 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
                     local_curves = curves
         elif curves != "default" and [c for c in curves if c in catalogue.CURVE_TO_SUFFIX] != ["NistP256", "NistP384"]:
             findings.append(PlanFinding("SCH011", "info", "ecc_curves", "%s has no curve list; the curve comes from the "
-                                    "_P256/_P384 suffix of each suite, ordered by this list (facts §3.2)"
-                                    % WINDOWS_VERSIONS[version].label, None))
+                                        "_P256/_P384 suffix of each suite, ordered by this list (facts §3.2)"
+                                        % WINDOWS_VERSIONS[version].label, None))
 
     for managed in rm.MANAGED_VALUES:
         if managed.key in desired.values:
@@ -623,9 +626,9 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
         unknown = unknown_names(version, before)
         if unknown:
             findings.append(PlanFinding("SCH020", "info", "cipher_suites", "the host's %s cipher-suite list holds %s, "
-                                    "which %s's Schannel does not know; %s; the plan replaces that list" % (
-                                        source, ", ".join(unknown), WINDOWS_VERSIONS[version].label,
-                                        lints.UNKNOWN_SUITE_RISK), None))
+                                        "which %s's Schannel does not know; %s; the plan replaces that list" % (
+                                            source, ", ".join(unknown), WINDOWS_VERSIONS[version].label,
+                                            lints.UNKNOWN_SUITE_RISK), None))
     if plan.cipher_suites is None and plan.state.cipher_suites_source == "policy" and \
             not any(f.code == "SCH005" for f in findings):
         findings.extend(lints.list_length(plan.state.policy_cipher_suites, version, severity="warning"))

@@ -96,7 +96,7 @@ def test_literal_override_names_are_checked_for_the_version():
     plan = compile_plan(profile, {"windows_version": "2008r2", "certificate_key": "rsa:2048"})
     sch001 = dict((f.item, f) for f in plan.findings if f.code == "SCH001")
     assert "does not exist before Windows Server 2016" in sch001["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"].message
-    assert sch001["TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"].fix == "use TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256"
+    assert sch001["TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"].fix.startswith("use TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256")
     assert plan.cipher_suites == [] and plan.state.cipher_suites == ()
     # the same names are fine on 2019
     plan = compile_plan(profile, {"windows_version": "2019", "certificate_key": "rsa:2048"})
