@@ -90,7 +90,7 @@ def curve_name(name, version):
     if known is not None:
         return None
     return PlanFinding("SCH011", "warning", str(name), problem + "; left out",
-                   ("use %s" % " or ".join(nearest)) if nearest else "remove it")
+                       ("use %s" % " or ".join(nearest)) if nearest else "remove it")
 
 
 def certificate_match(suites, certificate):
@@ -116,8 +116,8 @@ def http2_order(suites, version, http2):
         return []
     if not at_least(version, HTTP2_FROM):
         return [PlanFinding("SCH012", "warning", "http2",
-                        "HTTP/2 over TLS needs IIS 10 / Windows Server 2016 or later (ASPNET-H2); %s serves HTTP/1.1"
-                        % WINDOWS_VERSIONS[version].label, "set http2: false for this host")]
+                            "HTTP/2 over TLS needs IIS 10 / Windows Server 2016 or later (ASPNET-H2); %s serves HTTP/1.1"
+                            % WINDOWS_VERSIONS[version].label, "set http2: false for this host")]
     tls12 = [s for s in suites if not s.tls13 and "TLS 1.2" in s.protocols]
     last_allowed = max([i for i, s in enumerate(tls12) if not s.h2_blocklisted] or [-1])
     out = []
@@ -149,7 +149,7 @@ def forward_secrecy(suites, required=False):
                 "remove it" if required else "move it below the ECDHE/DHE suites"))
     if suites and not any(s.pfs or s.tls13 for s in suites):
         out.append(PlanFinding("SCH004", "error" if required else "warning", "cipher_suites",
-                           "no suite in the list has forward secrecy", "add ECDHE suites"))
+                               "no suite in the list has forward secrecy", "add ECDHE suites"))
     return out
 
 
@@ -164,11 +164,11 @@ def list_length(names, version, severity="error"):
     if not excess:
         return []
     return [PlanFinding("SCH005", severity, "cipher_suites",
-                    "the list is %d characters; Microsoft limits the cipher-suite list to %d (W32-PRIO, WSD-MANAGE, "
-                    "for every version; facts §3.3), so on %s the suites past the limit may not be read"
-                    % (len(",".join(names)), GPO_LIST_LIMIT, WINDOWS_VERSIONS[version].label),
-                    "drop the last %d characters' worth of suites (e.g. the _P384 variants or legacy suites)"
-                    % excess)]
+                        "the list is %d characters; Microsoft limits the cipher-suite list to %d (W32-PRIO, WSD-MANAGE, "
+                        "for every version; facts §3.3), so on %s the suites past the limit may not be read"
+                        % (len(",".join(names)), GPO_LIST_LIMIT, WINDOWS_VERSIONS[version].label),
+                        "drop the last %d characters' worth of suites (e.g. the _P384 variants or legacy suites)"
+                        % excess)]
 
 
 def protocols_without_suites(state, explicit=()):
@@ -245,8 +245,8 @@ def assumptions(state, managed=()):
     out = []
     for item, text in state.assumptions:
         out.append(PlanFinding("SCH018", "warning", item, text,
-                           "prefer the cipher-suite order to Ciphers/Hashes/KeyExchangeAlgorithms keys (WSD-REG-2019) "
-                           "and write both Enabled and DisabledByDefault for protocols; verify with tls_verify"))
+                               "prefer the cipher-suite order to Ciphers/Hashes/KeyExchangeAlgorithms keys (WSD-REG-2019) "
+                               "and write both Enabled and DisabledByDefault for protocols; verify with tls_verify"))
     return out
 
 
@@ -265,14 +265,14 @@ def prerequisite_update(version, updates):
         return []
     if found is False:
         return [PlanFinding("SCH019", "warning", kb,
-                        "win_schannel_info did not find %s among the installed updates (Win32_QuickFixEngineering), "
-                        "and the %s suite tables this plan uses describe a host with it (%s). A rollup or updated "
-                        "installation media can contain it without listing it; without it some names the plan "
-                        "writes may be unknown to Schannel: %s" % (kb, label, source, UNKNOWN_SUITE_RISK),
-                        "check the host's update history (Get-HotFix, or wusa) and install %s if it is missing" % kb)]
+                            "win_schannel_info did not find %s among the installed updates (Win32_QuickFixEngineering), "
+                            "and the %s suite tables this plan uses describe a host with it (%s). A rollup or updated "
+                            "installation media can contain it without listing it; without it some names the plan "
+                            "writes may be unknown to Schannel: %s" % (kb, label, source, UNKNOWN_SUITE_RISK),
+                            "check the host's update history (Get-HotFix, or wusa) and install %s if it is missing" % kb)]
     return [PlanFinding("SCH019", "info", kb, "the %s suite tables (%s) describe a host with update %s installed; this "
-                    "plan relies on it (not checked: no updates fact from win_schannel_info)" % (label, source, kb),
-                    None)]
+                        "plan relies on it (not checked: no updates fact from win_schannel_info)" % (label, source, kb),
+                        None)]
 
 
 def value_updates(version, updates, operations):
@@ -312,8 +312,8 @@ def nearest_fix(names, version, curves=False):
     parts = []
     for name in names:
         near = catalogue.explain_curve(name, version)[2] if curves else catalogue.suggest_suites(name, version)
-        parts.append("%s: %s" % (name, ("use %s" % " or ".join(near)) if near else "remove it (no known name is "
-                                                                                    "close)"))
+        parts.append("%s: %s" % (name, ("use %s" % " or ".join(near)) if near else
+                                 "remove it (no known name is close)"))
     return "; ".join(parts)
 
 
@@ -329,22 +329,22 @@ def unknown_names(state, replaced=False):
     if state.unknown_cipher_suites:
         if replaced:
             out.append(PlanFinding("SCH020", "info", "cipher_suites", state.cipher_suites_risk + "; the plan replaces "
-                               "that list", None))
+                                   "that list", None))
         else:
             out.append(PlanFinding("SCH020", "warning", "cipher_suites", state.cipher_suites_risk + "; the predictions "
-                               "assume Schannel skips those names",
-                               "manage cipher_suites in this plan (it then writes a list of known names) or fix the "
-                               "%s list: %s" % (state.cipher_suites_source,
-                                                nearest_fix(state.unknown_cipher_suites, state.version))))
+                                   "assume Schannel skips those names",
+                                   "manage cipher_suites in this plan (it then writes a list of known names) or fix the "
+                                   "%s list: %s" % (state.cipher_suites_source,
+                                                    nearest_fix(state.unknown_cipher_suites, state.version))))
     unknown_curves = getattr(state, "unknown_ecc_curves", ())
     if unknown_curves and not replaced:
         out.append(PlanFinding("SCH020", "warning", "ecc_curves",
-                           "the %s curve list holds %s, which %s's Schannel does not list among its curves "
-                           "(W32-ECC-1607); Microsoft does not say what Schannel does with such a name, the "
-                           "predictions assume it is skipped" % (state.ecc_curves_source, ", ".join(unknown_curves),
-                                                                 label),
-                           "manage ecc_curves in this plan or fix the %s list: %s" % (
-                               state.ecc_curves_source, nearest_fix(unknown_curves, state.version, curves=True))))
+                               "the %s curve list holds %s, which %s's Schannel does not list among its curves "
+                               "(W32-ECC-1607); Microsoft does not say what Schannel does with such a name, the "
+                               "predictions assume it is skipped" % (state.ecc_curves_source, ", ".join(unknown_curves),
+                                                                     label),
+                               "manage ecc_curves in this plan or fix the %s list: %s" % (
+                                   state.ecc_curves_source, nearest_fix(unknown_curves, state.version, curves=True))))
     return out
 
 
@@ -356,18 +356,18 @@ def management(state, mgmt):
     suite = mgmt.get("cipher_suite")
     if protocol and protocol not in state.server_protocols:
         return [PlanFinding("SCH010", "error", protocol,
-                        "the management connection uses %s, which the plan disables on the server: the controller "
-                        "would lose the host after the reboot" % protocol,
-                        "keep %s enabled, or move the management connection to %s first" % (
-                            protocol, ", ".join(sorted(state.server_protocols)) or "another transport"))]
+                            "the management connection uses %s, which the plan disables on the server: the controller "
+                            "would lose the host after the reboot" % protocol,
+                            "keep %s enabled, or move the management connection to %s first" % (
+                                protocol, ", ".join(sorted(state.server_protocols)) or "another transport"))]
     if suite:
         base = catalogue.split_suffix(suite.upper())[0]
         usable = [s for s in state.suites(protocol) if s.base_name == base]
         if not usable:
             return [PlanFinding("SCH010", "error", suite,
-                            "the management connection uses %s, which is not in the planned order%s: the controller "
-                            "would lose the host after the reboot" % (base, " for %s" % protocol if protocol else ""),
-                            "keep %s in the list" % base)]
+                                "the management connection uses %s, which is not in the planned order%s: the controller "
+                                "would lose the host after the reboot" % (base, " for %s" % protocol if protocol else ""),
+                                "keep %s in the list" % base)]
     return []
 
 
@@ -391,5 +391,5 @@ def certificate_rules(rules, certificate):
     sig = certificate.get("signature_hash")
     if hashes and sig and sig not in hashes:
         out.append(PlanFinding("SCH014", "error", "certificate_key", "certificate signed with %s; the profile needs %s"
-                           % (sig, ", ".join(hashes)), "reissue the certificate with %s" % hashes[0]))
+                               % (sig, ", ".join(hashes)), "reissue the certificate with %s" % hashes[0]))
     return out
