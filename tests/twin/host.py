@@ -43,6 +43,10 @@ class TwinConfig:
     wmf51: bool = True
     edition: str = "Datacenter"  # Win32_OperatingSystem.Caption
     installation_type: str = "Server"  # HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion InstallationType
+    # Installed update ids as Win32_QuickFixEngineering lists them (HotFixID, e.g. "KB3042058"). None: the release's
+    # stock list in doubles/win_schannel_info.py (the updates the knowledge tables assume, see DEFAULT_HOTFIXES);
+    # [] an unpatched host.
+    hotfixes: list | None = None
 
 
 class TwinHost:
