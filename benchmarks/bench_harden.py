@@ -19,6 +19,9 @@ Figures per fleet size: WinRM module executions per host (the twins' own counter
     .venv/bin/python benchmarks/bench_harden.py                 # N = 1, 10, 50 apply; N = 10 full loop
     .venv/bin/python benchmarks/bench_harden.py --short         # N = 1 apply, both sides at once (< 20 s)
     .venv/bin/python benchmarks/bench_harden.py --sizes 1,10 --loop-sizes 10 --json out.json
+    .venv/bin/python benchmarks/bench_harden.py --fleet          # full loop at N = 50 and 200, forks 50 (README)
+
+Controller CPU per host is the figure a 1,000-host rollout pays on its controller or AWX execution nodes.
 
 Exit status 1 when a playbook fails, when the registries differ, or when the role needs more than 3 module
 executions per host (the target).  Every twin started here binds 127.0.0.0/8, exits by itself after a bounded
@@ -158,9 +161,10 @@ def fleet_specs(count: int) -> list:
     return specs
 
 
-def plan_values(doc: dict, profile_name: str) -> dict:
+def plan_values(doc: dict, profile_name: str, certificate: bool = True) -> dict:
     """Per host, the registry values the tlsops.schannel plan writes, as win_regedit items (same facts as the role:
-    Windows version, current registry, certificate key)."""
+    Windows version, current registry, and the certificate key when the role knows it: only when it verifies the
+    IIS port, whose binding names the certificate; without an endpoint the plan keeps RSA and ECDSA suites)."""
     import tests.conftest  # noqa: F401  (links the checkout as ansible_collections.tlsops.schannel)
     from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import compile_plan
     from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
@@ -169,8 +173,10 @@ def plan_values(doc: dict, profile_name: str) -> dict:
     values = {}
     for name, twin in doc["twins"].items():
         current = json.loads(Path(twin["registry_file"]).read_text())
-        plan = compile_plan(profile, {"windows_version": twin["version"], "current_state": current,
-                                      "certificate_key": twin["cert"].split("+")[0]},
+        facts = {"windows_version": twin["version"], "current_state": current}
+        if certificate:
+            facts["certificate_key"] = twin["cert"].split("+")[0]
+        plan = compile_plan(profile, facts,
                             alternatives=profiles.alternatives(profile))
         if plan.errors:
             raise RuntimeError("%s: the plan has error findings: %s" % (name, plan.errors))
@@ -336,7 +342,7 @@ class HostCost:
         """A copy of the twins' inventory whose WinRM ports point at proxies."""
         text = (state / "inventory.yml").read_text()
         doc = json.loads(text.split("\n", 1)[1] if text.startswith("#") else text)
-        for name, hvars in doc["all"]["children"]["twins"]["hosts"].items():
+        for _name, hvars in doc["all"]["children"]["twins"]["hosts"].items():
             hvars["ansible_port"] = self.front(hvars["ansible_host"], int(hvars["ansible_port"]))
         out = state / "inventory-host-cost.yml"
         out.write_text(json.dumps(doc, indent=1))
@@ -385,61 +391,108 @@ def executions(doc: dict) -> dict:
     return {"per_host": per_host, "by_module": by_module, "boots": boots}
 
 
+# Written by each twin at start for its own listener ports (which differ between the two fleets), never by either side.
+_PER_FLEET_KEYS = ("\\services\\http\\parameters\\sslbindinginfo\\",)
+
+
 def registry_diff(role_doc: dict, base_doc: dict) -> list:
     problems = []
     for name, twin in role_doc["twins"].items():
         mine = json.loads(Path(twin["registry_file"]).read_text())
         theirs = json.loads(Path(base_doc["twins"][name]["registry_file"]).read_text())
         for key in sorted(set(mine) | set(theirs)):
+            if any(part in key.lower() + "\\" for part in _PER_FLEET_KEYS):
+                continue
             if mine.get(key) != theirs.get(key):
                 problems.append("%s: %s role=%s baseline=%s" % (name, key, mine.get(key), theirs.get(key)))
     return problems
 
 
+def _start_fleet(side: str, address: str, specs: list, mode: str, count: int, args, tmp: Path, started_dirs: list):
+    from tests.twin import api
+    state = tmp / ("%s-%s-%d" % (side, mode.replace(" +", "-cost").replace("/exec", ""), count))
+    started_dirs.append(state)
+    t0 = time.perf_counter()
+    doc = api.start_twins(specs, state, lifetime=args.lifetime, address=address,
+                          reboot_downtime=args.reboot_downtime, timeout=120 + count)
+    doc["state_dir"] = str(state)
+    return doc, time.perf_counter() - t0
+
+
 def measure(count: int, loop: bool, args, tmp: Path, started_dirs: list, host_cost: float = 0.0) -> dict:
+    """Role and baseline on two fleets of ``count`` twins with the same specs.  ``args.sequential``: one fleet
+    at a time (start, run, stop, then the other), so 2 x 200 twins never share the machine's memory and the
+    baseline's idle twins do not sit beside the role's run; otherwise both fleets start first (and, in short
+    mode, both playbooks run at once)."""
     from tests.twin import api
     mode = ("loop" if loop else "apply") + (" +%gs/exec" % host_cost if host_cost else "")
     specs = fleet_specs(count)
-    docs = {}
-    t0 = time.perf_counter()
-    for side, address in (("role", "127.0.0.2"), ("baseline", "127.0.0.3")):
-        state = tmp / ("%s-%s-%d" % (side, mode.replace(" +", "-cost").replace("/exec", ""), count))
-        started_dirs.append(state)
-        docs[side] = api.start_twins(specs, state, lifetime=args.lifetime, address=address,
-                                     reboot_downtime=args.reboot_downtime, timeout=120 + count)
-        docs[side]["state_dir"] = str(state)
-    startup = time.perf_counter() - t0
-    values = plan_values(docs["baseline"], args.profile)
-    boots_before = {side: executions(doc)["boots"] for side, doc in docs.items()}
     forks = min(count, args.forks)
+    docs, startup, runs, counts, boots_before, loads = {}, {}, {}, {}, {}, {}
     proxies = HostCost(host_cost) if host_cost else None
+    values = None
+
+    def start(side, address):
+        docs[side], startup[side] = _start_fleet(side, address, specs, mode, count, args, tmp, started_dirs)
+        boots_before[side] = executions(docs[side])["boots"]
+
+    def inventory(side):
+        state = Path(docs[side]["state_dir"])
+        return proxies.inventory(state) if proxies else state / "inventory.yml"
+
+    def finish(side):
+        counts[side] = executions(docs[side])
+        if args.sequential:
+            api.stop_twins(docs[side]["state_dir"])
+
     try:
-        inventories = dict((side, proxies.inventory(Path(doc["state_dir"])) if proxies else
-                            Path(doc["state_dir"]) / "inventory.yml") for side, doc in docs.items())
+        sides = (("role", "127.0.0.2"), ("baseline", "127.0.0.3"))
+        if not args.sequential:
+            for side, address in sides:
+                start(side, address)
+        else:
+            start("role", "127.0.0.2")
         label = Path(docs["role"]["state_dir"]).name.split("-", 1)[1]
-        role = Run("role-" + label, role_cmd(Path(docs["role"]["state_dir"]), tmp, args.profile, forks, loop,
-                                             inventories["role"]), tmp)
-        if not args.concurrent:
-            role.wait(args.timeout)
-        base = Run("baseline-" + label, baseline_cmd(Path(docs["baseline"]["state_dir"]), tmp, values, forks, loop,
-                                                     inventories["baseline"]), tmp)
-        wait_all([role, base], args.timeout)
+        if not args.sequential:
+            values = plan_values(docs["baseline"], args.profile, certificate=loop)
+        loads["role"] = ["%.1f" % os.getloadavg()[0]]
+        runs["role"] = Run("role-" + label, role_cmd(Path(docs["role"]["state_dir"]), tmp, args.profile, forks, loop,
+                                                     inventory("role")), tmp)
+        if args.sequential or not args.concurrent:
+            runs["role"].wait(args.timeout)
+            loads["role"].append("%.1f" % os.getloadavg()[0])
+            finish("role")
+        if args.sequential:
+            start("baseline", "127.0.0.3")
+            values = plan_values(docs["baseline"], args.profile, certificate=loop)
+        loads["baseline"] = ["%.1f" % os.getloadavg()[0]]
+        runs["baseline"] = Run("baseline-" + label, baseline_cmd(Path(docs["baseline"]["state_dir"]), tmp, values,
+                                                                 forks, loop, inventory("baseline")), tmp)
+        wait_all([runs["role"], runs["baseline"]], args.timeout)
+        loads["baseline"].append("%.1f" % os.getloadavg()[0])
+        if "role" not in counts:
+            loads["role"].append(loads["baseline"][-1])
+            finish("role")
+        finish("baseline")
     finally:
         if proxies:
             proxies.close()
     commands = proxies.delayed if proxies else None
     result = {"hosts": count, "mode": mode, "host_cost_s": host_cost, "forks": forks,
-              "twin_startup_s": round(startup, 2), "winrs_commands_delayed": commands,
+              "sequential": bool(args.sequential), "twin_startup_s": round(sum(startup.values()), 2),
+              "winrs_commands_delayed": commands,
               "values_per_host": round(sum(len(v) for v in values.values()) / count, 1),
               "dsc_tasks_per_host": round(sum(dsc_resources(v) for v in values.values()) / count, 1),
               "problems": []}
-    for side, run in (("role", role), ("baseline", base)):
-        counts = executions(docs[side])
-        per_host = list(counts["per_host"].values())
-        rebooted = sum(1 for n, b in counts["boots"].items() if b != boots_before[side][n])
+    for side in ("role", "baseline"):
+        run = runs[side]
+        per_host = list(counts[side]["per_host"].values())
+        rebooted = sum(1 for n, b in counts[side]["boots"].items() if b != boots_before[side][n])
         result[side] = {"rc": run.rc, "wall_s": round(run.wall, 2), "cpu_s": round(run.cpu, 2),
+                        "cpu_per_host_s": round(run.cpu / count, 3), "wall_per_host_s": round(run.wall / count, 3),
+                        "load_1min_start_end": loads[side],
                         "executions_per_host": round(sum(per_host) / count, 2), "executions_max": max(per_host),
-                        "by_module": counts["by_module"], "rebooted": rebooted, "log": str(run.log),
+                        "by_module": counts[side]["by_module"], "rebooted": rebooted, "log": str(run.log),
                         "slowest_tasks": run.slowest()[:5]}
         if run.rc != 0:
             result["problems"].append("%s playbook failed (rc %s):\n%s" % (side, run.rc, run.tail()))
@@ -471,14 +524,24 @@ def main(argv=None) -> int:
     parser.add_argument("--reboot-downtime", type=float, default=1.0)
     parser.add_argument("--timeout", type=float, default=600.0, help="per playbook run")
     parser.add_argument("--json", help="also write the figures here (full mode default: benchmarks/results/harden.json)")
+    parser.add_argument("--together", action="store_true",
+                        help="start both fleets before the runs (default: one fleet at a time, which 2 x 200 twins "
+                             "need on a 24 GiB machine)")
+    parser.add_argument("--fleet", action="store_true",
+                        help="the fleet figures of benchmarks/README.md: full loop at N = 50 and 200 (forks 50), no "
+                             "other rows; about 30-40 minutes on 2 cores")
     args = parser.parse_args(argv)
     args.concurrent = False
+    args.sequential = not args.together
+    if args.fleet:
+        args.sizes, args.host_cost_sizes, args.loop_sizes = "", "", "50,200"
+        args.lifetime, args.timeout = max(args.lifetime, 3600.0), max(args.timeout, 2400.0)
     if not args.short and not args.json:
         (HERE / "results").mkdir(exist_ok=True)
         args.json = str(HERE / "results" / "harden.json")
     if args.short:
         args.sizes, args.loop_sizes, args.lifetime, args.timeout, args.concurrent = "1", "", 120.0, 90.0, True
-        args.host_cost_sizes = ""
+        args.host_cost_sizes, args.sequential = "", False
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     loop_sizes = [int(s) for s in args.loop_sizes.split(",") if s.strip()]
     runs = [(False, n, 0.0) for n in sizes]
@@ -500,9 +563,11 @@ def main(argv=None) -> int:
             r, b = res["role"], res["baseline"]
             if host_cost:
                 print("host cost: %s WinRS commands held %g s each" % (res["winrs_commands_delayed"], host_cost))
-            print("%s N=%d: role %.2f exec/host %.1f s (cpu %.1f s), baseline %.2f exec/host %.1f s "
-                  "(cpu %.1f s)" % (res["mode"], count, r["executions_per_host"], r["wall_s"], r["cpu_s"],
-                                    b["executions_per_host"], b["wall_s"], b["cpu_s"]), flush=True)
+            print("%s N=%d forks=%d: role %.2f exec/host %.1f s (cpu %.1f s = %.2f s/host, load %s), baseline %.2f "
+                  "exec/host %.1f s (cpu %.1f s = %.2f s/host, load %s)" % (
+                      res["mode"], count, res["forks"], r["executions_per_host"], r["wall_s"], r["cpu_s"],
+                      r["cpu_per_host_s"], "->".join(r["load_1min_start_end"]), b["executions_per_host"],
+                      b["wall_s"], b["cpu_s"], b["cpu_per_host_s"], "->".join(b["load_1min_start_end"])), flush=True)
             for side in ("role", "baseline"):
                 print("  %s slowest tasks: %s" % (side, "; ".join(
                     "%s %.1f s" % (name[:60], sec) for sec, name in res[side]["slowest_tasks"])))
@@ -523,13 +588,14 @@ def main(argv=None) -> int:
         r, b = res["role"], res["baseline"]
         rows.append([res["mode"], res["hosts"], res["forks"],
                      "%.1f" % r["executions_per_host"], "%.1f" % b["executions_per_host"],
-                     ratio(b["executions_per_host"], r["executions_per_host"]),
                      "%.1f" % r["wall_s"], "%.1f" % b["wall_s"], ratio(b["wall_s"], r["wall_s"]),
-                     "%.1f" % r["cpu_s"], "%.1f" % b["cpu_s"], ratio(b["cpu_s"], r["cpu_s"]),
+                     "%.1f" % r["cpu_s"], "%.1f" % b["cpu_s"],
+                     "**%.2f**" % r["cpu_per_host_s"], "%.2f" % b["cpu_per_host_s"], ratio(b["cpu_s"], r["cpu_s"]),
+                     "%s / %s" % ("->".join(r["load_1min_start_end"]), "->".join(b["load_1min_start_end"])),
                      "%.0f" % res["dsc_tasks_per_host"]])
-    table(["mode", "hosts", "forks", "role exec/host", "win_regedit exec/host", "exec ratio", "role wall s",
-           "win_regedit wall s", "wall ratio", "role CPU s", "win_regedit CPU s", "CPU ratio",
-           "win_dsc tasks/host (derived)"], rows)
+    table(["mode", "hosts", "forks", "role exec/host", "win_regedit exec/host", "role wall s",
+           "win_regedit wall s", "wall ratio", "role CPU s", "win_regedit CPU s", "role CPU/host s",
+           "win_regedit CPU/host s", "CPU ratio", "load 1 min (role / loop)", "win_dsc tasks/host (derived)"], rows)
     print("\nexec = WinRM module executions counted by each twin; wall = the ansible-playbook run; CPU = user+sys "
           "of ansible-playbook and its forks on the controller; ratio = win_regedit loop / role.  The last column "
           "is derived from the same values (one SChannelDsc resource per protocol, cipher, hash, key exchange, "
