@@ -23,12 +23,15 @@ updates the oldest tables assume (SCH019) and unknown names in the host's list (
 from __future__ import annotations
 
 import json
-import re
+from dataclasses import dataclass, field
+from typing import Optional
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import catalogue
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import lints
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.certificate_key import parse_certificate
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective import (
+    EffectiveState,
     configured_list,
     effective_state,
     normalize_curve,
@@ -45,57 +48,26 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions 
 
 STATES = ("enabled", "disabled", "default")
 _PROTOCOL_DATA = {"enabled": (1, 0), "disabled": (0, 1)}
-_ECC_BITS = {"p256": 256, "p384": 384, "p521": 521, "256": 256, "384": 384, "521": 521}
 CURVES = ("curve25519", "NistP256", "NistP384", "NistP521")
 
 
-def parse_certificate(value, field="certificate_key"):
-    """``rsa:2048`` / ``ecdsa:p256`` / a win_schannel_info binding dict -> ``{type, bits, signature_hash}``."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dict):
-        kind = str(value.get("key_type") or value.get("type") or "").lower()
-        bits = value.get("key_size") or value.get("bits")
-        sig = value.get("signature_hash")
-        if kind not in ("rsa", "ecdsa"):
-            raise SchannelInputError(field + ".key_type", "must be rsa or ecdsa (got %r)" % (kind,))
-        return {"type": kind, "bits": int(bits) if bits else (2048 if kind == "rsa" else 256),
-                "signature_hash": str(sig).lower() if sig else "sha256"}
-    text = str(value).strip().lower().replace("-", "")
-    match = re.match(r"^(rsa|ecdsa|ecc|ec)(?::(\w+))?(?::(sha\d+|md5))?$", text)
-    if not match:
-        raise SchannelInputError(field, "%r is not a certificate key; write rsa:2048, rsa:4096, ecdsa:p256 or "
-                                 "ecdsa:p384 (optionally :sha1/:sha256 for the signature hash)" % (value,))
-    kind = "rsa" if match.group(1) == "rsa" else "ecdsa"
-    size = match.group(2)
-    if kind == "rsa":
-        bits = int(size) if size and size.isdigit() else 2048
-        if size and not size.isdigit():
-            raise SchannelInputError(field, "RSA key size must be a number of bits, e.g. rsa:2048 (got %r)" % value)
-    else:
-        if size and size not in _ECC_BITS:
-            raise SchannelInputError(field, "ECDSA curve must be p256, p384 or p521 (got %r)" % value)
-        bits = _ECC_BITS[size] if size else 256
-    return {"type": kind, "bits": bits, "signature_hash": match.group(3) or "sha256"}
-
-
-class Plan(object):
+@dataclass
+class Plan:
     """The compiled plan for one host (see module docstring); ``as_dict()`` is what schannel_plan returns."""
 
-    def __init__(self, version):
-        self.version = version
-        self.profile = None
-        self.registry = {}
-        self.operations = []
-        self.changes = []
-        self.cipher_suites = None
-        self.cipher_suite_scope = "policy"
-        self.ecc_curves = None
-        self.findings = []
-        self.reboot_reasons = []
-        self.state = None
-        self.certificate = None
-        self.guideline = None
+    version: str
+    profile: Optional[str] = None
+    guideline: Optional[dict] = None
+    registry: dict = field(default_factory=dict)  # path -> name -> {type, data}, or None for a value to remove
+    operations: list = field(default_factory=list)  # contract operations, with reboot_reason
+    changes: list = field(default_factory=list)  # the operations that change current_state, with before
+    cipher_suites: Optional[list] = None  # the version's names; None leaves the order alone
+    cipher_suite_scope: str = "policy"
+    ecc_curves: Optional[list] = None
+    findings: list[PlanFinding] = field(default_factory=list)
+    reboot_reasons: list = field(default_factory=list)
+    state: Optional[EffectiveState] = None  # in effect after the plan
+    certificate: Optional[dict] = None  # parse_certificate's form
 
     @property
     def reboot_required(self):
