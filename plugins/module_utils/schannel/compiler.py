@@ -504,23 +504,54 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
     ``management`` (``{protocol, cipher_suite}`` the controller uses), ``current_state`` (registry dump),
     ``local_cipher_suites`` / ``local_ecc_curves`` (from win_schannel_info).
     ``alternatives``: resolved profiles (name -> dict) to suggest when this one is not achievable (SCH009).
+
+    Four steps: the desired values (protocols, algorithms, key sizes, then the suite and curve order), the
+    operations that write them, the state they leave, and the lints over that state.
     """
     version, certificate, http2, management, current, updates = _facts(facts)
-    plan = Plan(version)
-    plan.profile = profile.get("name")
-    plan.guideline = profile.get("guideline")
-    plan.certificate = certificate
-    findings = plan.findings
+    plan = Plan(version, profile=profile.get("name"), guideline=profile.get("guideline"), certificate=certificate)
     desired = _Desired()
-
     if profile.get("remove_all_managed"):
         for managed in rm.MANAGED_VALUES:
             if managed.setting != "cipher_suites.local":  # the CNG list is not a registry setting to remove
                 desired.set(managed.setting, managed.path, managed.name, None)
-    explicit = _protocols(profile, version, desired, findings)
+    explicit = _protocols(profile, version, desired, plan.findings)
     _algorithms(profile, desired)
-    _numbers(profile, desired, version, findings)
+    _numbers(profile, desired, version, plan.findings)
+    local_suites, local_curves, literal_names = _order(profile, facts, plan, desired)
 
+    for managed in rm.MANAGED_VALUES:
+        if managed.key in desired.values:
+            value = desired.values[managed.key][1]
+            plan.operations.append(_op(managed, value))
+            plan.registry.setdefault(managed.path, {})[managed.name] = value
+
+    base = current if current is not None else {}
+    plan.state = effective_state(version, apply_operations(base, plan.operations),
+                                 local_cipher_suites=local_suites, local_ecc_curves=local_curves)
+    plan.changes = diff_operations(base, plan.operations)
+    # without the host's state every operation that sets something counts; with it, only the changes
+    for op in (plan.changes if current is not None else plan.operations):
+        if op.get("reboot_reason") and op["reboot_reason"] not in plan.reboot_reasons and \
+                (current is not None or op["state"] == "present"):
+            plan.reboot_reasons.append(op["reboot_reason"])
+
+    _lint(plan, profile, facts, explicit, literal_names, http2, management, current, updates)
+    ok, why = _achievable(profile, plan, certificate)
+    if not ok:
+        plan.findings.append(PlanFinding(
+            "SCH009", "error", plan.profile or "profile", "profile %s is not achievable: %s" % (plan.profile, why),
+            _alternative(profile, facts, certificate, version, alternatives) if _check_alternatives else None))
+    return plan
+
+
+def _order(profile, facts, plan, desired):
+    """The suite and curve order of ``profile`` in its scope -> (local suites, local curves, literal suite names).
+
+    The policy scope writes them as registry values (``desired``); the local scope removes those values and hands
+    the lists on as the host's local CNG order, which the state after the plan is computed with.
+    """
+    version, findings = plan.version, plan.findings
     scope = profile.get("cipher_suite_scope") or "policy"
     if scope not in ("policy", "local"):
         raise SchannelInputError("cipher_suite_scope", "must be policy or local (got %r)" % scope)
@@ -530,7 +561,7 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
         scope = "policy"
     plan.cipher_suite_scope = scope
     curves = _curves(profile, version, findings)
-    suites, literal_names = _suites(profile, version, certificate, curves, findings)
+    suites, literal_names = _suites(profile, version, plan.certificate, curves, findings)
     local_suites = facts.get("local_cipher_suites")
     local_curves = facts.get("local_ecc_curves")
     if suites is not None:
@@ -555,32 +586,19 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
             findings.append(PlanFinding("SCH011", "info", "ecc_curves", "%s has no curve list; the curve comes from the "
                                         "_P256/_P384 suffix of each suite, ordered by this list (facts §3.2)"
                                         % WINDOWS_VERSIONS[version].label, None))
+    return local_suites, local_curves, literal_names
 
-    for managed in rm.MANAGED_VALUES:
-        if managed.key in desired.values:
-            value = desired.values[managed.key][1]
-            plan.operations.append(_op(managed, value))
-            plan.registry.setdefault(managed.path, {})[managed.name] = value
 
-    base = current if current is not None else {}
-    after = apply_operations(base, plan.operations)
-    plan.state = effective_state(version, after, local_cipher_suites=local_suites, local_ecc_curves=local_curves)
-    plan.changes = diff_operations(base, plan.operations)
-    reasons = []
-    for op in (plan.changes if current is not None else plan.operations):
-        if op.get("reboot_reason") and op["reboot_reason"] not in reasons and \
-                (current is not None or op["state"] == "present"):
-            reasons.append(op["reboot_reason"])
-    plan.reboot_reasons = reasons
-
-    # Lints over the result.
+def _lint(plan, profile, facts, explicit, literal_names, http2, management, current, updates):
+    """The lints over the state the plan leaves (appended to ``plan.findings``)."""
+    version, findings, certificate = plan.version, plan.findings, plan.certificate
     in_effect = plan.state.suites()
     requirements = profile.get("requirements") or {}
     findings.extend(lints.certificate_match([s for s in in_effect if s.name in literal_names], certificate))
     findings.extend(lints.http2_order(in_effect, version, http2))
     findings.extend(lints.forward_secrecy([s for s in in_effect if not s.tls13],
                                           bool(requirements.get("forward_secrecy"))))
-    if plan.cipher_suites is not None and scope == "policy":
+    if plan.cipher_suites is not None and plan.cipher_suite_scope == "policy":
         findings.extend(f for f in lints.list_length(plan.cipher_suites, version)
                         if not any(x.code == "SCH005" for x in findings))
     findings.extend(lints.protocols_without_suites(plan.state, explicit))
@@ -604,12 +622,6 @@ def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
     if plan.cipher_suites is None and plan.state.cipher_suites_source == "policy" and \
             not any(f.code == "SCH005" for f in findings):
         findings.extend(lints.list_length(plan.state.policy_cipher_suites, version, severity="warning"))
-    ok, why = _achievable(profile, plan, certificate)
-    if not ok:
-        findings.append(PlanFinding("SCH009", "error", plan.profile or "profile", "profile %s is not achievable: %s" % (
-            plan.profile, why), _alternative(profile, facts, certificate, version, alternatives)
-            if _check_alternatives else None))
-    return plan
 
 
 _ALTERNATIVE_CACHE = {}
