@@ -195,11 +195,17 @@ def unknown_names(state):
     out = []
     for name in state.unknown_cipher_suites:
         nearest = catalogue.suggest_suites(name, state.version)
-        out.append({"list": "cipher_suites", "source": state.cipher_suites_source, "name": name,
-                    "windows_version": state.version, "nearest": nearest,
-                    "message": "the %s cipher-suite list holds %s, which %s's Schannel does not know; %s" % (
-                        state.cipher_suites_source, name, label, effective.UNKNOWN_SUITE_RISK),
-                    "fix": _fix(name, nearest, state.cipher_suites_source, "cipher_suites")})
+        entry = {"list": "cipher_suites", "source": state.cipher_suites_source, "name": name,
+                 "windows_version": state.version, "nearest": nearest,
+                 "message": "the %s cipher-suite list holds %s, which %s's Schannel does not know; %s" % (
+                     state.cipher_suites_source, name, label, effective.UNKNOWN_SUITE_RISK),
+                 "fix": _fix(name, nearest, state.cipher_suites_source, "cipher_suites")}
+        if state.unknown_from_host_cng:  # the host's CNG knows it (Enable-TlsCipherSuite takes no other): a table gap
+            entry["message"] = ("Get-TlsCipherSuite lists %s on this host, which this collection's %s table does not "
+                                "have; plans and predictions leave it out" % (name, label))
+            entry["fix"] = ("check that %s is this host's release (os.build); if it is, the collection's table lacks "
+                            "%s: add it (CONTRIBUTING.md, adding a Windows version)" % (label, name))
+        out.append(entry)
     for name in state.unknown_ecc_curves:
         nearest = catalogue.explain_curve(name, state.version)[2]
         out.append({"list": "ecc_curves", "source": state.ecc_curves_source, "name": name,

@@ -128,6 +128,9 @@ class EffectiveState(object):
         self.local_cipher_suites = None
         self.dropped_cipher_suites = ()  # (name, reason)
         self.unknown_cipher_suites = ()  # configured names this release's Schannel does not know (M6)
+        # True when those names come from the host's own CNG list (Get-TlsCipherSuite, 2016+): Enable-TlsCipherSuite
+        # takes only names Schannel knows, so there the table lacks them (or the version is wrong), no ASE risk.
+        self.unknown_from_host_cng = False
         self.assumptions = ()  # (item, text): where the state rests on a reading Microsoft does not document
         self.ecc_curves = ()
         self.ecc_curves_source = "default"
@@ -155,6 +158,12 @@ class EffectiveState(object):
         """Microsoft's warning for a configured list with names Schannel does not know (M6), or None."""
         if not self.unknown_cipher_suites:
             return None
+        if self.unknown_from_host_cng:
+            return ("the host's local CNG list (Get-TlsCipherSuite) holds %s, which this collection's %s table does "
+                    "not have; Enable-TlsCipherSuite takes only names Schannel knows, so the table lacks them or the "
+                    "host is not %s; plans and predictions leave them out" % (
+                        ", ".join(self.unknown_cipher_suites), WINDOWS_VERSIONS[self.version].label,
+                        WINDOWS_VERSIONS[self.version].label))
         return "the %s cipher-suite list holds %s, which %s's Schannel does not know; %s" % (
             self.cipher_suites_source, ", ".join(self.unknown_cipher_suites), WINDOWS_VERSIONS[self.version].label,
             UNKNOWN_SUITE_RISK)
@@ -182,6 +191,7 @@ class EffectiveState(object):
             "dropped_cipher_suites": [{"name": n, "reason": r} for n, r in self.dropped_cipher_suites],
             "unknown_cipher_suites": list(self.unknown_cipher_suites),
             "cipher_suites_risk": self.cipher_suites_risk,
+            "unknown_from_host_cng": self.unknown_from_host_cng,
             "assumptions": [{"item": i, "text": t} for i, t in self.assumptions],
             "ecc_curves": list(self.ecc_curves),
             "ecc_curves_source": self.ecc_curves_source,
@@ -328,6 +338,8 @@ def effective_state(version, registry_dump, local_cipher_suites=None, local_ecc_
         names.append(suite)
     state.configured_cipher_suites = tuple(s.name for s in names)
     state.unknown_cipher_suites = tuple(unknown)
+    state.unknown_from_host_cng = bool(unknown) and source == "local" and local_cipher_suites is not None and \
+        at_least(version, "2016")
     relied = set()
 
     def _usable(suite, protocols):

@@ -326,7 +326,12 @@ def unknown_names(state, replaced=False):
     """
     out = []
     label = WINDOWS_VERSIONS[state.version].label
-    if state.unknown_cipher_suites:
+    if state.unknown_cipher_suites and getattr(state, "unknown_from_host_cng", False):
+        out.append(PlanFinding("SCH020", "warning", "cipher_suites", state.cipher_suites_risk,
+                               "check that %s is this host's release (win_schannel_info os.build); if it is, the "
+                               "collection's table for it lacks %s: add them (CONTRIBUTING.md, adding a Windows "
+                               "version)" % (label, ", ".join(state.unknown_cipher_suites))))
+    elif state.unknown_cipher_suites:
         if replaced:
             out.append(PlanFinding("SCH020", "info", "cipher_suites", state.cipher_suites_risk + "; the plan replaces "
                                    "that list", None))

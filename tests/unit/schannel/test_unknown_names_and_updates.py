@@ -128,3 +128,18 @@ def test_no_kb3140245_finding_where_windows_reads_the_value_without_it_or_nothin
     assert lints.value_updates("2008r2", {"KB3140245": False}, compile_plan(
         {"name": "x"}, {"windows_version": "2008r2"}).operations) == []
     assert "KB3140245" in catalogue.PREREQUISITE_UPDATE_IDS  # win_schannel_info asks for it
+
+
+def test_sch020_for_a_host_cng_list_says_table_gap():
+    local = ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_SOME_FUTURE_SUITE"]
+    state = effective_state("2022", {}, local_cipher_suites=local)
+    assert state.unknown_from_host_cng and state.unknown_cipher_suites == ("TLS_SOME_FUTURE_SUITE",)
+    (finding,) = lints.unknown_names(state)
+    assert finding.severity == "warning" and "(ASE)" not in finding.message
+    assert "table does not have" in finding.message and "lacks TLS_SOME_FUTURE_SUITE" in finding.fix
+    # the same name in a policy list stays Microsoft's warning
+    policy = _policy("2022", suites=local)
+    assert not policy.unknown_from_host_cng and "(ASE)" in lints.unknown_names(policy)[0].message
+    # before 2016 a local list is the registry value anyone can write: Microsoft's warning too
+    old = effective_state("2012r2", {}, local_cipher_suites=["TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_FOO"])
+    assert not old.unknown_from_host_cng and "(ASE)" in old.cipher_suites_risk

@@ -107,3 +107,17 @@ def test_known_names_give_no_unknown_name_warning():
     result, _rec = _run(_info(tls_ecc_curves=["curve25519", "nistP521", "brainpoolP256r1"]))
     assert result["unknown_names"] == []
     assert not [w for w in result.get("warnings", []) if "does not know" in w or "W32-ECC" in w]
+
+
+def test_a_name_the_host_s_own_cng_lists_is_a_table_gap_not_a_broken_list():
+    # Get-TlsCipherSuite returns only names Schannel knows (Enable-TlsCipherSuite refuses others), so a name the
+    # 2019 table lacks there means the table or windows_version is wrong, not that TLS may stop (no ASE quote)
+    info = _info()
+    info["tls_cipher_suites"] = info["tls_cipher_suites"] + [{"name": "TLS_SOME_FUTURE_SUITE", "code": 4919}]
+    result, _rec = _run(info)
+    (unknown,) = result["unknown_names"]
+    assert unknown["name"] == "TLS_SOME_FUTURE_SUITE" and unknown["source"] == "local"
+    assert "table does not have" in unknown["message"] and "all TLS communication" not in unknown["message"]
+    assert "check that Windows Server 2019 is this host's release" in unknown["fix"]
+    assert result["effective"]["unknown_from_host_cng"] is True
+    assert any("Get-TlsCipherSuite lists TLS_SOME_FUTURE_SUITE" in w for w in result["warnings"])
