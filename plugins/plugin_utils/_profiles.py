@@ -24,9 +24,15 @@ import copy
 import json
 import os
 
-# jsonschema (requirements.txt, a controller requirement) is imported where profiles are validated, so that
-# ansible-test's import sanity, which runs without controller requirements, can load the action plugins.
 import yaml
+
+# jsonschema is a controller requirement (requirements.txt), imported when this module loads: ansible-playbook's
+# main process loads the action plugins, so every fork inherits it instead of importing it again (0.1 s of CPU per
+# task and host, benchmarks/README.md). Only ansible-test's import sanity runs without controller requirements.
+try:
+    import jsonschema
+except ImportError:  # pragma: no cover - ansible-test's import sanity
+    jsonschema = None
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
 
@@ -38,6 +44,7 @@ MAP_SETTINGS = ("protocols", "server_protocols", "client_protocols", "ciphers", 
 
 _SCHEMA = None
 _CACHE = {}
+_PARSED = {}  # path -> ((mtime_ns, size), JSON text of the validated file)
 
 
 def schema():
@@ -77,7 +84,9 @@ def _allowed(error):
 
 def validate(data, source, definition=None):
     """Raise SchannelInputError unless ``data`` matches the profile schema (or ``$defs/<definition>``)."""
-    import jsonschema
+    if jsonschema is None:
+        raise SchannelInputError(source, "the Python package jsonschema is needed on the controller to validate "
+                                 "profiles: pip install -r requirements.txt (the collection's requirements)")
     root = schema()
     target = root if definition is None else dict(root["$defs"][definition], **{"$defs": root["$defs"]})
     validator = jsonschema.Draft202012Validator(target)
@@ -95,6 +104,30 @@ def validate(data, source, definition=None):
                              "%s%s" % (message, "; allowed: %s" % allowed if allowed else ""))
 
 
+def _parsed(path):
+    """The profile file at ``path``, parsed and validated: once per file version (modification time and size).
+
+    A plan reads its profile three times (as written, with the overrides, and for the alternatives' SCH009
+    suggestion), and a YAML parse with a schema validation is most of what a plan costs on the controller.
+    """
+    stat = os.stat(path)
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    hit = _PARSED.get(path)
+    if hit is not None and hit[0] == stamp:
+        return json.loads(hit[1])  # a fresh copy: callers merge into it
+    with open(path) as handle:
+        try:
+            data = yaml.safe_load(handle)
+        except yaml.YAMLError as exc:
+            raise SchannelInputError(path, "not valid YAML: %s" % exc) from None
+    if not isinstance(data, dict):
+        raise SchannelInputError(path, "a profile is a YAML mapping with at least name and description")
+    _string_keys(data, path)
+    validate(data, path)
+    _PARSED[path] = (stamp, json.dumps(data))
+    return data
+
+
 def _read(name_or_path, search_dirs=None):
     """(data, source) of a profile given by shipped name or path."""
     if not isinstance(name_or_path, str) or not name_or_path.strip():
@@ -108,12 +141,7 @@ def _read(name_or_path, search_dirs=None):
             candidates.append(os.path.join(folder, name_or_path + ".yml"))
     for path in candidates:
         if os.path.isfile(path):
-            with open(path) as handle:
-                try:
-                    data = yaml.safe_load(handle)
-                except yaml.YAMLError as exc:
-                    raise SchannelInputError(path, "not valid YAML: %s" % exc) from None
-            return data, path
+            return _parsed(path), path
     raise SchannelInputError("profile", "unknown profile %r; use one of %s, or a path to a profile YAML file" % (
         name_or_path, ", ".join(available_profiles())))
 
@@ -189,12 +217,8 @@ def apply_overrides(profile, overrides, source="overrides"):
 
 
 def load_profile(name_or_path, search_dirs=None, _seen=None):
-    """The profile with its ``extends`` chain resolved (no overrides)."""
+    """The profile with its ``extends`` chain resolved (no overrides); each file is parsed once per version."""
     data, source = _read(name_or_path, search_dirs)
-    if not isinstance(data, dict):
-        raise SchannelInputError(source, "a profile is a YAML mapping with at least name and description")
-    _string_keys(data, source)
-    validate(data, source)
     seen = list(_seen or [])
     if source in seen:
         raise SchannelInputError(source + ": extends", "circular extends: %s" % " -> ".join(seen + [source]))

@@ -167,3 +167,16 @@ def test_non_string_key_is_an_input_error():
     with pytest.raises(SchannelInputError) as err:
         profiles.resolve_profile("ios_ats", {"protocols": {1.2: "enabled"}})
     assert "quote" in str(err.value)
+
+
+def test_a_profile_file_is_parsed_once_per_version(tmp_path, monkeypatch):
+    """A plan reads its profile three times; the YAML is parsed and validated once, and again when the file changes."""
+    path = write(tmp_path, "once.yml", "name: once\ndescription: x\nprotocols:\n  TLS 1.1: enabled\n")
+    parsed = []
+    real = profiles.yaml.safe_load
+    monkeypatch.setattr(profiles.yaml, "safe_load", lambda handle: parsed.append(1) or real(handle))
+    first = profiles.load_profile(path)
+    first["protocols"]["TLS 1.1"] = "changed by a caller"  # a caller's change never reaches the next caller
+    assert profiles.load_profile(path)["protocols"]["TLS 1.1"] == "enabled" and len(parsed) == 1
+    write(tmp_path, "once.yml", "name: once\ndescription: x\nprotocols:\n  TLS 1.1: disabled\n  TLS 1.0: disabled\n")
+    assert profiles.load_profile(path)["protocols"]["TLS 1.1"] == "disabled" and len(parsed) == 2
