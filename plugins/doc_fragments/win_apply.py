@@ -83,6 +83,26 @@ options:
       - Seconds to wait for the host to come back after O(reboot).
     type: int
     default: 600
+  interrupted_run:
+    description:
+      - What to do first when an earlier run was cut between two writes on this host (its PowerShell process ended by
+        a task timeout, a lost connection or a crash) and left its write-ahead intent there
+        (C(HKLM\\SOFTWARE\\tlsops\\schannel\\Intent), also reported by
+        M(tlsops.schannel.win_schannel_info) as C(run_state.interrupted)).
+      - V(rollback) writes back the state from before that run (the undo the intent holds), V(finish) writes what that
+        run meant to write; either way the task then does what it was asked on the state it finds, and its result says
+        so in RV(recovered). V(fail) leaves the host as it is and fails naming the interrupted run.
+      - In check mode nothing is settled; a warning names the interrupted run.
+    type: str
+    choices: [rollback, finish, fail]
+    default: rollback
+  run_owner:
+    description:
+      - How this run names itself in the host's lease (C(HKLM\\SOFTWARE\\tlsops\\schannel\\Lease)), which a run from
+        another controller is refused with while it holds it.
+      - Defaults to C(user@controller-host (pid N)). The lease is taken when the module starts writing and released
+        when it ends (also when it fails); one left by a run that died expires after 900 seconds.
+    type: str
 notes:
   - The PowerShell module receives only concrete registry operations; profile resolution, Windows-version gating,
     name validation and the lockout guard run in Python on the controller before anything is written.

@@ -486,11 +486,21 @@ Function Exit-SchannelRun {
     if ($Module.CheckMode) { return }
     if ($Clean) { Remove-SchannelValue -Path $script:RunKey -Name 'Intent' }
     $run = $Module.Params.run
-    if ($null -eq $run -or -not $run.release) { return }
     Invoke-SchannelRunLocked -Body {
-        $lease = Get-SchannelRunRecord -Name 'Lease'
-        if ($null -ne $lease -and $null -eq $lease.error -and [String]$lease.value.run_id -ceq [String]$run.id) {
-            Remove-SchannelValue -Path $script:RunKey -Name 'Lease'
+        if ($null -ne $run -and $run.release) {
+            $lease = Get-SchannelRunRecord -Name 'Lease'
+            if ($null -ne $lease -and $null -eq $lease.error -and [String]$lease.value.run_id -ceq [String]$run.id) {
+                Remove-SchannelValue -Path $script:RunKey -Name 'Lease'
+            }
+        }
+        # with neither value left, the collection's key goes too: a run that ends well leaves no trace
+        $parent = Get-ParentSubKey -SubKey $script:RunKey
+        if ((Test-SchannelKey -Path $script:RunKey) -and (Get-SchannelValueSet -Path $script:RunKey).Count -eq 0 -and
+            (Get-SchannelSubKeyName -Path $script:RunKey).Count -eq 0) {
+            Remove-SchannelKey -Path $script:RunKey
+            if ((Get-SchannelValueSet -Path $parent).Count -eq 0 -and (Get-SchannelSubKeyName -Path $parent).Count -eq 0) {
+                Remove-SchannelKey -Path $parent
+            }
         }
     }
 }

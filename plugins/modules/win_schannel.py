@@ -149,6 +149,46 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+recovered:
+  description:
+    - Present when an earlier run had been cut mid-change on this host and this task settled it first as
+      O(interrupted_run) says (C(action) V(rollback) or V(finish)), with the module that wrote (C(module)), whether
+      that changed anything (C(changed)), the reboot reasons of those writes, and which run it was (C(interrupted)).
+  returned: when an interrupted run was settled
+  type: dict
+  sample:
+    action: rollback
+    module: win_schannel
+    changed: true
+    reboot_reasons: []
+    interrupted:
+      module: win_schannel
+      run_id: 0f3c2a9e6d1b4c3e8f7a6b5c4d3e2f1a
+      owner: ops@awx-node-1 (pid 4242)
+      started: '2026-12-02T10:15:00Z'
+lease:
+  description:
+    - When the task failed because a run from another controller holds the host's lease, that holder
+      (C(owner), C(run_id), C(expires)). Nothing was written.
+  returned: when refused for a lease
+  type: dict
+  sample:
+    owner: ops@awx-node-1 (pid 4242)
+    run_id: 0f3c2a9e6d1b4c3e8f7a6b5c4d3e2f1a
+    expires: '2026-12-02T10:30:00Z'
+interrupted:
+  description:
+    - When the task failed because an interrupted run's intent is on the host and O(interrupted_run=fail) (or the
+      intent cannot be read), that intent (C(run_id), C(owner), C(module), C(started), C(operations), C(undo)).
+  returned: when refused for an interrupted run
+  type: dict
+  sample:
+    run_id: 0f3c2a9e6d1b4c3e8f7a6b5c4d3e2f1a
+    owner: ops@awx-node-1 (pid 4242)
+    module: win_tls_cipher_suites
+    started: '2026-12-02T10:15:00Z'
+    operations: {scope: local, cipher_suites: [TLS_AES_256_GCM_SHA384], ecc_curves: [NistP256]}
+    undo: {scope: local, cipher_suites: [TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256], ecc_curves: [NistP256]}
 changes:
   description:
     - Every value the run changed (or would change in check mode), with its C(layer) (C(policy) or C(local)) and

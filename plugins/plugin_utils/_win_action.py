@@ -8,16 +8,25 @@ compute in Python, refuse before touching the host on bad input or when the lock
 ``.ps1`` once, write the ``.reg`` backup on the controller, reboot when asked (through ``_reboot.py``, a copy of
 ansible.windows' private helper), and read the host again after the reboot. Modelled on microsoft.ad's ``_module_with_reboot.py`` (run module ->
 reboot if ``reboot_required`` -> continue), with this collection's pre-flight steps in front.
+
+Interrupted runs and the host lease (issue 14, docs/reliability.md): every call of a write module carries ``run``
+(a run id and its owner: controller host, user, process), so the module takes the host's lease and records its
+write-ahead intent. When a module refuses because an earlier run was cut mid-change (``interrupted`` in its result),
+the plugin settles that first as ``interrupted_run`` says (default: roll back with the intent's undo), then does the
+task as asked on the state it finds; the result names what it did (``recovered``).
 """
 from __future__ import annotations
 
+import getpass
 import os
+import socket
+import uuid
 
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelError
 from ansible_collections.tlsops.schannel.plugins.plugin_utils import (
     _guard,
     _host_state,
@@ -44,7 +53,39 @@ APPLY_OPTIONS = {
     "reboot_timeout": {"type": "int", "default": 600},
     "plan": {"type": "dict"},
     "certificate_port": {"type": "int", "default": 443},
+    "interrupted_run": {"type": "str", "choices": ["rollback", "finish", "fail"], "default": "rollback"},
+    "run_owner": {"type": "str"},
 }
+
+# The modules that write and therefore take the lease and keep the intent (their internal option ``run``).
+WRITE_MODULES = ("win_schannel", "win_tls_cipher_suites")
+RUN_KEY = "HKLM\\SOFTWARE\\tlsops\\schannel"
+
+
+def default_owner():
+    """Who a run is, as a refusal on another controller names it: user@controller (pid N)."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in this environment (a container without passwd entry)
+        user = "uid %d" % os.getuid() if hasattr(os, "getuid") else "unknown"
+    return "%s@%s (pid %d)" % (user, socket.gethostname(), os.getpid())
+
+
+def new_run(owner=None):
+    """The ``run`` argument of the write modules for one task on one host. The id says which controller process
+    runs it (``<controller>:<pid>:<random>``), so a later run on the same controller can tell that a lease left on the
+    host belongs to one of its own processes that has ended (see ``SchannelAction.adopt_lease``)."""
+    return {"id": "%s:%d:%s" % (socket.gethostname(), os.getpid(), uuid.uuid4().hex[:16]), "owner": owner or default_owner()}
+
+
+def _process_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but another user's
+        return True
+    return True
 
 
 class ModuleFailed(Exception):
@@ -94,16 +135,17 @@ class SchannelAction(ActionBase):
         _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC,
                                                         mutually_exclusive=list(self.MUTUALLY_EXCLUSIVE))
         self._warnings = []
+        self._run = new_run(args.get("run_owner")) if self.WRITES else None
         try:
             if self.WRITES:
                 with _host_state.HostLock(task_vars, getattr(self._task, "action", "")):
-                    out = self.run_action(args, task_vars)
+                    out = self.run_recovering(args, task_vars)
             else:
                 out = self.run_action(args, task_vars)
         except _host_state.HostLocked as exc:
             out = {"failed": True, "changed": False, "locked": True, "msg": str(exc)}
-        except (SchannelInputError, _regops.OperationError, _regfile.RegFileError) as exc:
-            out = {"failed": True, "changed": False, "msg": str(exc), "field": getattr(exc, "field", None)}
+        except SchannelError as exc:
+            out = {"failed": True, "changed": False, "msg": str(exc), "field": exc.field}
         except (ModuleFailed, Refused) as exc:
             out = exc.result
         if self._warnings:
@@ -115,10 +157,98 @@ class SchannelAction(ActionBase):
     def warn(self, message):
         self._warnings.append(message)
 
+    def adopt_lease(self, holder, task_vars):
+        """A lease held by a process of this controller that has ended (a task timeout, a killed ansible-playbook) is
+        this controller's to take over at once: the controller-side host lock (``_host_state.HostLock``) is held, so
+        no other process here writes the host, and the holder cannot come back. Takes its run id; True when it did."""
+        if not holder or not getattr(self, "_run", None):
+            return False
+        parts = str(holder.get("run_id") or "").split(":")
+        if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+            return False
+        pid = int(parts[1])
+        if pid == os.getpid() or _process_alive(pid):
+            return False
+        self.warn("took over the lease on %s of run %s (%s), a process of this controller that has ended"
+                  % (task_vars.get("inventory_hostname", "the host"), holder.get("run_id"), holder.get("owner")))
+        self._run["id"] = holder["run_id"]
+        return True
+
+    # -- interrupted runs ------------------------------------------------------------------------------------
+    def run_recovering(self, args, task_vars):
+        """``run_action``; when the write module refuses because an earlier run left an intent on the host, settle
+        it as ``interrupted_run`` says and do the task again from a fresh read of the host."""
+        intent = None
+        try:
+            return self.run_action(args, task_vars)
+        except ModuleFailed as exc:
+            intent = exc.result.get("interrupted")
+            if intent is None or self._task.check_mode:
+                raise
+            refusal = exc.result
+        recovered = self.recover(args, task_vars, intent, refusal)
+        try:
+            out = self.run_action(dict(args, facts=None), task_vars)  # facts given before the recovery are stale
+        except (ModuleFailed, Refused) as exc:
+            exc.result["recovered"] = recovered
+            raise
+        finally:
+            self.release_lease(task_vars)
+        out["recovered"] = recovered
+        return out
+
+    def recover(self, args, task_vars, intent, refusal):
+        """Roll back (default) or finish the interrupted run recorded in ``intent``; ``fail`` leaves it."""
+        choice = args.get("interrupted_run") or "rollback"
+        if choice == "fail":
+            msg = "%s (interrupted_run: fail leaves it; set interrupted_run: rollback or finish to settle it)" % (
+                refusal.get("msg"))
+            raise ModuleFailed(dict(refusal, msg=msg))
+        part = "undo" if choice == "rollback" else "operations"
+        source = intent.get(part)
+        if isinstance(source, dict) and source.get("scope") == "local":
+            name = "win_tls_cipher_suites"
+            module_args = {"scope": "local", "cipher_suites": source.get("cipher_suites"),
+                           "ecc_curves": source.get("ecc_curves")}
+        elif isinstance(source, list):
+            name = "win_schannel"
+            module_args = {"operations": _regops.validate_operations(source, field="interrupted.%s" % part)}
+        else:
+            msg = ("%s; its record cannot be read (%s), so it cannot be %s: nothing was written; set the host's state by "
+                   "hand (the backup of that run, if any, is on its controller) and delete %s\\Intent" % (
+                       refusal.get("msg"), intent.get("error") or "no %s" % part,
+                       "rolled back" if choice == "rollback" else "finished", RUN_KEY))
+            raise ModuleFailed(dict(refusal, msg=msg))
+        module_args["run"] = dict(self._run, recover=True, release=False)
+        res = self.run_module(name, module_args, task_vars)
+        what = "rolled back to the state before it" if choice == "rollback" else "finished"
+        self.warn("an interrupted run (%s, run %s of %s, started %s) had left %s mid-change; it was %s before this task"
+                  % (intent.get("module"), intent.get("run_id"), intent.get("owner"), intent.get("started"),
+                     task_vars.get("inventory_hostname", "the host"), what))
+        return {"action": choice, "module": name, "changed": bool(res.get("changed")),
+                "reboot_reasons": list(res.get("reboot_reasons") or []),
+                "interrupted": dict((k, intent.get(k)) for k in ("module", "run_id", "owner", "started"))}
+
+    def release_lease(self, task_vars):
+        """After a recovery (which keeps the lease): release it even when the task then wrote nothing. An empty
+        win_schannel run takes the lease as this run, writes nothing and releases it; an intent left by a cut
+        in between makes it refuse, and that is left for the next run."""
+        try:
+            self._execute_module(module_name="%s.win_schannel" % COLLECTION,
+                                 module_args={"operations": [], "run": dict(self._run, release=True)}, task_vars=task_vars)
+        except (AnsibleError, OSError) as exc:  # the lease expires by itself
+            self.warn("could not release the host lease (%s); it expires by itself" % exc)
+
     # -- talking to the host ---------------------------------------------------------------------------------
     def run_module(self, name, module_args, task_vars):
+        if name in WRITE_MODULES and getattr(self, "_run", None) and "run" not in module_args:
+            module_args = dict(module_args, run=self._run)
         res = self._execute_module(module_name="%s.%s" % (COLLECTION, name), module_args=module_args,
                                    task_vars=task_vars)
+        if res.get("failed") and module_args.get("run") and self.adopt_lease(res.get("lease"), task_vars):
+            module_args = dict(module_args, run=dict(module_args["run"], id=self._run["id"]))
+            res = self._execute_module(module_name="%s.%s" % (COLLECTION, name), module_args=module_args,
+                                       task_vars=task_vars)
         res.pop("invocation", None)
         if res.get("failed"):
             res.setdefault("msg", "%s failed" % name)
@@ -133,21 +263,36 @@ class SchannelAction(ActionBase):
         try:
             return self.run_module(name, module_args, task_vars)
         except ModuleFailed as exc:
+            if exc.result.get("interrupted") is not None or exc.result.get("lease") is not None:
+                # refused before any write: the pre-write backup holds nothing this run changed
+                if pre_backup and os.path.exists(pre_backup):
+                    os.unlink(pre_backup)
+                raise
+            if "module_stdout" in exc.result and not str(exc.result.get("module_stdout") or "").strip():
+                # the PowerShell process ended without an answer (killed, out of memory, shell deleted): ansible-core
+                # says "MODULE FAILURE" or "Module result deserialization failed" with an empty module_stdout
+                raise self._outcome_unknown(name, task_vars, pre_backup, boot_time, reboot_reasons,
+                                            "the PowerShell process of %s ended before it answered (rc %s)"
+                                            % (name, exc.result.get("rc"))) from exc
             if pre_backup:
                 exc.result.setdefault("backup_file", pre_backup)
             raise
         except (AnsibleError, OSError) as exc:  # pywinrm lets requests' ConnectionError (an OSError) through
-            if not self._task.check_mode:  # the writes may have happened: a reboot they need is owed until it is done
-                _host_state.record_owed_reboot(task_vars, boot_time, [r for r in reboot_reasons if r])
-            saved = ("the previous state is saved in %s (restore: that path)" % pre_backup if pre_backup else
-                     "set backup: true to keep the previous state on the controller before writing")
-            raise ModuleFailed({"failed": True, "changed": False, "outcome": "unknown", "backup_file": pre_backup,
-                                "msg": "the connection to the host was lost while %s was writing (%s): the host holds "
-                                       "the previous state, the new one, or a prefix of the change written in a prefix-safe order "
-                                       "(each registry write takes effect at once); "
-                                       "%s; run the task again to converge"
-                                       % (name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
-                                          saved)}) from exc
+            raise self._outcome_unknown(name, task_vars, pre_backup, boot_time, reboot_reasons,
+                                        "the connection to the host was lost while %s was writing (%s)" % (
+                                            name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)) from exc
+
+    def _outcome_unknown(self, name, task_vars, pre_backup, boot_time, reboot_reasons, what):
+        """The write module may have been cut between two writes: what the user is told, and the owed reboot."""
+        if not self._task.check_mode:  # the writes may have happened: a reboot they need is owed until it is done
+            _host_state.record_owed_reboot(task_vars, boot_time, [r for r in reboot_reasons if r])
+        saved = ("the previous state is saved in %s (restore: that path)" % pre_backup if pre_backup else
+                 "set backup: true to keep the previous state on the controller before writing")
+        return ModuleFailed({"failed": True, "changed": False, "outcome": "unknown", "backup_file": pre_backup,
+                             "msg": "%s: the host holds the previous state, the new one, or part of the change "
+                                    "(written in a prefix-safe order) marked by the run's write-ahead intent in %s, "
+                                    "which the next run settles first (interrupted_run, default rollback); %s; run the "
+                                    "task again to converge" % (what, RUN_KEY, saved)})
 
     def finish_backup(self, args, task_vars, backup_ops, pre_backup):
         """Replace the pre-apply backup with the module's own (authoritative) backup; drop it when nothing changed."""

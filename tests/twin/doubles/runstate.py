@@ -118,9 +118,14 @@ def exit_run(store: RegistryStore, params: dict, check_mode: bool, clean: bool =
     if clean:
         store.delete_value(RUN_KEY, "Intent")
     run = params.get("run")
-    if run is None or not run["release"]:
-        return
     with store.lock:
-        lease = record(store, "Lease")
-        if lease is not None and lease["error"] is None and str(lease["value"].get("run_id")) == str(run["id"]):
-            store.delete_value(RUN_KEY, "Lease")
+        if run is not None and run["release"]:
+            lease = record(store, "Lease")
+            if lease is not None and lease["error"] is None and str(lease["value"].get("run_id")) == str(run["id"]):
+                store.delete_value(RUN_KEY, "Lease")
+        # with neither value left, the collection's key goes too: a run that ends well leaves no trace
+        parent = RUN_KEY.rsplit("\\", 1)[0]
+        if store.key_exists(RUN_KEY) and not store.value_names(RUN_KEY) and not store.child_names(RUN_KEY):
+            store.delete_key(RUN_KEY)
+            if not store.value_names(parent) and not store.child_names(parent):
+                store.delete_key(parent)

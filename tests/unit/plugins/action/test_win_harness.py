@@ -112,9 +112,13 @@ class Recorder(object):
         self.info = info if info is not None else RECORDED_INFO_2019
         self.answers = answers or {}
         self.calls = []
+        self.runs = []  # the ``run`` argument (issue 14: lease and intent) of each write-module call, kept apart
 
     def __call__(self, module_name=None, module_args=None, task_vars=None, **_kwargs):
-        self.calls.append((module_name, copy.deepcopy(module_args)))
+        args = copy.deepcopy(module_args)
+        if isinstance(args, dict) and "run" in args:
+            self.runs.append((module_name, args.pop("run")))
+        self.calls.append((module_name, args))
         short = module_name.rsplit(".", 1)[-1]
         if short in self.answers:
             answer = self.answers[short]
