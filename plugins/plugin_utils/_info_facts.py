@@ -200,7 +200,7 @@ def unknown_names(state):
                  "message": "the %s cipher-suite list holds %s, which %s's Schannel does not know; %s" % (
                      state.cipher_suites_source, name, label, effective.UNKNOWN_SUITE_RISK),
                  "fix": _fix(name, nearest, state.cipher_suites_source, "cipher_suites")}
-        if state.unknown_from_host_cng:  # the host's CNG knows it (Enable-TlsCipherSuite takes no other): a table gap
+        if state.unknown_from_host_cng:  # the host's Schannel lists it with its code: a table gap
             entry["message"] = ("Get-TlsCipherSuite lists %s on this host, which this collection's %s table does not "
                                 "have; plans and predictions leave it out" % (name, label))
             entry["fix"] = ("check that %s is this host's release (os.build); if it is, the collection's table lacks "

@@ -128,8 +128,9 @@ class EffectiveState(object):
         self.local_cipher_suites = None
         self.dropped_cipher_suites = ()  # (name, reason)
         self.unknown_cipher_suites = ()  # configured names this release's Schannel does not know (M6)
-        # True when those names come from the host's own CNG list (Get-TlsCipherSuite, 2016+): Enable-TlsCipherSuite
-        # takes only names Schannel knows, so there the table lacks them (or the version is wrong), no ASE risk.
+        # True when those names come from the host's own CNG list (Get-TlsCipherSuite, 2016+), which returns each
+        # suite with the code and algorithms the Schannel provider gives it: a name it lists is one the host's
+        # Schannel implements, so the table lacks it (or the version is wrong); no ASE risk (an inference, said so).
         self.unknown_from_host_cng = False
         self.assumptions = ()  # (item, text): where the state rests on a reading Microsoft does not document
         self.ecc_curves = ()
@@ -160,8 +161,8 @@ class EffectiveState(object):
             return None
         if self.unknown_from_host_cng:
             return ("the host's local CNG list (Get-TlsCipherSuite) holds %s, which this collection's %s table does "
-                    "not have; Enable-TlsCipherSuite takes only names Schannel knows, so the table lacks them or the "
-                    "host is not %s; plans and predictions leave them out" % (
+                    "not have; Get-TlsCipherSuite lists a suite with the code and algorithms Schannel gives it, so the "
+                    "table lacks them or the host is not %s; plans and predictions leave them out" % (
                         ", ".join(self.unknown_cipher_suites), WINDOWS_VERSIONS[self.version].label,
                         WINDOWS_VERSIONS[self.version].label))
         return "the %s cipher-suite list holds %s, which %s's Schannel does not know; %s" % (

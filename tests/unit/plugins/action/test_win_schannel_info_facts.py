@@ -110,8 +110,8 @@ def test_known_names_give_no_unknown_name_warning():
 
 
 def test_a_name_the_host_s_own_cng_lists_is_a_table_gap_not_a_broken_list():
-    # Get-TlsCipherSuite returns only names Schannel knows (Enable-TlsCipherSuite refuses others), so a name the
-    # 2019 table lacks there means the table or windows_version is wrong, not that TLS may stop (no ASE quote)
+    # Get-TlsCipherSuite lists each suite with the code and algorithms Schannel gives it, so a name the 2019 table
+    # lacks there means the table or windows_version is wrong, not that TLS may stop (no ASE quote)
     info = _info()
     info["tls_cipher_suites"] = info["tls_cipher_suites"] + [{"name": "TLS_SOME_FUTURE_SUITE", "code": 4919}]
     result, _rec = _run(info)
