@@ -143,3 +143,31 @@ def test_sch020_for_a_host_cng_list_says_table_gap():
     # before 2016 a local list is the registry value anyone can write: Microsoft's warning too
     old = effective_state("2012r2", {}, local_cipher_suites=["TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_FOO"])
     assert not old.unknown_from_host_cng and "(ASE)" in old.cipher_suites_risk
+
+
+# -- names a profile or an override asks for -------------------------------------------------------------------------
+
+def test_a_profile_curve_the_release_does_not_know_is_a_warning_with_the_nearest_names():
+    plan = compile_plan({"name": "x", "ecc_curves": ["NistP265", "NistP384"]},
+                        {"windows_version": "2019", "certificate_key": "rsa:2048"})
+    (finding,) = [f for f in plan.findings if f.item == "NistP265"]
+    assert (finding.code, finding.severity) == ("SCH011", "warning")
+    assert "Windows Server 2019" in finding.message and finding.fix.startswith("use NistP256")
+    assert plan.ecc_curves == ["NistP384"]
+
+
+def test_an_override_curve_outside_the_schema_is_refused_with_the_allowed_names():
+    from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+    from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles
+    with pytest.raises(SchannelInputError) as caught:
+        _profiles.resolve_profile("mozilla_intermediate", {"ecc_curves": ["NistP265"]})
+    assert "ecc_curves[0]" in str(caught.value) and "NistP256" in str(caught.value)
+
+
+def test_a_literal_override_suite_the_release_does_not_know_names_the_nearest_names():
+    from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles
+    profile = _profiles.resolve_profile("ios_ats", {"cipher_suites": {"set": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA265"]}})
+    plan = compile_plan(profile, {"windows_version": "2022", "certificate_key": "rsa:2048"})
+    (finding,) = [f for f in plan.findings if f.code == "SCH001"]
+    assert finding.severity == "error" and "Windows Server 2022" in finding.message
+    assert finding.fix.startswith("use TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 or ")
