@@ -15,11 +15,14 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors im
 # The one implementation of what an operation does to a dump, and of when two values are the same, is the
 # compiler's (module_utils/schannel/compiler.py, which the knowledge core and write_order.py use too); re-exported
 # here for the action plugins.
-from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import (  # noqa: F401
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import (
     apply_operations,
     diff_operations,
     same_state,
 )
+
+__all__ = ["BYTE_TYPES", "TYPES", "OperationError", "apply_operations", "backup_for", "diff_operations", "display",
+           "layer", "same_state", "validate_operation", "validate_operations", "with_key_creation"]
 
 # 'none' is REG_NONE (data: a byte list), written with RegistryValueKind.None (PLAN.md P16); 'unknown' only in dumps.
 TYPES = ("dword", "qword", "string", "expandstring", "multistring", "binary", "none")

@@ -18,6 +18,7 @@ class ReportError(ValueError):
 
 
 _HINTS: dict = {}
+_NONE_TYPE = type(None)  # what Optional[X] holds besides X
 
 
 def _hints(cls) -> dict:
@@ -30,11 +31,11 @@ def _convert(hint, value, where: str):
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         options = typing.get_args(hint)
-        if value is None and type(None) in options:
+        if value is None and _NONE_TYPE in options:
             return None
         errors = []
         for option in options:
-            if option is type(None):
+            if option is _NONE_TYPE:
                 continue
             try:
                 return _convert(option, value, where)

@@ -175,7 +175,7 @@ def test_diff_operations():
     assert diff_operations({}, ops)[0]["before"] is None and len(diff_operations({}, ops)) == 1
 
 
-@pytest.mark.parametrize("a, b, same", [
+@pytest.mark.parametrize("first, second, same", [
     ({"type": "dword", "data": 4294967295}, {"type": "dword", "data": -1}, True),  # .NET reads a dword signed
     ({"type": "dword", "data": 1}, {"type": "qword", "data": 1}, False),  # another kind is another value
     ({"type": "dword", "data": 1}, {"type": None, "data": 1}, True),  # read without its kind: the data decides
@@ -187,11 +187,11 @@ def test_diff_operations():
     (None, None, True),
     (None, {"type": "dword", "data": 0}, False),
 ])
-def test_same_value_is_the_one_comparison(a, b, same):
-    assert same_value(a, b) is same and same_value(b, a) is same
-    if a is not None and b is not None:  # diff_operations judges an operation with the same rule
-        op = dict(b, path="HKLM\\X", name="V", state="present")
-        assert (diff_operations({"HKLM\\X": {"V": a}}, [op]) == []) is same
+def test_same_value_is_the_one_comparison(first, second, same):
+    assert same_value(first, second) is same and same_value(second, first) is same
+    if first is not None and second is not None:  # diff_operations judges an operation with the same rule
+        op = dict(second, path="HKLM\\X", name="V", state="present")
+        assert (diff_operations({"HKLM\\X": {"V": first}}, [op]) == []) is same
 
 
 def test_same_state_is_case_insensitive_and_limited_to_roots():
