@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import (
     VERSION_KEYS,
     WINDOWS_VERSIONS,
@@ -618,14 +619,6 @@ def _certificate_type(base_name):
     return "rsa"
 
 
-def _iana_module():
-    try:
-        from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
-    except ImportError:
-        return None
-    return iana
-
-
 @dataclass(frozen=True)
 class SchannelSuite(object):
     """One cipher suite as one Windows version's Schannel knows it.
@@ -724,10 +717,6 @@ def _iana_properties(code):
     cached = _IANA_CACHE.get(code)
     if cached is not None:
         return cached
-    iana = _iana_module()
-    if iana is None:
-        raise RuntimeError("plugins/module_utils/tls/iana.py is not available; the IANA properties of "
-                           "suite 0x%04X come from it" % code)
     entry = iana.SUITES_BY_CODE.get(code) or iana.SSL2_SUITES_BY_CODE[code]
     props = {"kex": entry.kex, "auth": entry.auth, "enc": entry.enc, "mac": entry.mac,
              "aead": bool(entry.aead), "pfs": bool(entry.pfs),

@@ -23,6 +23,8 @@ from __future__ import annotations
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective import CURVE_CODES
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
 # wire codes order the versions: one table for the prober, the client table and the predictor
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.certificate_key import parse_certificate
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import clients as table
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.clients import VERSION_CODES
 
 SYMPTOMS = ("tcp_reset", "alert:handshake_failure", "alert:protocol_version", "certificate_rejected")
@@ -55,7 +57,6 @@ class Prediction(object):
 
 
 def _clients(clients):
-    from ansible_collections.tlsops.schannel.plugins.module_utils.tls import clients as table
     if clients is None:
         return dict(table.CLIENTS)
     if isinstance(clients, str):
@@ -78,7 +79,6 @@ def _certificate(certificate):
         return dict(DEFAULT_CERTIFICATE)
     if isinstance(certificate, dict) and "type" in certificate and "bits" in certificate:
         return certificate
-    from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import parse_certificate
     return parse_certificate(certificate, "certificate")
 
 
@@ -170,10 +170,9 @@ def predict_one(state, certificate, client, http2=False):
 
 
 def predict(state, certificate=None, clients=None, http2=False):
-    """``{client_key: Prediction}`` for ``state`` (an EffectiveState, or a Plan) and the clients.
+    """``{client_key: Prediction}`` for ``state`` (an EffectiveState: a plan's is ``plan.state``) and the clients.
 
     ``clients``: None (every client of ``tls/clients.py``), a list of keys, or ``{key: ClientProfile}``.
     ``certificate``: ``rsa:2048``-style text, a parsed dict, or None (RSA 2048, SHA-256).
     """
-    state = getattr(state, "state", None) or state
     return dict((key, predict_one(state, certificate, client, http2)) for key, client in _clients(clients).items())
