@@ -20,11 +20,14 @@ The model is Schannel's server side (facts §3.2, §4, §9) applied to a client'
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Optional
+
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.effective import CURVE_CODES
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-# wire codes order the versions: one table for the prober, the client table and the predictor
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.certificate_key import parse_certificate
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import clients as table
+# wire codes order the versions: one table for the prober, the client table and the predictor
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.clients import VERSION_CODES
 
 SYMPTOMS = ("tcp_reset", "alert:handshake_failure", "alert:protocol_version", "certificate_rejected")
@@ -33,20 +36,17 @@ _ECC_CURVE_BY_BITS = {256: 0x0017, 384: 0x0018, 521: 0x0019}
 _SHA2 = ("sha256", "sha384", "sha512")
 
 
+@dataclass(frozen=True)
 class Prediction(object):
     """One client's outcome; ``as_dict()`` is the contract dict ``tls_verify``'s ``expect`` takes."""
 
-    __slots__ = ("connects", "protocol", "cipher_suite", "reason", "symptom", "windows_name", "note")
-
-    def __init__(self, connects, protocol=None, cipher_suite=None, reason=None, symptom=None, windows_name=None,
-                 note=None):
-        self.connects = connects
-        self.protocol = protocol
-        self.cipher_suite = cipher_suite
-        self.reason = reason
-        self.symptom = symptom
-        self.windows_name = windows_name
-        self.note = note
+    connects: bool
+    protocol: Optional[str] = None
+    cipher_suite: Optional[str] = None
+    reason: Optional[str] = None
+    symptom: Optional[str] = None
+    windows_name: Optional[str] = None
+    note: Optional[str] = None
 
     def as_dict(self):
         return {"connects": self.connects, "protocol": self.protocol, "cipher_suite": self.cipher_suite,
