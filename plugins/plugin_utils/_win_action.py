@@ -250,6 +250,9 @@ class SchannelAction(ActionBase):
             res = self._execute_module(module_name="%s.%s" % (COLLECTION, name), module_args=module_args,
                                        task_vars=task_vars)
         res.pop("invocation", None)
+        if name in WRITE_MODULES and res.get("warnings") and hasattr(self, "_warnings"):
+            # the write modules' own warnings (another run's lease or intent in check mode, a failed undo) reach the user
+            self._warnings.extend(w for w in res.pop("warnings") if w not in self._warnings)
         if res.get("failed"):
             res.setdefault("msg", "%s failed" % name)
             res["changed"] = bool(res.get("changed", False))

@@ -152,3 +152,14 @@ def test_interrupted_run_is_documented_and_validated():
     with pytest.raises(AnsibleActionFail, match="value of interrupted_run must be one of: rollback, finish, fail"):
         run_action(win_schannel.ActionModule, dict(ARGS, interrupted_run="later"), rec)
     assert rec.calls == []  # before anything reached the host
+
+
+def test_check_mode_passes_the_modules_warning_on_and_settles_nothing():
+    text = ("an interrupted run (win_schannel, run ctl-a:1:abc of ops@ctl-a (pid 1), started 2026-12-02T10:15:00Z) left "
+            "this host mid-change; run the task again through the action plugin, which rolls it back first")
+
+    def answer(args):
+        return dict(recorded_schannel_result(args["operations"], Recorder().info["registry"]), warnings=[text])
+    result, rec = run_action(win_schannel.ActionModule, ARGS, Recorder(answers={"win_schannel": answer}), check_mode=True)
+    assert not result.get("failed") and text in result["warnings"], result
+    assert rec.names() == ["win_schannel_info", "win_schannel"] and "recovered" not in result
