@@ -26,6 +26,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions 
     WINDOWS_VERSIONS,
     at_least,
 )
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
 
 SCHANNEL = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
 POLICY_SSL = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
@@ -54,8 +55,8 @@ MANAGED_KEYS = (SCHANNEL, POLICY_SSL, LOCAL_SSL, FIPS_POLICY) + tuple(k[2] for k
 # Source: facts §1.1 (WSD-REG-2023, WSD-REG-2019, SCDSC, DEMYST, HASS): protocol key names.
 PROTOCOLS = ("Multi-Protocol Unified Hello", "PCT 1.0", "SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2",
              "TLS 1.3", "DTLS 1.0", "DTLS 1.2")
-# Protocols a TLS client/server negotiates (what EffectiveState reports), oldest first.
-TLS_PROTOCOLS = ("SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3")
+# Protocols a TLS client/server negotiates (what EffectiveState reports), oldest first: the prober's one table.
+TLS_PROTOCOLS = iana.PROTOCOLS
 DTLS_PROTOCOLS = ("DTLS 1.0", "DTLS 1.2")
 SIDES = ("Client", "Server")
 # Source: facts §1.1 (SUP-245030, SCDSC DSC_Cipher ValueMap): Vista+ names; "Triple DES 168" not ".../168".
