@@ -609,6 +609,7 @@ def _lint(plan, profile, facts, explicit, literal_names, http2, management, curr
     # Edges of Microsoft's tables (issue 15): what this plan rests on, said where it matters.
     findings.extend(lints.version_note(version))
     findings.extend(lints.prerequisite_update(version, updates))
+    findings.extend(lints.value_updates(version, updates, plan.operations))
     findings.extend(lints.assumptions(plan.state))
     findings.extend(lints.unknown_names(plan.state))
     if not plan.state.unknown_cipher_suites and current is not None:

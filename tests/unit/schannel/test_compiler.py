@@ -262,3 +262,12 @@ def test_registry_values_written():
     assert values[(rm.NETFX_KEYS[3][2], "SystemDefaultTlsVersions")] == 1
     fips = compile_plan(profiles.resolve_profile("fips_140"), {"windows_version": "2019"})
     assert [op["data"] for op in fips.operations if op["path"] == rm.FIPS_POLICY] == [1]
+
+
+@pytest.mark.parametrize("updates, severity", [({"KB3140245": False}, "warning"), ({"KB3140245": True}, None),
+                                               (None, "info")])
+def test_a_value_windows_reads_only_with_an_update_is_judged_in_the_plan(updates, severity):
+    """pci_dss_4 writes WinHTTP's DefaultSecureProtocols, which 2012 reads only with KB3140245 (SCH019)."""
+    plan = compile_plan(profiles.resolve_profile("pci_dss_4"), {"windows_version": "2012", "updates": updates})
+    found = [f.severity for f in plan.findings if f.code == "SCH019" and f.item == "KB3140245"]
+    assert found == ([severity] if severity else [])
