@@ -206,13 +206,63 @@ results:
         version: {description: "Protocol name.", type: str}
         supported: {description: "The server negotiates it.", type: bool}
         cipher_suites: {description: "Accepted IANA suite names; the server's preference order when server_order.", type: list}
-        server_order: {description: "True server order, false client order, null unknown or fewer than 2 suites.", type: bool}
+        server_order: {description: "True server order (also with ChaCha20 priority), false client order, null unknown or fewer than 2 suites.", type: bool}
+        order:
+          description: C(server), C(client), or C(server_chacha_priority) (the server's order, except that a client
+            listing a ChaCha20 suite first gets ChaCha20, OpenSSL's PrioritizeChaCha); null unknown or fewer than 2 suites.
+          type: str
+        tested: {description: "False when no usable answer came for this version (timeout, garbage), so C(supported=false) is not a finding.", type: bool}
+        untested_reason: {description: "Why the version could not be tested.", type: str}
         outcome:
           description: How the last probe of this version ended (C(reset), C(alert:handshake_failure), C(downgrade:TLS 1.0), C(sslv2_error), ...).
           type: str
         detail: {description: "Detail of that outcome.", type: str}
         connections: {description: "Connections used for this version.", type: int}
     groups: {description: "Supported groups (named curves, FFDHE) in the order the server picked them.", type: list, returned: always}
+    key_exchange:
+      description: Key exchange sizes the server can be made to use, measured by the probe whatever the simulated
+        clients picked; one entry per accepted DHE family (the DH prime of its ServerKeyExchange) and per supported group.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        kind: {description: "C(DHE) (TLS 1.2 and earlier, measured prime), C(ECDHE) or C(FFDHE) (named groups).", type: str}
+        name: {description: "DHE family (C(DHE_RSA), C(DHE_DSS)) or group name.", type: str}
+        bits: {description: "DH prime size, or the group's size.", type: int}
+        protocol: {description: "Version of the measured answer.", type: str}
+        cipher_suite: {description: "Suite of the measured DHE answer.", type: str}
+        source: {description: "C(probe) (a hello of its own), C(client:<key>) (a simulated client's answer) or C(group).", type: str}
+    sni_check:
+      description: The server with and without a server name (SNI).
+      type: dict
+      returned: when reachable
+      contains:
+        server_name: {description: "Name the probe sends; null for an IP target without sni.", type: str}
+        tested: {description: "A hello without a server name was sent and answered.", type: bool}
+        without_name: {description: "Outcome of that hello (C(hello), C(alert:unrecognized_name), C(reset), ...).", type: str}
+        required: {description: "Only hellos with a (known) server name get a handshake.", type: bool}
+        name_recognized: {description: "False when the server answered the name with an unrecognized_name alert.", type: bool}
+        certificate_differs: {description: "A client without SNI gets another leaf certificate.", type: bool}
+        with_name_certificate: {description: "Subject and SHA-256 prefix of the leaf served for the name.", type: str}
+        without_name_certificate: {description: "Subject and SHA-256 prefix of the leaf served without a name.", type: str}
+        detail: {description: "Why not tested, or what the server said.", type: str}
+    client_certificate:
+      description: Whether the server asks for a client certificate (CertificateRequest; TLS 1.3 read after the
+        handshake keys) and what it does to a client without one.
+      type: dict
+      returned: when reachable
+      contains:
+        requested: {description: "The server sends a CertificateRequest.", type: bool}
+        required: {description: "A client without a certificate is refused; null when not determined.", type: bool}
+        ca_names: {description: "Certificate authorities named in the request.", type: list}
+        protocol: {description: "Version whose handshake showed the request.", type: str}
+        alert: {description: "Alert a client without a certificate got (C(certificate_required), C(handshake_failure)).", type: str}
+        detail: {description: "What could not be determined.", type: str}
+    untested:
+      description: Checks that could not be made, keyed by check (C(certificate_trust), C(h2_tls13), C(sni),
+        C(client_certificate_required), C(dh_size:<family>)), with the reason (for example a protocol the local TLS library cannot speak).
+      type: dict
+      returned: always
     alpn:
       description: ALPN checks.
       type: dict
@@ -277,7 +327,9 @@ results:
         dh_bits: {description: "DHE prime size.", type: int}
         http2_blocked: {description: "h2 with an RFC 7540 blocklisted suite (the client aborts h2).", type: bool}
         reason: {description: "Why not, or what is wrong.", type: str}
-        symptom: {description: "C(tcp_reset), C(alert:<name>), C(certificate_rejected), C(client_policy), C(timeout).", type: str}
+        symptom:
+          description: C(tcp_reset), C(alert:<name>), C(certificate_rejected), C(client_policy), C(client_certificate_required), C(timeout).
+          type: str
     policies:
       description: Policy verdicts keyed by policy.
       type: dict
@@ -327,6 +379,7 @@ results:
         cipher_suites:
         - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
         server_order: true
+        order: server
         outcome: hello
         detail: ''
         connections: 3

@@ -51,7 +51,13 @@ class Exchange:
 
     @property
     def alert(self) -> Optional[wire.Alert]:
-        return self.flight.alert if self.flight else None
+        """The fatal alert that ended the exchange; a warning alert only when nothing else came (a server that
+        warns and then hangs up has said all it will)."""
+        if self.flight is None:
+            return None
+        if self.flight.alert is None and self.flight.server_hello is None and self.flight.warnings:
+            return self.flight.warnings[0]
+        return self.flight.alert
 
 
 class Budget:
@@ -139,8 +145,9 @@ async def exchange(address: str, port: int, payload: bytes, budget: Budget, want
         received = state.received
         if flight.sslv2:
             return Exchange("sslv2", flight, "SSLv2 ServerHello", elapsed, len(received))
-        if flight.alert is not None and flight.server_hello is None:
-            return Exchange("alert", flight, flight.alert.name, elapsed, len(received))
+        if flight.server_hello is None and (flight.alert is not None or flight.warnings):
+            alert = flight.alert or flight.warnings[0]
+            return Exchange("alert", flight, alert.name, elapsed, len(received))
         if flight.server_hello is not None:
             return Exchange("hrr" if flight.server_hello.is_hrr else "hello", flight, "", elapsed, len(received))
         if received:
@@ -172,6 +179,11 @@ class SslResult:
     verified: Optional[bool] = None
     verify_error: Optional[str] = None
     error: Optional[str] = None
+    # client certificates: the server's CertificateRequest (TLS 1.3: seen only here, decrypted) and what happened
+    # to a client that had none: "required" (the server ended the connection), "optional" (it went on), None
+    certificate_request: Optional[wire.CertificateRequest] = None
+    client_auth: Optional[str] = None
+    client_auth_alert: Optional[str] = None
 
 
 def _context(verify: bool, ca_path: Optional[str], alpn: Sequence[str], versions: Optional[Sequence[str]]
@@ -229,29 +241,112 @@ def _chain(sock: ssl.SSLSocket) -> Optional[List[bytes]]:
     return [leaf] if leaf else None
 
 
+# How long a TLS 1.3 client that was asked for a certificate and sent none waits for the server's verdict: a server
+# that requires one answers the client's Finished with an alert at once; one that only asked says nothing.
+CLIENT_AUTH_WAIT = 0.5
+
+
+class _Watch:
+    """What the ssl module's message callback saw: the CertificateRequest (decrypted in TLS 1.3) and alerts."""
+
+    def __init__(self) -> None:
+        self.request: Optional[wire.CertificateRequest] = None
+        self.alerts: List[str] = []
+
+    def __call__(self, _conn: object, direction: str, version: int, content_type: int, msg_type: int,
+                 data: bytes) -> None:
+        if direction != "read":
+            return
+        if int(content_type) == wire.CONTENT_HANDSHAKE and int(msg_type) == wire.HS_CERTIFICATE_REQUEST \
+                and self.request is None:
+            try:
+                self.request = wire.parse_certificate_request(bytes(data[4:]), tls13=int(version) >= wire.TLS13)
+            except wire.WireError:
+                self.request = wire.CertificateRequest(ca_names=["(unreadable CertificateRequest)"])
+        elif int(content_type) == wire.CONTENT_ALERT and len(data) >= 2:
+            self.alerts.append(wire.ALERTS.get(data[1], "alert_%d" % data[1]))
+
+
 def ssl_handshake(address: str, port: int, server_name: Optional[str], timeout: float, verify: bool,
                   ca_path: Optional[str] = None, alpn: Sequence[str] = (),
-                  versions: Optional[Sequence[str]] = None) -> SslResult:
-    """Blocking full handshake (run in a worker thread by the engine)."""
+                  versions: Optional[Sequence[str]] = None, sni: bool = True) -> SslResult:
+    """Blocking full handshake (run in a worker thread by the engine). ``sni=False`` sends no server name.
+
+    Also tells whether the server asks for a client certificate and what it does to a client that has none:
+    the request is read through the ssl module's message callback (a documented-as-debugging hook,
+    ``SSLContext._msg_callback``; without it only TLS <= 1.2 flights of the raw hellos show a request)."""
     try:
         ctx = _context(verify, ca_path, alpn, versions)
     except (ssl.SSLError, OSError, ValueError) as exc:
         return SslResult(ok=False, error="cannot build TLS context: %s" % exc)
-    sni = server_name if server_name and not wire._is_ip(server_name) else None
+    watch = _Watch()
+    try:
+        ctx._msg_callback = watch  # type: ignore[attr-defined]
+    except (AttributeError, TypeError):  # another Python: TLS 1.2 flights still show a request
+        pass
+    name = server_name if sni and server_name and not wire._is_ip(server_name) else None
     try:
         with socket.create_connection((address, port), timeout=timeout) as raw:
             raw.settimeout(timeout)
-            with ctx.wrap_socket(raw, server_hostname=sni) as sock:
+            with ctx.wrap_socket(raw, server_hostname=name) as sock:
                 negotiated = sock.cipher()  # None only before a handshake, and this one has completed
-                return SslResult(ok=True, version=_version_name(sock.version()),
-                                 cipher=negotiated[0] if negotiated else None,
-                                 alpn=sock.selected_alpn_protocol(), chain=_chain(sock),
-                                 verified=True if verify else None)
+                result = SslResult(ok=True, version=_version_name(sock.version()),
+                                   cipher=negotiated[0] if negotiated else None,
+                                   alpn=sock.selected_alpn_protocol(), chain=_chain(sock),
+                                   verified=True if verify else None, certificate_request=watch.request)
+                if watch.request is not None:
+                    result.client_auth = "optional"
+                    if result.version == "TLS 1.3":  # the verdict on our empty Certificate comes after Finished
+                        result.client_auth = _client_auth_verdict(sock, watch, min(timeout, CLIENT_AUTH_WAIT))
+                    result.client_auth_alert = watch.alerts[0] if watch.alerts else None
+                return result
     except ssl.SSLCertVerificationError as exc:
         return SslResult(ok=False, verified=False, verify_error=exc.verify_message or str(exc),
-                         error="certificate verification failed: %s" % (exc.verify_message or exc))
+                         error="certificate verification failed: %s" % (exc.verify_message or exc),
+                         certificate_request=watch.request)
     except (ssl.SSLError, OSError, ValueError) as exc:
-        return SslResult(ok=False, error=str(exc) or exc.__class__.__name__)
+        failed = SslResult(ok=False, error=str(exc) or exc.__class__.__name__, certificate_request=watch.request)
+        if watch.request is not None:  # asked for a certificate, got none, and ended the handshake
+            failed.client_auth = "required"
+            failed.client_auth_alert = watch.alerts[0] if watch.alerts else None
+        return failed
+
+
+def _client_auth_verdict(sock: ssl.SSLSocket, watch: _Watch, wait: float) -> Optional[str]:
+    sock.settimeout(wait)
+    try:
+        data = sock.recv(1)
+    except (socket.timeout, TimeoutError):
+        return "optional"  # nothing but silence (or session tickets): the server accepted no certificate
+    except (ssl.SSLError, OSError):
+        return "required" if watch.alerts else None
+    if not data:  # closed: with an alert that is a refusal, without one it says nothing
+        return "required" if watch.alerts else None
+    return "optional"  # the server sent data
+
+
+LIBRARY = ssl.OPENSSL_VERSION
+
+
+def local_versions() -> List[str]:
+    """Protocol versions the local TLS library (through Python's ssl) can negotiate in the full handshakes; the
+    raw hellos speak every version, these handshakes (trust, TLS 1.3 ALPN, client-certificate verdict) do not."""
+    out = []
+    for name, flag in (("SSL 3.0", "HAS_SSLv3"), ("TLS 1.0", "HAS_TLSv1"), ("TLS 1.1", "HAS_TLSv1_1"),
+                       ("TLS 1.2", "HAS_TLSv1_2"), ("TLS 1.3", "HAS_TLSv1_3")):
+        if getattr(ssl, flag, False):
+            out.append(name)
+    return out
+
+
+def alert_outcome(error: Optional[str]) -> str:
+    """An ssl error text as the raw probe would have classified it: ``alert:<name>`` when the text names a TLS
+    alert (OpenSSL: "tlsv1 unrecognized name", "sslv3 alert handshake failure"), else ``error``."""
+    text = (error or "").lower()
+    for name in wire.ALERTS.values():
+        if name.replace("_", " ") in text:
+            return "alert:" + name
+    return "error"
 
 
 def _version_name(text: Optional[str]) -> Optional[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.connection import Exchange
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import Finding, TargetResult
 
@@ -46,6 +47,65 @@ def connect_failure(ex: Exchange, host: str, port: int) -> Optional[Finding]:
                    {"outcome": ex.outcome, "detail": ex.detail, "elapsed": round(ex.elapsed, 3)})
 
 
+def sni_refused(host: str, port: int, name: Optional[str]) -> Finding:
+    """The first hello got a fatal unrecognized_name alert: the server name decides, not the suites."""
+    if name is None:
+        return Finding("sni_required", "critical",
+                       "%s:%d refuses every hello without a server name (SNI) with an unrecognized_name alert: the "
+                       "server serves only names it knows (IIS: 'Require Server Name Indication' on every binding, "
+                       "nginx: ssl_reject_handshake). Probe it by name (host: the site's name, or sni: <name>); "
+                       "clients that send no SNI cannot connect" % (host, port), {"alert": "unrecognized_name"})
+    return Finding("sni_unrecognized", "critical",
+                   "%s:%d refuses the server name %r with an unrecognized_name alert: no binding or virtual host "
+                   "serves that name (check the IIS binding's host name, or the target's sni)" % (host, port, name),
+                   {"alert": "unrecognized_name", "server_name": name})
+
+
+def sni_findings(result: TargetResult) -> List[Finding]:
+    check = result.sni_check
+    findings: List[Finding] = []
+    if check is None or check.server_name is None or not result.supported_protocols:
+        return findings
+    if check.name_recognized is False:
+        findings.append(Finding(
+            "sni_name_unrecognized", "warning",
+            "the server warned that it does not know the name %r (unrecognized_name) and went on with its default "
+            "certificate" % check.server_name, {"server_name": check.server_name}))
+    if check.required:
+        findings.append(Finding(
+            "sni_required", "warning",
+            "the server refuses hellos without a server name (%s) and serves %r only to clients that send SNI: "
+            "clients without SNI (Internet Explorer on Windows XP, Android 2.x, Java 6, scripts and monitors that "
+            "connect by IP address) cannot connect. Not a suite problem: the same hello with the name is accepted"
+            % (check.without_name, check.server_name), {"without_name": check.without_name}))
+    if check.certificate_differs:
+        findings.append(Finding(
+            "sni_certificate_differs", "warning",
+            "without a server name the server presents another certificate (%s) than for %r (%s): a client that "
+            "sends no SNI gets a certificate for another name" % (check.without_name_certificate, check.server_name,
+                                                                 check.with_name_certificate),
+            {"with_name": check.with_name_certificate, "without_name": check.without_name_certificate}))
+    return findings
+
+
+def client_certificate_findings(result: TargetResult) -> List[Finding]:
+    cc = result.client_certificate
+    if cc is None or not cc.requested:
+        return []
+    cas = "; ".join(cc.ca_names) or "no CA names (any certificate)"
+    if cc.required:
+        return [Finding("client_certificate_required", "warning",
+                        "the server requires a client certificate (%s, CAs named: %s): a client without one is "
+                        "refused%s, so no browser or script without a certificate can connect"
+                        % (cc.protocol or "handshake", cas, " with a %s alert" % cc.alert if cc.alert else ""),
+                        {"ca_names": cc.ca_names, "alert": cc.alert})]
+    state = "optional: a client without one still connects" if cc.required is False else \
+        "whether a client without one is refused was not determined"
+    return [Finding("client_certificate_requested", "info",
+                    "the server asks for a client certificate (%s, CAs named: %s); %s"
+                    % (cc.protocol or "handshake", cas, state), {"ca_names": cc.ca_names})]
+
+
 def sslv2_finding(result: TargetResult) -> Optional[Finding]:
     """SSL 2.0 gets its own sentence: it is the one protocol Windows Server 2008 R2 still enables by default
     (schannel-facts §3: SSL 2.0 server Enabled on 2008 R2), so an unhardened 2008 R2 host shows it."""
@@ -70,9 +130,18 @@ def version_findings(result: TargetResult, outcomes: Dict[str, str]) -> List[Fin
     if sslv2 is not None:
         findings.append(sslv2)
     supported = result.supported_protocols
+    ssl2 = result.protocols.get("SSL 2.0")  # the other versions' untested probes have a warning of their own
+    if ssl2 is not None and not ssl2.tested and ssl2.untested_reason:
+        findings.append(Finding("protocol_untested", "warning", ssl2.untested_reason,
+                                {"protocol": "SSL 2.0", "outcome": ssl2.outcome}))
     if not supported:
         kinds = set(outcomes.values())
-        if kinds <= {"reset", "closed"}:
+        if "alert:unrecognized_name" in kinds:
+            findings.append(Finding(
+                "sni_required", "critical",
+                "the server answers with unrecognized_name: it serves only server names it knows, whatever the "
+                "suites; probe it by the site's name (host or sni)", {"outcomes": outcomes}))
+        elif kinds <= {"reset", "closed"}:
             findings.append(Finding(
                 "tcp_reset_after_client_hello", "critical",
                 "every ClientHello (SSL 3.0 to TLS 1.3, all %d suites of the IANA registry) ended in a TCP reset. "
@@ -99,13 +168,43 @@ def version_findings(result: TargetResult, outcomes: Dict[str, str]) -> List[Fin
         elif outcome == "alert:protocol_version":
             text = "%s is disabled (protocol_version alert)" % version
         elif outcome == "alert:handshake_failure":
-            text = "%s: no shared suite (handshake_failure alert)" % version
+            text = _handshake_failure_text(result, version)
         elif outcome.startswith("downgrade:"):
             text = "%s is disabled (the server answers with %s)" % (version, outcome.split(":", 1)[1])
         else:
             text = "%s not negotiated (%s)" % (version, outcome)
         findings.append(Finding("protocol_off", "info", text, {"protocol": version, "outcome": outcome}))
     return findings
+
+
+def _carried_by(suite: "iana.CipherSuite", version: str) -> bool:
+    """Can ``version`` negotiate ``suite``? AEAD and SHA-256/384 MACs came with TLS 1.2; ECDHE with TLS 1.0."""
+    if suite.tls13:
+        return False
+    if version == "TLS 1.2":
+        return True
+    if suite.aead or suite.mac not in ("SHA1", "MD5"):
+        return False
+    return not (version == "SSL 3.0" and suite.kex.startswith("ECDH"))
+
+
+def _handshake_failure_text(result: TargetResult, version: str) -> str:
+    """handshake_failure to a hello for one version while others work. When that hello offered a suite the server
+    accepts under another version and that this version can carry too, the suites are not the reason: the server
+    does not speak the version (OpenSSL 1.1+/3 builds without SSL 3.0 answer an SSL 3.0 hello this way)."""
+    portable = []
+    for other in result.supported_protocols:
+        for name in result.accepted(other):
+            suite = iana.SUITES_BY_NAME.get(name)
+            if suite is not None and _carried_by(suite, version):
+                portable.append(name)
+    if portable:
+        return ("%s is not offered (handshake_failure alert to a %s hello that offered %s, which the server accepts "
+                "under %s): the server does not speak %s, the suites are not the reason"
+                % (version, version, portable[0], ", ".join(result.supported_protocols), version))
+    return ("%s not negotiated (handshake_failure alert): either %s is off or none of its suites is enabled; every "
+            "suite the server accepts elsewhere is one %s cannot carry, so this probe cannot tell which"
+            % (version, version, version))
 
 
 def certificate_findings(result: TargetResult) -> List[Finding]:
@@ -154,7 +253,7 @@ def certificate_findings(result: TargetResult) -> List[Finding]:
 def client_findings(result: TargetResult) -> List[Finding]:
     findings = []
     winrm = result.clients.get("pywinrm")
-    if winrm is not None and not winrm.connected:
+    if winrm is not None and not winrm.connected and winrm.symptom != "client_certificate_required":
         findings.append(Finding(
             "controller_locked_out", "critical",
             "the controller's own WinRM client (pywinrm on OpenSSL 3 defaults) cannot connect: %s. Ansible over "

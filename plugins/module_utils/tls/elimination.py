@@ -10,6 +10,12 @@ lists; the candidate order puts every suite a well-known client offers or a cert
 first, so on real servers everything accepted lands in the first bundle and the pick order is the server's global
 order. One extra hello
 with the accepted suites reversed tells server order from client order.
+
+ChaCha20: OpenSSL's ``PrioritizeChaCha`` (nginx ``ssl_conf_command Options PrioritizeChaCha``, s_server
+``-prioritize_chacha``) makes a server that enforces its own order pick ChaCha20 whenever the client lists a
+ChaCha20 suite first (clients without AES hardware do). So no elimination hello starts with a ChaCha20 suite
+while another remains (the pick order stays the server's), and the order check spends one more hello where the
+answer hinges on it: a reversed offer that starts with ChaCha20 looks like client order on such a server.
 """
 from __future__ import annotations
 
@@ -60,7 +66,19 @@ def candidate_order() -> List[int]:
 
 
 CANDIDATES_TLS12 = candidate_order()
+CHACHA_CODES = frozenset(s.code for s in iana.ALL_SUITES if s.enc_family.upper().startswith("CHACHA"))
 CANDIDATES_TLS13 = sorted(iana.TLS13_CODES, key=_strength_key)
+
+
+def no_chacha_first(codes: Sequence[int]) -> List[int]:
+    """``codes`` with the ChaCha20 suites moved to the end while any other suite remains: a client that lists
+    ChaCha20 first changes a PrioritizeChaCha server's pick, and the elimination wants the server's order. To the
+    end, not just off the front: OpenSSL looks at the first suite *it knows* (codes it does not, such as SM4 or
+    unregistered ones, do not count), so ChaCha20 behind an unknown code still counts as the client's first."""
+    others = [c for c in codes if c not in CHACHA_CODES]
+    if not others:
+        return list(codes)
+    return others + [c for c in codes if c in CHACHA_CODES]
 
 
 def bundles(codes: Sequence[int], size: int = BUNDLE_SIZE) -> List[List[int]]:
@@ -73,6 +91,7 @@ class Elimination:
     supported: bool = False
     accepted: List[int] = field(default_factory=list)  # pick order
     server_order: Optional[bool] = None
+    order: Optional[str] = None  # server / client / server_chacha_priority; None: unknown or < 2 suites
     outcome: str = ""
     detail: str = ""
     fatal: Optional[Exchange] = None
@@ -96,7 +115,7 @@ async def eliminate(send: HelloSender, version: int, candidates: Sequence[int]) 
         remaining = list(bundle)
         hits = 0
         while remaining:
-            ex = await send(version, remaining)
+            ex = await send(version, no_chacha_first(remaining))
             result.exchanges += 1
             result.first = result.first or ex
             if ex.outcome in ("hello", "hrr"):
@@ -141,14 +160,20 @@ def _finish(result: Elimination, bundles_with_hits: int) -> Elimination:
 async def detect_order(send: HelloSender, result: Elimination) -> None:
     """When hits came from several bundles, first one elimination over the accepted suites alone, so the pick
     order covers all of them; then one reversed hello: the server's first pick again = server order, our first
-    offer = client order."""
+    offer = client order. Where ChaCha20 decides the answer, one more hello (see the module docstring):
+
+    * reversed offer answered with its leading ChaCha20 suite: offer the reversed list with ChaCha20 last; the
+      server's own first pick = server order with ChaCha20 priority, our first offer = client order;
+    * server order and a ChaCha20 suite that is not the server's first: offer ChaCha20 first and the rest in the
+      server's order; a ChaCha20 pick = ChaCha20 priority.
+    """
     if len(result.accepted) < 2:
         return
     if result.bundles_with_hits > 1:
         ordered: List[int] = []
         remaining = list(result.accepted)
         while remaining:
-            ex = await send(result.version, remaining)
+            ex = await send(result.version, no_chacha_first(remaining))
             result.exchanges += 1
             if ex.outcome not in ("hello", "hrr") or ex.server_hello.cipher_suite not in remaining:
                 break
@@ -157,20 +182,41 @@ async def detect_order(send: HelloSender, result: Elimination) -> None:
         if remaining:
             return  # the server changed its mind between connections: leave the order unknown
         result.accepted = ordered
-    ex = await send(result.version, list(reversed(result.accepted)))
-    result.exchanges += 1
-    if ex.outcome not in ("hello", "hrr") or ex.server_hello.version != result.version:
+    accepted = result.accepted
+    pick = await _pick(send, result, list(reversed(accepted)))
+    if pick is None:
         return
-    pick = ex.server_hello.cipher_suite
-    if pick == result.accepted[0]:
-        result.server_order = True
-    elif pick == result.accepted[-1]:
-        result.server_order = False
+    chacha = [c for c in accepted if c in CHACHA_CODES]
+    others = [c for c in accepted if c not in CHACHA_CODES]
+    if pick == accepted[0]:
+        result.server_order, result.order = True, "server"
+        if chacha and accepted[0] not in CHACHA_CODES:
+            second = await _pick(send, result, chacha + others)  # only known codes: ChaCha20 is the first
+            if second in CHACHA_CODES:
+                result.order = "server_chacha_priority"
+    elif pick == accepted[-1]:
+        result.server_order, result.order = False, "client"
+        if pick in CHACHA_CODES and len(others) >= 2:
+            offer = [c for c in reversed(accepted) if c not in CHACHA_CODES] + chacha
+            second = await _pick(send, result, offer)
+            if second == accepted[0]:
+                result.server_order, result.order = True, "server_chacha_priority"
+            elif second != offer[0]:
+                result.server_order, result.order = None, None
+                result.anomalies.append("neither server nor client order (offer without ChaCha20 first picked %s)"
+                                        % iana.suite_name(second) if second is not None else "no answer")
     else:
         result.server_order = None
         result.anomalies.append("neither server nor client order (reversed offer picked %s): the server may "
-                                "group suites of equal preference or prefer ChaCha20 for some clients"
-                                % iana.suite_name(pick))
+                                "group suites of equal preference" % iana.suite_name(pick))
+
+
+async def _pick(send: HelloSender, result: Elimination, offer: List[int]) -> Optional[int]:
+    ex = await send(result.version, offer)
+    result.exchanges += 1
+    if ex.outcome not in ("hello", "hrr") or ex.server_hello.version != result.version:
+        return None
+    return ex.server_hello.cipher_suite
 
 
 async def eliminate_groups_tls13(send_groups: Callable[[List[int]], Awaitable[Exchange]],

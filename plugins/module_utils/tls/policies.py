@@ -167,15 +167,24 @@ def _mozilla(result: TargetResult, policy: PolicyResult, modern: bool) -> None:
         if leaf.lifetime_days > limit:
             policy.violations.append(Violation("certificate_lifespan", "certificate lifetime %d days exceeds %d"
                                                % (leaf.lifetime_days, limit), {"lifetime_days": leaf.lifetime_days}))
-    for sim in result.clients.values():
-        if sim.dh_bits and sim.dh_bits < 2048:
-            policy.violations.append(Violation("dh_size", "DH group of %d bits (2048 required)" % sim.dh_bits,
-                                               {"client": sim.client}))
-            break
+    _dh_size(result, policy, 2048)
     extra_groups = [g for g in result.groups if g not in MOZ_GROUPS and not g.startswith("ffdhe")]
     if extra_groups:
         policy.warnings.append("groups outside the recommended X25519/P-256/P-384: %s" % ", ".join(extra_groups))
     _trust(result, policy)
+
+
+def _dh_size(result: TargetResult, policy: PolicyResult, minimum: int) -> None:
+    """On the DH primes the probe measured itself (every accepted DHE family, every FFDHE group), so a weak group
+    behind an accepted suite counts even when no simulated client picks it; a client's answer counts too."""
+    measured = [(k.bits, "%s (%s)" % (k.name, k.cipher_suite or k.protocol or k.source))
+                for k in result.key_exchange if k.kind in ("DHE", "FFDHE")]
+    measured += [(c.dh_bits, "client %s" % c.client) for c in result.clients.values() if c.dh_bits]
+    weak = sorted((bits, where) for bits, where in measured if bits < minimum)
+    if weak:
+        bits, where = weak[0]
+        policy.violations.append(Violation("dh_size", "DH group of %d bits (%d required): %s" % (bits, minimum, where),
+                                           {"bits": bits, "where": [w for _b, w in weak]}))
 
 
 def check_mozilla_intermediate(result: TargetResult, policy: PolicyResult) -> None:
@@ -201,6 +210,7 @@ def check_pci_dss_4(result: TargetResult, policy: PolicyResult) -> None:
         policy.violations.append(Violation("protocol", "neither TLS 1.2 nor TLS 1.3 is offered", {}))
     _weak_suites(result, policy)
     _key_size(result, policy, 2048, 224)
+    _dh_size(result, policy, 2048)
     _weak_signatures(result, policy)
     _trust(result, policy)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import hashlib
 import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
@@ -20,7 +21,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import (
     certificate, clients, connection, diagnose, elimination, iana, policies, simulate, wire)
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import (
-    CertificateResult, Finding, ProtocolResult, TargetResult)
+    CertificateResult, ClientCertificateResult, Finding, KeyExchangeSize, ProtocolResult, SniResult, TargetResult)
 
 PROBE_VERSIONS = (wire.SSL3, wire.TLS10, wire.TLS11, wire.TLS12, wire.TLS13)  # by elimination; SSL 2.0 apart
 SSL2_CODES = tuple(s.code for s in iana.SSL2_SUITES)
@@ -66,6 +67,14 @@ class TargetProbe:
         self.budget = budget
         self.address: Optional[str] = None
         self.background = asyncio.Semaphore(BACKGROUND_SLOTS)
+        # seen in passing by every exchange (see _observe), so no check needs a connection of its own when an
+        # answer read for another reason already shows it
+        self.dh_seen: Dict[str, KeyExchangeSize] = {}
+        self.cert_request: Optional[wire.CertificateRequest] = None
+        self.cert_request_version: Optional[str] = None
+        self.name_warned = False
+        self.ssl_results: List[connection.SslResult] = []
+        self.no_name: Optional[Dict[str, Any]] = None
 
     # --- sending ---------------------------------------------------------------------------------------------
 
@@ -76,9 +85,31 @@ class TargetProbe:
             raise RuntimeError("%s: nothing is sent before the target is resolved" % self.target.host)
         return self.address
 
-    async def send(self, params: wire.HelloParams, want: str = "hello") -> connection.Exchange:
-        return await connection.exchange(self.resolved, self.target.port, wire.build_client_hello(params),
-                                         self.budget, want)
+    async def send(self, params: wire.HelloParams, want: str = "hello", source: str = "probe") -> connection.Exchange:
+        ex = await connection.exchange(self.resolved, self.target.port, wire.build_client_hello(params),
+                                       self.budget, want)
+        self._observe(ex, params, source)
+        return ex
+
+    def _observe(self, ex: connection.Exchange, params: wire.HelloParams, source: str) -> None:
+        """Facts any answer may carry: an unrecognized_name warning for our server name, a CertificateRequest,
+        the DH prime of a DHE suite."""
+        flight = ex.flight
+        if flight is None:
+            return
+        if params.server_name and any(a.description == 112 for a in flight.warnings):
+            self.name_warned = True
+        hello = flight.server_hello
+        if hello is None:
+            return
+        version = wire.VERSION_NAMES.get(hello.version, "0x%04X" % hello.version)
+        if flight.certificate_request is not None and self.cert_request is None:
+            self.cert_request, self.cert_request_version = flight.certificate_request, version
+        kx = flight.key_exchange
+        suite = iana.SUITES_BY_CODE.get(hello.cipher_suite)
+        if kx is not None and kx.dh_bits and suite is not None and suite.kex == "DHE":
+            family = "DHE_" + suite.auth
+            self.dh_seen.setdefault(family, KeyExchangeSize("DHE", family, kx.dh_bits, version, suite.name, source))
 
     async def sslv2(self) -> ProtocolResult:
         """SSL 2.0 in one connection: a CLIENT-HELLO offering every SSL 2.0 cipher kind; a server that speaks it
@@ -95,8 +126,11 @@ class TargetProbe:
             return ProtocolResult(version="SSL 2.0", supported=False, outcome="sslv2_error",
                                   detail="SSL 2.0 answer without a usable cipher kind (%s)"
                                   % (hello.error or "empty list"), connections=1)
+        untested = ex.outcome in elimination.FATAL_OUTCOMES
         return ProtocolResult(version="SSL 2.0", supported=False, outcome=elimination.describe_outcome(ex),
-                              detail=ex.detail, connections=1)
+                              detail=ex.detail, connections=1, tested=not untested,
+                              untested_reason=("no usable answer to an SSL 2.0 CLIENT-HELLO (%s: %s): whether SSL 2.0 "
+                                               "is enabled is not known" % (ex.outcome, ex.detail)) if untested else None)
 
     def base_params(self, version: int, suites: Sequence[int], **extra: Any) -> wire.HelloParams:
         tls13 = version >= wire.TLS13
@@ -110,9 +144,10 @@ class TargetProbe:
         params.update(extra)
         return wire.HelloParams(**params)
 
-    async def send_background(self, params: wire.HelloParams, want: str = "hello") -> connection.Exchange:
+    async def send_background(self, params: wire.HelloParams, want: str = "hello",
+                              source: str = "probe") -> connection.Exchange:
         async with self.background:
-            return await self.send(params, want)
+            return await self.send(params, want, source)
 
     async def ssl_background(self, **kwargs: Any) -> connection.SslResult:
         async with self.background:
@@ -125,8 +160,10 @@ class TargetProbe:
         loop = asyncio.get_running_loop()
         async with self.budget.per_host, self.budget.global_limit:
             self.budget.connections += 1
-            return await loop.run_in_executor(None, lambda: connection.ssl_handshake(
+            result = await loop.run_in_executor(None, lambda: connection.ssl_handshake(
                 self.resolved, self.target.port, self.target.server_name, self.options.timeout, **kwargs))
+        self.ssl_results.append(result)
+        return result
 
     # --- the steps -------------------------------------------------------------------------------------------
 
@@ -153,6 +190,17 @@ class TargetProbe:
             result.reachable = first.outcome not in ("refused", "unreachable")
             return self._finish(result, started)
         result.reachable = True
+        if first.outcome == "alert" and first.alert is not None and first.alert.description == 112:
+            # unrecognized_name: the server name decides, not the suites; enumerating would only repeat it
+            refusal = diagnose.sni_refused(t.host, t.port, self._name_sent())
+            result.sni_check = SniResult(server_name=self._name_sent(), tested=self._name_sent() is None,
+                                         without_name="alert:unrecognized_name" if self._name_sent() is None else None,
+                                         required=True if self._name_sent() is None else None,
+                                         name_recognized=False if self._name_sent() else None,
+                                         detail=refusal.message)
+            result.findings.append(refusal)
+            result.failed, result.error = True, refusal.message
+            return self._finish(result, started)
         # Client hellos and the trust handshake do not depend on the enumeration: start them now so they overlap
         # with it instead of waiting behind it.
         profiles = [clients.CLIENTS[k] for k in self.options.clients]
@@ -161,7 +209,8 @@ class TargetProbe:
         verify_task = asyncio.ensure_future(self.ssl_background(verify=self.options.validate_certs,
                                                                 ca_path=self.options.ca_path))
         client_task = asyncio.ensure_future(asyncio.gather(*(
-            self.send_background(simulate.hello_params(p, t.server_name), want="flight") for p in profiles)))
+            self.send_background(simulate.hello_params(p, t.server_name), want="flight", source="client:" + p.key)
+            for p in profiles)))
         try:
             # 2. enumeration per version, concurrently
             runs = await asyncio.gather(*(elimination.eliminate(
@@ -173,21 +222,31 @@ class TargetProbe:
             for run in runs:
                 name = wire.VERSION_NAMES[run.version]
                 outcomes[name] = run.outcome or ("hello" if run.supported else "")
+                untested = not run.supported and run.fatal is not None
                 result.protocols[name] = ProtocolResult(
                     version=name, supported=run.supported, cipher_suites=[iana.suite_name(c) for c in run.accepted],
-                    server_order=run.server_order, outcome=run.outcome, detail=run.detail, connections=run.exchanges)
+                    server_order=run.server_order, order=run.order, outcome=run.outcome, detail=run.detail,
+                    connections=run.exchanges, tested=not untested,
+                    untested_reason=("no usable answer to a %s hello (%s%s): whether %s is enabled is not known"
+                                     % (name, run.outcome, ": " + run.detail if run.detail else "", name))
+                    if untested else None)
                 for anomaly in run.anomalies:
                     result.findings.append(Finding("server_anomaly", "warning", "%s: %s" % (name, anomaly), {}))
                 if run.fatal is not None:
                     finding = diagnose.connect_failure(run.fatal, t.host, t.port)
                     if finding is not None:
                         finding.severity = "warning"
-                        finding.message = "%s probe: %s" % (name, finding.message)
+                        finding.message = "%s probe: %s; whether %s is enabled is not known" % (
+                            name, finding.message, name)
                         result.findings.append(finding)
             result.findings.extend(diagnose.version_findings(result, outcomes))
             # 3. the rest, concurrently
             await asyncio.gather(self._groups(result, runs), self._certificates(result, runs, verify_task, client_task),
-                                 self._alpn(result, runs))
+                                 self._alpn(result, runs), self._dh_sizes(result, runs, client_task),
+                                 self._without_name(runs))
+            self._group_sizes(result)
+            self._judge_sni(result)
+            await self._judge_client_certificate(result)
             self._judge_clients(result, profiles, await client_task)
         finally:  # an unexpected error above must not leave connections running behind the result
             for task in (client_task, verify_task, sslv2_task):
@@ -197,6 +256,8 @@ class TargetProbe:
         for name in self.options.policies:
             result.policies[name] = policies.evaluate(name, result)
         result.findings.extend(diagnose.certificate_findings(result))
+        result.findings.extend(diagnose.sni_findings(result))
+        result.findings.extend(diagnose.client_certificate_findings(result))
         result.findings.extend(diagnose.client_findings(result))
         if self.options.expect:
             result.findings.extend(diagnose.expectation_findings(result, self.options.expect))
@@ -296,8 +357,27 @@ class TargetProbe:
                 leaf = analysed.chain[0]
                 cert.by_key_type.setdefault(leaf.key_type, certificate.leaf_summary(leaf, analysed.chain))
         if trusted is None and verify and not ssl_result.ok:
-            cert.verify_error = "validation handshake failed: %s" % (ssl_result.error or "unknown error")
+            why = self._trust_untested(result, ssl_result)
+            cert.verify_error = why or "validation handshake failed: %s" % (ssl_result.error or "unknown error")
+            if why:
+                result.untested["certificate_trust"] = why
         result.certificate = cert
+
+    @staticmethod
+    def _trust_untested(result: TargetResult, ssl_result: connection.SslResult) -> Optional[str]:
+        """Why the validation handshake (the local TLS library's) could not run, when it is not the server's
+        certificate: a protocol the local library cannot speak, or a client certificate the probe does not have."""
+        offered = result.supported_protocols
+        local = connection.local_versions()
+        if offered and not any(v in local for v in offered):
+            return ("not validated: the local TLS library (%s) cannot speak %s, the only protocol%s the server "
+                    "offers; the chain shown is the one the server sent in answer to a raw hello"
+                    % (connection.LIBRARY, ", ".join(offered), "" if len(offered) == 1 else "s"))
+        if ssl_result.client_auth == "required":
+            return ("not validated: the server requires a client certificate and refused the validation handshake "
+                    "without one (%s); the chain shown is the one it sent in answer to a raw hello"
+                    % (ssl_result.client_auth_alert or ssl_result.error or "no alert"))
+        return None
 
     async def _alpn(self, result: TargetResult, runs: List[elimination.Elimination]) -> None:
         """h2 under TLS 1.2 is visible in the ServerHello; under TLS 1.3 only after a full handshake."""
@@ -324,6 +404,9 @@ class TargetProbe:
                 if r.ok:
                     info["h2_tls13"] = r.alpn == "h2"
                     info["tls13_alpn"] = r.alpn
+                else:
+                    result.untested["h2_tls13"] = ("the TLS 1.3 handshake that reads the (encrypted) ALPN answer "
+                                                   "failed: %s" % (r.error or "unknown error"))
             tasks.append(check13())
         await asyncio.gather(*tasks)
         result.alpn = info
@@ -334,7 +417,129 @@ class TargetProbe:
         alpn = result.alpn.get("tls13_alpn") if result.alpn else None
         tls13_alpn = alpn if isinstance(alpn, str) else None
         for profile, ex in zip(profiles, exchanges):
-            result.clients[profile.key] = simulate.judge(profile, ex, certs, tls13_alpn)
+            result.clients[profile.key] = simulate.judge(profile, ex, certs, tls13_alpn, result.client_certificate)
+
+    # --- key exchange sizes, SNI, client certificates ---------------------------------------------------------
+
+    @staticmethod
+    def _best12(runs: List[elimination.Elimination]) -> Optional[elimination.Elimination]:
+        return next((r for r in sorted(runs, key=lambda r: -r.version) if r.version < wire.TLS13 and r.supported),
+                    None)
+
+    async def _dh_sizes(self, result: TargetResult, runs: List[elimination.Elimination],
+                        client_task: "asyncio.Future[List[connection.Exchange]]") -> None:
+        """The DH prime of every accepted DHE family (DHE_RSA, DHE_DSS), whatever the simulated clients picked:
+        their answers first (free), then one hello per family none of them measured."""
+        best12 = self._best12(runs)
+        if best12 is None:
+            return
+        families: Dict[str, List[int]] = {}
+        for code in best12.accepted:
+            suite = iana.SUITES_BY_CODE[code]
+            if suite.kex == "DHE":
+                families.setdefault("DHE_" + suite.auth, []).append(code)
+        if not families:
+            return
+        await client_task
+        missing = [codes for family, codes in families.items() if family not in self.dh_seen]
+        await asyncio.gather(*(self.send(self.base_params(best12.version, codes), want="flight") for codes in missing))
+        for family in families:
+            if family in self.dh_seen:
+                result.key_exchange.append(self.dh_seen[family])
+            else:
+                result.untested["dh_size:" + family] = ("%s suites are accepted but no answer carried readable DH "
+                                                        "parameters" % family)
+
+    def _group_sizes(self, result: TargetResult) -> None:
+        for name in result.groups:
+            bits = wire.GROUP_BITS.get(wire.GROUP_CODES.get(name, -1))
+            if bits:
+                result.key_exchange.append(KeyExchangeSize("FFDHE" if name.startswith("ffdhe") else "ECDHE", name,
+                                                           bits, source="group"))
+
+    def _name_sent(self) -> Optional[str]:
+        name = self.target.server_name
+        return name if name and not wire._is_ip(name) else None
+
+    async def _without_name(self, runs: List[elimination.Elimination]) -> None:
+        """One hello without a server name (only when the probe sends one): does the server need it, and which
+        certificate does a client without SNI get? TLS <= 1.2: a raw hello, the chain is in the clear; TLS 1.3
+        only: a full handshake."""
+        if self._name_sent() is None:
+            return
+        best12 = self._best12(runs)
+        tls13 = next((r for r in runs if r.version == wire.TLS13 and r.supported), None)
+        if best12 is not None:
+            ex = await self.send(self.base_params(best12.version, best12.accepted, server_name=None), want="flight")
+            outcome = elimination.describe_outcome(ex)
+            leaf = ex.flight.certificates[0] if ex.outcome == "hello" and ex.flight and ex.flight.certificates else None
+            self.no_name = {"outcome": outcome, "leaf": leaf, "detail": ex.detail,
+                            "tested": ex.outcome not in elimination.FATAL_OUTCOMES}
+        elif tls13 is not None:
+            r = await self.ssl(verify=False, sni=False)
+            outcome = "hello" if r.ok else connection.alert_outcome(r.error)
+            self.no_name = {"outcome": outcome, "leaf": r.chain[0] if r.ok and r.chain else None,
+                            "detail": r.error or "", "tested": r.ok or outcome.startswith("alert:")}
+
+    def _judge_sni(self, result: TargetResult) -> None:
+        name = self._name_sent()
+        check = SniResult(server_name=name, name_recognized=(not self.name_warned) if name else None)
+        result.sni_check = check
+        if name is None:
+            check.detail = "the target is an IP address without sni: every hello went without a server name"
+            return
+        if self.no_name is None:
+            check.detail = "no protocol to send a hello without a server name with"
+            return
+        check.without_name = self.no_name["outcome"]
+        check.tested = bool(self.no_name["tested"])
+        if not check.tested:
+            check.detail = "no usable answer to the hello without a server name: %s" % self.no_name["detail"]
+            result.untested["sni"] = check.detail
+            return
+        leaf = self.no_name["leaf"]
+        check.required = leaf is None
+        with_leaf = result.certificate.chain[0] if result.certificate and result.certificate.chain else None
+        if with_leaf is not None:
+            check.with_name_certificate = "%s, SHA-256 %s" % (with_leaf.subject, with_leaf.sha256_fingerprint[:16])
+        if leaf is not None:
+            fingerprint = hashlib.sha256(leaf).hexdigest()
+            try:
+                subject = certificate.analyse_chain([leaf], "tls12-raw", None).chain[0].subject
+            except (ValueError, IndexError):
+                subject = "(unreadable certificate)"
+            check.without_name_certificate = "%s, SHA-256 %s" % (subject, fingerprint[:16])
+            if with_leaf is not None:
+                check.certificate_differs = fingerprint != with_leaf.sha256_fingerprint.replace(":", "").lower()
+
+    async def _judge_client_certificate(self, result: TargetResult) -> None:
+        """A CertificateRequest in any TLS <= 1.2 flight or in a full handshake (TLS 1.3, decrypted); "required"
+        from what the server did to the full handshakes, which never present a certificate. When the request was
+        seen only in a raw flight (the validation handshake stopped at an untrusted chain before it), one handshake
+        without validation asks the question."""
+        request, version = self.cert_request, self.cert_request_version
+        verdicts = [r.client_auth for r in self.ssl_results if r.certificate_request is not None]
+        if request is not None and not verdicts:
+            extra = await self.ssl(verify=False)
+            if extra.certificate_request is not None:
+                verdicts.append(extra.client_auth)
+        for r in self.ssl_results:
+            if r.certificate_request is not None and (request is None or not request.ca_names):
+                request, version = r.certificate_request, r.version or version
+        if request is None:
+            result.client_certificate = ClientCertificateResult(requested=False, required=False)
+            return
+        cc = ClientCertificateResult(requested=True, ca_names=list(request.ca_names), protocol=version)
+        if "required" in verdicts:
+            cc.required = True
+            cc.alert = next((r.client_auth_alert for r in self.ssl_results if r.client_auth == "required"), None)
+        elif "optional" in verdicts:
+            cc.required = False
+        else:
+            cc.detail = ("the server asks for a client certificate; whether it refuses clients without one was not "
+                         "determined (no full handshake saw the request)")
+            result.untested["client_certificate_required"] = cc.detail
+        result.client_certificate = cc
 
 
 def validate_target(raw: Dict[str, Any]) -> Target:

@@ -33,9 +33,14 @@ class ProtocolResult:
     supported: bool
     cipher_suites: List[str] = field(default_factory=list)  # IANA names; server's order when server_order
     server_order: Optional[bool] = None  # True = server enforces its order, False = client order, None = unknown
+    # server / client / server_chacha_priority (server order, except that a client listing ChaCha20 first gets
+    # ChaCha20: OpenSSL's PrioritizeChaCha); None = unknown or fewer than 2 suites
+    order: Optional[str] = None
     outcome: str = ""  # how the last probe ended: hello / reset / alert:handshake_failure / ...
     detail: str = ""
     connections: int = 0
+    tested: bool = True  # False: no usable answer, so "not supported" would be a guess (see untested_reason)
+    untested_reason: Optional[str] = None
 
 
 @dataclass
@@ -96,6 +101,47 @@ class ClientResult:
 
 
 @dataclass
+class KeyExchangeSize:
+    """What size of key exchange the server can be made to use, measured by the probe itself (not only what the
+    simulated clients happened to pick): one entry per accepted DHE suite family (the DH prime it sends) and per
+    supported group."""
+
+    kind: str  # DHE (TLS <= 1.2, the prime in the ServerKeyExchange) / ECDHE / FFDHE (named groups)
+    name: str  # DHE: the family, e.g. DHE_RSA; ECDHE/FFDHE: the group, e.g. x25519, ffdhe2048
+    bits: int
+    protocol: Optional[str] = None
+    cipher_suite: Optional[str] = None  # DHE: the suite of the answer that was measured
+    source: str = "probe"  # probe (a hello of its own) / client:<key> (a simulated client's answer) / group
+
+
+@dataclass
+class SniResult:
+    """The server with and without a server name (SNI)."""
+
+    server_name: Optional[str] = None  # the name the probe sends; None: an IP target without sni
+    tested: bool = False  # a hello without a server name was sent and answered
+    without_name: Optional[str] = None  # its outcome: hello / alert:unrecognized_name / reset / ...
+    required: Optional[bool] = None  # True: only hellos with a (known) name get a handshake
+    name_recognized: Optional[bool] = None  # False: the server answered our name with unrecognized_name
+    certificate_differs: Optional[bool] = None  # the leaf without a name is another certificate
+    with_name_certificate: Optional[str] = None  # "subject, SHA-256 fingerprint prefix"
+    without_name_certificate: Optional[str] = None
+    detail: str = ""
+
+
+@dataclass
+class ClientCertificateResult:
+    """Whether the server asks clients for a certificate, and what it does to a client without one."""
+
+    requested: bool = False
+    required: Optional[bool] = None  # True: a client without a certificate is refused; None: not determined
+    ca_names: List[str] = field(default_factory=list)  # the CAs the server names in its CertificateRequest
+    protocol: Optional[str] = None  # the version whose handshake showed the request
+    alert: Optional[str] = None  # what a client without a certificate got, e.g. certificate_required
+    detail: str = ""
+
+
+@dataclass
 class Violation:
     rule: str
     message: str
@@ -122,8 +168,12 @@ class TargetResult:
     error: Optional[str] = None
     protocols: Dict[str, ProtocolResult] = field(default_factory=dict)
     groups: List[str] = field(default_factory=list)
+    key_exchange: List[KeyExchangeSize] = field(default_factory=list)
     alpn: Dict[str, object] = field(default_factory=dict)
     certificate: Optional[CertificateResult] = None
+    sni_check: Optional[SniResult] = None
+    client_certificate: Optional[ClientCertificateResult] = None
+    untested: Dict[str, str] = field(default_factory=dict)  # check -> why it could not be made
     clients: Dict[str, ClientResult] = field(default_factory=dict)
     policies: Dict[str, PolicyResult] = field(default_factory=dict)
     findings: List[Finding] = field(default_factory=list)

@@ -15,7 +15,7 @@ from typing import Any, Dict, Optional
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana, wire
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.clients import VERSION_CODES, ClientProfile
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.connection import Exchange
-from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import ClientResult
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import ClientCertificateResult, ClientResult
 
 
 def hello_params(profile: ClientProfile, server_name: Optional[str]) -> wire.HelloParams:
@@ -36,10 +36,24 @@ SYMPTOM_TEXT = {
 
 
 def judge(profile: ClientProfile, ex: Exchange, certs: Dict[str, Dict[str, Any]],
-          tls13_alpn: Optional[str]) -> ClientResult:
+          tls13_alpn: Optional[str], client_certificate: Optional[ClientCertificateResult] = None) -> ClientResult:
     """``certs``: key type (rsa/ecdsa) -> leaf summary (``certificate.leaf_summary``), used for the client's
     certificate rules. ``tls13_alpn``: what the server selects for h2/http/1.1 under TLS 1.3 (encrypted, so it
-    comes from one full handshake of the engine)."""
+    comes from one full handshake of the engine). ``client_certificate``: the engine's finding; a server that
+    requires a client certificate refuses every simulated client (none of them presents one)."""
+    res = _judge(profile, ex, certs, tls13_alpn)
+    if res.connected and client_certificate is not None and client_certificate.required:
+        res.connected = False
+        res.symptom = "client_certificate_required"
+        cas = ", ".join(client_certificate.ca_names[:3]) or "any CA"
+        res.reason = ("the server requires a client certificate (issued by %s) and this client presents none%s"
+                      % (cas, " (unless it is configured with one: WinRM certificate authentication)"
+                         if profile.key == "pywinrm" else ""))
+    return res
+
+
+def _judge(profile: ClientProfile, ex: Exchange, certs: Dict[str, Dict[str, Any]],
+           tls13_alpn: Optional[str]) -> ClientResult:
     res = ClientResult(client=profile.key, label=profile.label, connected=False)
     if ex.outcome not in ("hello", "hrr"):
         if ex.outcome == "reset":

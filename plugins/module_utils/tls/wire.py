@@ -45,6 +45,7 @@ EXT_EXTENDED_MASTER_SECRET = 23
 EXT_SESSION_TICKET = 35
 EXT_SUPPORTED_VERSIONS = 43
 EXT_PSK_KEY_EXCHANGE_MODES = 45
+EXT_CERTIFICATE_AUTHORITIES = 47
 EXT_KEY_SHARE = 51
 EXT_RENEGOTIATION_INFO = 0xFF01
 
@@ -321,6 +322,15 @@ class Alert:
 
 
 @dataclass
+class CertificateRequest:
+    """A server's request for a client certificate (TLS <= 1.2 in the clear, TLS 1.3 read after the handshake keys
+    by the ssl module's message callback): the certificate authorities it names, as readable distinguished names."""
+
+    ca_names: List[str] = field(default_factory=list)
+    tls13: bool = False
+
+
+@dataclass
 class ServerKeyExchange:
     """Only what identifies the key exchange: the named group for ECDHE, the prime size for DHE."""
 
@@ -379,6 +389,105 @@ def parse_certificate(body: bytes, tls13: bool = False) -> List[bytes]:
         if tls13:
             certs.vec16()  # per-certificate extensions
     return out
+
+
+# Attribute OIDs (DER content bytes) that name a CA in practice; anything else is shown as its dotted OID.
+_DN_ATTRIBUTES = {bytes.fromhex("550403"): "CN", bytes.fromhex("55040a"): "O", bytes.fromhex("55040b"): "OU",
+                  bytes.fromhex("550406"): "C", bytes.fromhex("550407"): "L", bytes.fromhex("550408"): "ST",
+                  bytes.fromhex("0992268993f22c640119"): "DC", bytes.fromhex("2a864886f70d010901"): "emailAddress"}
+
+
+def _der_tlv(r: "_Reader") -> Tuple[int, bytes]:
+    tag = r.u8()
+    length = r.u8()
+    if length & 0x80:
+        count = length & 0x7F
+        if not 1 <= count <= 3:
+            raise WireError("DER: unsupported length of %d bytes" % count)
+        length = int.from_bytes(r.take(count), "big")
+    return tag, r.take(length)
+
+
+def _oid_text(oid: bytes) -> str:
+    if not oid:
+        return "?"
+    parts = [oid[0] // 40, oid[0] % 40]
+    value = 0
+    for byte in oid[1:]:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            parts.append(value)
+            value = 0
+    return ".".join(str(p) for p in parts)
+
+
+def distinguished_name(der: bytes) -> str:
+    """RFC 4514-like text of a DER Name (SEQUENCE OF SET OF AttributeTypeAndValue), most specific first as
+    OpenSSL prints it reversed; e.g. ``CN=Example CA,O=Example``. Raises WireError on malformed DER."""
+    outer = _Reader(der, "DistinguishedName")
+    tag, rdns = _der_tlv(outer)
+    if tag != 0x30:
+        raise WireError("DistinguishedName: not a SEQUENCE")
+    r = _Reader(rdns, "RDNSequence")
+    parts: List[str] = []
+    while r.remaining:
+        tag, rdn = _der_tlv(r)
+        if tag != 0x31:
+            raise WireError("DistinguishedName: RDN is not a SET")
+        s = _Reader(rdn, "RDN")
+        while s.remaining:
+            tag, atv = _der_tlv(s)
+            a = _Reader(atv, "AttributeTypeAndValue")
+            oid_tag, oid = _der_tlv(a)
+            _value_tag, value = _der_tlv(a)
+            if tag != 0x30 or oid_tag != 0x06:
+                raise WireError("DistinguishedName: malformed attribute")
+            name = _DN_ATTRIBUTES.get(oid) or _oid_text(oid)
+            text = value.decode("utf-16-be" if _value_tag == 0x1E else "utf-8", "replace")
+            parts.append("%s=%s" % (name, text.replace(",", "\\,")))
+    return ",".join(reversed(parts))
+
+
+def _ca_names(data: bytes) -> List[str]:
+    r = _Reader(data, "certificate_authorities")
+    names = []
+    while r.remaining:
+        der = r.vec16()
+        try:
+            names.append(distinguished_name(der))
+        except WireError:
+            names.append("(unreadable name, %d bytes)" % len(der))
+    return names
+
+
+def parse_certificate_request(body: bytes, tls13: bool = False) -> CertificateRequest:
+    """TLS <= 1.2 (RFC 5246 7.4.4): certificate types, [signature algorithms in TLS 1.2], CA names.
+    TLS 1.3 (RFC 8446 4.3.2): a context and extensions; the CA names are extension 47."""
+    r = _Reader(body, "CertificateRequest")
+    if tls13:
+        r.vec8()  # certificate_request_context
+        exts = _Reader(r.vec16(), "CertificateRequest extensions")
+        names: List[str] = []
+        while exts.remaining:
+            ext_type, data = exts.u16(), exts.vec16()
+            if ext_type == EXT_CERTIFICATE_AUTHORITIES:
+                names = _ca_names(_Reader(data, "certificate_authorities").vec16())
+        return CertificateRequest(ca_names=names, tls13=True)
+    r.vec8()  # certificate_types
+    rest = r.data[r.pos:]
+    # TLS 1.2 adds supported_signature_algorithms (vec16) before the CA list; TLS 1.0/1.1 do not. Both layouts
+    # are tried, the one whose lengths add up exactly wins.
+    for with_sigalgs in (True, False):
+        t = _Reader(rest, "CertificateRequest")
+        try:
+            if with_sigalgs:
+                t.vec16()
+            cas = t.vec16()
+            if t.remaining == 0:
+                return CertificateRequest(ca_names=_ca_names(cas))
+        except WireError:
+            continue
+    raise WireError("CertificateRequest: lengths do not add up")
 
 
 def parse_server_key_exchange(body: bytes, kex: str) -> ServerKeyExchange:
@@ -459,6 +568,10 @@ class ServerFlight:
     alert: Optional[Alert] = None
     certificates: List[bytes] = field(default_factory=list)
     key_exchange: Optional[ServerKeyExchange] = None
+    certificate_request: Optional[CertificateRequest] = None
+    # Warning-level alerts (e.g. unrecognized_name for a server name the server does not know, RFC 6066 3): the
+    # handshake goes on after them, so they end nothing; a fatal alert (or close_notify) is ``alert``.
+    warnings: List[Alert] = field(default_factory=list)
     hello_done: bool = False
     encrypted: bool = False  # TLS 1.3: everything after the ServerHello is encrypted
     record_version: Optional[int] = None
@@ -517,8 +630,13 @@ class FlightParser:
         if ctype == CONTENT_ALERT:
             if len(fragment) < 2:
                 raise WireError("alert record shorter than 2 bytes")
+            alert = Alert(fragment[0], fragment[1])
+            if alert.level == 1 and alert.description != 0:
+                if len(self.flight.warnings) < 8:
+                    self.flight.warnings.append(alert)
+                return
             if self.flight.alert is None:
-                self.flight.alert = Alert(fragment[0], fragment[1])
+                self.flight.alert = alert
             return
         if ctype == CONTENT_CHANGE_CIPHER_SPEC:
             return
@@ -556,6 +674,8 @@ class FlightParser:
             suite = iana.SUITES_BY_CODE.get(self.flight.server_hello.cipher_suite)
             kex = suite.kex if suite else self.kex_hint
             self.flight.key_exchange = parse_server_key_exchange(body, kex)
+        elif msg_type == HS_CERTIFICATE_REQUEST:
+            self.flight.certificate_request = parse_certificate_request(body)
         elif msg_type == HS_SERVER_HELLO_DONE:
             self.flight.hello_done = True
 

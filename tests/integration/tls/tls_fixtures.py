@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -19,7 +19,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 HERE = Path(__file__).resolve().parent
 SERVER_SCRIPT = HERE / "tls_servers.py"
-LIFETIME = 90  # seconds: every server exits by itself
+LIFETIME = 300  # seconds: every server exits by itself (the session outlives 90 s on a loaded machine)
 
 
 def _name(cn: str) -> x509.Name:
@@ -127,8 +127,8 @@ class ServerProcess:
 
 def tls_server(workdir: Path, pki: Dict[str, Path], cert: str = "rsa", ciphers: Optional[str] = None,
                min_version: str = "1.2", max_version: str = "1.3", server_order: bool = False,
-               alpn: Optional[str] = "h2,http/1.1", cert2: Optional[str] = None, curve: Optional[str] = None
-               ) -> ServerProcess:
+               alpn: Optional[str] = "h2,http/1.1", cert2: Optional[str] = None, curve: Optional[str] = None,
+               require_sni: Optional[str] = None) -> ServerProcess:
     args: List[str] = ["--cert", str(pki[cert]), "--key", str(pki[cert + "_key"]), "--min", min_version,
                        "--max", max_version]
     if cert2:
@@ -141,6 +141,8 @@ def tls_server(workdir: Path, pki: Dict[str, Path], cert: str = "rsa", ciphers: 
         args += ["--alpn", alpn]
     if curve:
         args += ["--curve", curve]
+    if require_sni:
+        args += ["--require-sni", require_sni]
     return ServerProcess("tls", workdir, *args)
 
 
@@ -176,14 +178,18 @@ class CommandServer(ServerProcess):
                 time.sleep(0.05)
 
 
-def openssl_server(workdir: Path, pki: Dict[str, Path], ciphers: str, protocol: str = "-tls1_2",
-                   server_order: bool = True) -> CommandServer:
+def openssl_server(workdir: Path, pki: Dict[str, Path], ciphers: str, protocol: Optional[str] = "-tls1_2",
+                   server_order: bool = True, extra: Sequence[str] = ()) -> CommandServer:
+    """``openssl s_server`` (Debian's openssl) on 127.0.0.1; ``extra`` adds options such as ``-prioritize_chacha``,
+    ``-dhparam F``, ``-servername N -cert2 C -key2 K``, ``-Verify 1 -verifyCAfile F``."""
     port = free_port()
     cmd = ["openssl", "s_server", "-accept", "127.0.0.1:%d" % port, "-cert", str(pki["rsa"]),
-           "-key", str(pki["rsa_key"]), "-cipher", ciphers, protocol, "-www", "-quiet", "-naccept", "10000"]
+           "-key", str(pki["rsa_key"]), "-cipher", ciphers, "-www", "-quiet", "-naccept", "10000"]
+    if protocol:
+        cmd.append(protocol)
     if server_order:
         cmd.append("-serverpref")
-    return CommandServer(cmd, port)
+    return CommandServer(cmd + list(extra), port)
 
 
 NGINX_CONF = """

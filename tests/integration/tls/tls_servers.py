@@ -2,7 +2,8 @@
 
 Every server binds 127.0.0.1 only, exits by itself after ``--lifetime`` seconds, and is stopped by the test by PID.
 Modes:
-  tls      a Python ``ssl`` server (cipher string, protocol range, server order, ALPN, certificate chain)
+  tls      a Python ``ssl`` server (cipher string, protocol range, server order, ALPN, certificate chain,
+           --require-sni NAME: refuse other names and hellos without one, as IIS "Require SNI" does)
   reset    reads the ClientHello, then resets the TCP connection (Schannel's answer to "no shared suite")
   silent   accepts and never answers
   http     answers like a plain HTTP server
@@ -150,6 +151,14 @@ def build_context(args) -> ssl.SSLContext:
     if args.alpn:
         ctx.set_alpn_protocols(args.alpn.split(","))
     ctx.options |= getattr(ssl, "OP_NO_TICKET", 0)
+    if args.require_sni:  # like nginx's ssl_reject_handshake / IIS "Require SNI": no or another name -> alert
+        wanted = args.require_sni.lower()
+
+        def servername(_sock, name, _ctx):
+            if name is None or name.lower() != wanted:
+                return ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME
+            return None
+        ctx.sni_callback = servername
     return ctx
 
 
@@ -169,6 +178,7 @@ def main() -> int:
     parser.add_argument("--server-order", action="store_true")
     parser.add_argument("--curve")
     parser.add_argument("--alpn")
+    parser.add_argument("--require-sni", help="refuse hellos without this server name (unrecognized_name alert)")
     args = parser.parse_args()
     deadline = time.time() + args.lifetime
     ctx = build_context(args) if args.mode == "tls" else None

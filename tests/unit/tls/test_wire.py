@@ -222,3 +222,58 @@ def test_fuzz_sslv2_records_only_raise_wire_error(msg_type, rest):
         wire.parse_flight(sslv2_record(bytes([msg_type]) + rest))
     except wire.WireError:
         pass
+
+
+def _dn(*pairs):
+    """DER Name from (oid hex, text) pairs, one RDN each."""
+    def tlv(tag, body):
+        return bytes([tag, len(body)]) + body
+    rdns = b"".join(tlv(0x31, tlv(0x30, tlv(0x06, bytes.fromhex(oid)) + tlv(0x0C, text.encode()))) for oid, text in pairs)
+    return tlv(0x30, rdns)
+
+
+CA_DN = _dn(("550406", "DE"), ("55040a", "Example, Inc"), ("550403", "Example Client CA"))
+
+
+def test_distinguished_name_reads_like_openssl_rfc4514():
+    assert wire.distinguished_name(CA_DN) == "CN=Example Client CA,O=Example\\, Inc,C=DE"
+    with pytest.raises(wire.WireError):
+        wire.distinguished_name(b"\x31\x00")
+
+
+def test_certificate_request_tls12_tls10_and_tls13_layouts():
+    cas = struct.pack(">H", len(CA_DN)) + CA_DN
+    tls12 = b"\x02\x01\x40" + struct.pack(">H", 4) + b"\x04\x01\x08\x04" + struct.pack(">H", len(cas)) + cas
+    assert wire.parse_certificate_request(tls12).ca_names == ["CN=Example Client CA,O=Example\\, Inc,C=DE"]
+    tls10 = b"\x01\x01" + struct.pack(">H", len(cas)) + cas
+    assert wire.parse_certificate_request(tls10).ca_names == ["CN=Example Client CA,O=Example\\, Inc,C=DE"]
+    empty = b"\x01\x01" + b"\x00\x04\x04\x01\x08\x04" + b"\x00\x00"
+    assert wire.parse_certificate_request(empty).ca_names == []
+    ext_ca = ext(wire.EXT_CERTIFICATE_AUTHORITIES, struct.pack(">H", len(cas)) + cas)
+    tls13 = b"\x00" + struct.pack(">H", len(ext_ca) + 8) + ext(13, b"\x00\x02\x08\x04") + ext_ca
+    req = wire.parse_certificate_request(tls13, tls13=True)
+    assert req.tls13 and req.ca_names == ["CN=Example Client CA,O=Example\\, Inc,C=DE"]
+    with pytest.raises(wire.WireError):
+        wire.parse_certificate_request(b"\x01\x01\x00\x09")
+
+
+def test_tls12_flight_shows_the_certificate_request():
+    cas = struct.pack(">H", len(CA_DN)) + CA_DN
+    body = b"\x01\x01" + struct.pack(">H", 2) + b"\x04\x01" + struct.pack(">H", len(cas)) + cas
+    data = record(22, server_hello(0xC02F) + handshake(wire.HS_CERTIFICATE_REQUEST, body)
+                  + handshake(wire.HS_SERVER_HELLO_DONE, b""))
+    f = wire.parse_flight(data)
+    assert f.hello_done and f.certificate_request.ca_names[0].startswith("CN=Example Client CA")
+
+
+def test_warning_alert_before_the_server_hello_ends_nothing():
+    """s_server -servername with a name it does not know warns unrecognized_name, then goes on (RFC 6066 3);
+    the probe used to stop at the warning and call the version refused."""
+    parser = wire.FlightParser()
+    parser.feed(record(21, b"\x01\x70"))
+    assert not parser.done("hello") and parser.flight.alert is None
+    assert [a.name for a in parser.flight.warnings] == ["unrecognized_name"]
+    parser.feed(record(22, server_hello(0xC02F)))
+    assert parser.done("hello") and parser.flight.server_hello.cipher_suite == 0xC02F
+    closing = wire.parse_flight(record(21, b"\x01\x00"))  # close_notify ends the exchange whatever its level
+    assert closing.alert is not None and closing.alert.name == "close_notify"
