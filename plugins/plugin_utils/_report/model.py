@@ -17,6 +17,7 @@ import datetime
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import PlanFinding
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.clients import CLIENTS
 from ansible_collections.tlsops.schannel.plugins.plugin_utils._report.inputs import (
     HOST_RUN_FIELDS,
@@ -100,15 +101,6 @@ class Change:
 
 
 @dataclass
-class FindingRow:
-    code: str
-    severity: str
-    item: str = ""
-    message: str = ""
-    fix: str = ""
-
-
-@dataclass
 class HostState:
     server_protocols: list[str] = field(default_factory=list)
     cipher_suites: list[str] = field(default_factory=list)
@@ -123,7 +115,7 @@ class HostReport(HostRun):
     changes: list[Change] = field(default_factory=list)
     drift: int = 0  # values that differ from the profile (check mode)
     policy_failures: int = 0
-    findings: list[FindingRow] = field(default_factory=list)
+    findings: list[PlanFinding] = field(default_factory=list)  # the plan's, and what the state at the start shows
     state: Optional[HostState] = None
     endpoints: list[Endpoint] = field(default_factory=list)
 
@@ -191,14 +183,14 @@ def state_findings(state: Optional[StateAtStart]) -> list:
         # a Group Policy list is written by people: a name Schannel drops there is a mistake. Windows' own local
         # list also carries suites it uses only on request; that is a fact worth showing, not an error.
         mistake = source == "policy"
-        found.append(FindingRow(
+        found.append(PlanFinding(
             code="suite-name-invalid" if mistake else "suite-not-used", severity="error" if mistake else "info",
             item=dropped.name, message="Schannel does not use this name from the %s cipher list: %s" % (
                 source, dropped.reason or "unknown on this Windows version"),
-            fix="use the name this Windows version knows (the plan compiles a profile into them)" if mistake else ""))
+            fix="use the name this Windows version knows (the plan compiles a profile into them)" if mistake else None))
     if "TLS 1.2" not in state.server_protocols:
         why = state.protocol_reasons.get("TLS 1.2 Server")
-        found.append(FindingRow(
+        found.append(PlanFinding(
             code="tls12-disabled", severity="error", item="TLS 1.2 Server",
             message="TLS 1.2 is not enabled on the server side%s; clients that require it (iOS ATS, modern "
                     "browsers) cannot connect" % (" (%s)" % why if why else ""),
@@ -260,8 +252,8 @@ def host_status(host: HostReport) -> str:
 
 
 def host_report(run: RunResult) -> HostReport:
-    findings = [FindingRow(code=f.code, severity=_severity(f.severity), item=str(f.item or ""),
-                           message=str(f.message or ""), fix=str(f.fix or "")) for f in run.findings]
+    findings = [PlanFinding(code=f.code, severity=_severity(f.severity), item=str(f.item or ""),
+                            message=str(f.message or ""), fix=f.fix or None) for f in run.findings]
     seen = {(f.code, f.item) for f in findings}
     # the state was read before the run: once a live run changed the host, its old problems are history
     if not run.changes or run.check_mode:
