@@ -191,9 +191,10 @@ foreach ($op in $module.Params.operations) {
         if ($op.reboot_reason -and -not $reasons.Contains($op.reboot_reason)) { $reasons.Add($op.reboot_reason) }
     }
     catch {
-        # nothing has been written yet (an intent being recovered stays)
+        # nothing has been written yet (an intent being recovered stays); the lease is released for real
         $message = $_.Exception.Message
         $module.Result.failed_operation = $op
+        if (-not $module.CheckMode) { Disable-SchannelSimulation }
         Exit-SchannelRun -Module $module
         if ($module.CheckMode) { $module.FailJson("failed to write $label ($message)", $_) }
         $module.FailJson("failed to write $label ($message); the values this run had already written were restored", $_)
