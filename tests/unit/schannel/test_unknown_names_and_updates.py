@@ -171,3 +171,16 @@ def test_a_literal_override_suite_the_release_does_not_know_names_the_nearest_na
     (finding,) = [f for f in plan.findings if f.code == "SCH001"]
     assert finding.severity == "error" and "Windows Server 2022" in finding.message
     assert finding.fix.startswith("use TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 or ")
+
+
+def test_a_plan_writing_default_secure_protocols_on_2008r2_gives_the_kb3140245_verdict():
+    profile = {"name": "x", "winhttp_protocols": ["TLS 1.2"]}
+
+    def sch019(updates):
+        facts = {"windows_version": "2008r2", "updates": updates}
+        return [(f.severity, f.item) for f in compile_plan(profile, facts).findings if f.code == "SCH019"]
+
+    listed = {"KB3042058": True, "KB3140245": True}
+    assert sch019(listed) == []
+    assert sch019(dict(listed, KB3140245=False)) == [("warning", "KB3140245")]
+    assert ("info", "KB3140245") in sch019(None)
