@@ -50,6 +50,10 @@ WIN_SCHANNEL = [
     ({"restore": "/nonexistent/backup.reg"}, "restore", "is not a file"),
     ({"restore": "/etc/hostname"}, "restore", "not a backup written by tlsops.schannel"),
     ({"restore": 42}, "restore", "list of registry operations"),
+    # review §3 B9: a backup cut at a line boundary is still a valid .reg file; it must not restore half the state
+    ({"restore": "{tmp}/files/cut.reg"}, "restore", "incomplete"),
+    # review §3 B9: a hand-edited backup is refused as changed, not replayed (nor reported as a change each run)
+    ({"restore": "{tmp}/files/edited.reg"}, "restore", "changed after it was written"),
 ]
 
 WIN_TLS_CIPHER_SUITES = [
@@ -68,6 +72,11 @@ WIN_TLS_CIPHER_SUITES = [
 
 SCHANNEL_PLAN = [
     ({"profile": "ios_ats"}, "windows_version", "windows_version"),
+    # review §3 A3: a suite name Schannel does not have (in a profile or an override) stops the plan naming it and
+    # the name to use; the role prints this one line (not the plan) and writes nothing
+    ({"profile": "best_practices", "windows_version": "2019",
+      "overrides": {"cipher_suites": {"add": ["TLS_ECDHE_RSA_WITH_AES_512_GCM_SHA999"]}}},
+     "TLS_ECDHE_RSA_WITH_AES_512_GCM_SHA999", "SCH001"),
     ({"profile": "ios_ats", "windows_version": "2003"}, "windows_version", "2003"),
     ({"profile": "ios_ats", "windows_version": "2019", "certificate_key": "dsa:1024"}, "certificate_key", "dsa"),
     ({"profile": "ios_ats", "windows_version": "2019", "overrides": {"protocols": {1.2: "enabled"}}},
@@ -111,6 +120,8 @@ TLS_VERIFY = [
     ({"host": "127.0.0.1", "port": 70000}, "port", "out of range"),
     ({"host": "", "port": 443}, "host", "non-empty"),
     ({"host": "127.0.0.1", "timeout": -1}, "timeout", "positive"),
+    # review §3 C21: a huge timeout hung the probe; it is bounded
+    ({"host": "127.0.0.1", "timeout": 1e9}, "timeout", "maximum of 300 s"),
     ({"host": "127.0.0.1", "ca_path": "/nonexistent/ca.pem"}, "ca_path", "does not exist"),
     ({"host": "127.0.0.1", "assert": ["ats"]}, "assert", "must be one"),
     ({"host": "127.0.0.1", "targets": [{"host": "x"}]}, "host", "mutually exclusive"),

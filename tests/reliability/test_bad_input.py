@@ -35,8 +35,33 @@ def _fill(args, tmp):
     return json.loads(text)
 
 
+def make_files(tmp):
+    """The files some cases name as ``{tmp}/files/...``: a backup this collection wrote, cut after half its lines,
+    and the same backup with one value edited by hand."""
+    from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regfile
+
+    folder = tmp / "files"
+    if folder.exists():
+        return
+    folder.mkdir(parents=True)
+    key = cases.SCHANNEL + "\\Protocols\\TLS 1.0\\Server"
+    ops = [{"path": key, "name": name, "state": "present", "type": "dword", "data": data, "reboot_reason": None}
+           for name, data in (("Enabled", 1), ("DisabledByDefault", 0))]
+    ops += [{"path": cases.SCHANNEL + "\\Protocols\\TLS 1.1\\Server", "name": "Enabled", "state": "absent",
+             "type": None, "data": None, "reboot_reason": None}]
+    written = Path(_regfile.write_backup(ops, str(folder / "source"), "web01"))
+    text = written.read_bytes()[2:].decode("utf-16-le")
+    lines = text.split("\r\n")
+    (folder / "cut.reg").write_bytes(b"\xff\xfe" + ("\r\n".join(lines[:len(lines) // 2]) + "\r\n").encode("utf-16-le"))
+    edited = text.replace('"Enabled"=dword:00000001', '"Enabled"=dword:00000000', 1)
+    (folder / "edited.reg").write_bytes(b"\xff\xfe" + edited.encode("utf-16-le"))
+
+
 def run_windows(plugin, args, tmp, hostname="web01"):
     """(failed, field, msg, writes, files) for one action-plugin run with backup on into ``tmp/backups``."""
+    if "{tmp}/files/" in json.dumps(args):
+        make_files(tmp)
+        args = _fill(args, tmp)
     backups = tmp / "backups"
     full = dict(args, backup=True, backup_dir=str(backups)) if "backup" not in args else dict(args)
     rec = Recorder()
