@@ -212,7 +212,8 @@ class ActionModule(SchannelAction):
         return (list(plan.cipher_suites) if plan.cipher_suites else None), (list(curves) if curves else None), findings
 
     def _restore_policy(self, args, task_vars, facts, ops):
-        """A policy-scope backup is a list of registry operations; win_schannel.ps1 applies those."""
+        """A policy-scope backup is a list of registry operations on the policy key; this module's ``restore`` applies
+        them (with the pre-write backup, the lost-connection handling and the owed reboots of every write path)."""
         ops = _regops.validate_operations(ops, field="restore")
         allowed = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography".lower()
         for i, op in enumerate(ops):
@@ -221,13 +222,23 @@ class ActionModule(SchannelAction):
                                                      and (low == allowed or low.startswith(allowed + "\\"))):
                 raise SchannelInputError("restore[%d].path" % i, "a cipher-suite backup only touches %s; restore "
                                          "other values with tlsops.schannel.win_schannel" % rm.POLICY_SSL)
-        after_dump = _regops.apply_operations(facts["registry"] or {}, ops)
+        # the module writes the policy key only: a backup that removes a parent the backed-up run created (older
+        # releases wrote those) removes the policy key instead; empty parents have no effect
+        ops = [dict(op, path=rm.POLICY_SSL) if op["name"] is None else op for op in ops]
+        dump = facts["registry"] or {}
+        after_dump = _regops.apply_operations(dump, ops)
         verdict = self.guard(args, task_vars, facts["windows_version"], facts, after_dump)
-        module = self.run_module("win_schannel", {"operations": ops}, task_vars)
+        pre_backup = self.write_backup(args, task_vars, _regops.backup_for(dump, ops))
+        module = self.apply_module("win_tls_cipher_suites", {"scope": "policy", "restore": ops}, task_vars, pre_backup,
+                                   boot_time=facts.get("last_boot_time"), reboot_reasons=[rm.REBOOT_POLICY_ORDER])
         diff = module.get("diff") or {}
         result = {"changed": bool(module.get("changed")), "scope": "policy", "backup": module.get("backup") or [],
+                  "before": module.get("before"), "after": module.get("after"),
                   "reboot_required": bool(module.get("reboot_required")),
                   "reboot_reasons": list(module.get("reboot_reasons") or []), "guard": verdict, "findings": [],
                   "windows_version": facts["windows_version"],
                   "diff": text_diff(diff.get("before"), diff.get("after"), header=task_vars.get("inventory_hostname"))}
-        return self.maybe_reboot(args, task_vars, result)
+        path = self.finish_backup(args, task_vars, result["backup"], pre_backup)
+        if path:
+            result["backup_file"] = path
+        return self.settle_reboot(args, task_vars, facts, result)

@@ -21,6 +21,18 @@ $spec = @{
         cipher_suites = @{ type = 'list'; elements = 'str' }
         ecc_curves = @{ type = 'list'; elements = 'str' }
         state = @{ type = 'str'; choices = @('present', 'absent'); default = 'present' }
+        restore = @{
+            type = 'list'
+            elements = 'dict'
+            options = @{
+                path = @{ type = 'str'; required = $true }
+                name = @{ type = 'str' }
+                state = @{ type = 'str'; choices = @('present', 'absent'); default = 'present' }
+                type = @{ type = 'str'; choices = @('dword', 'qword', 'string', 'expandstring', 'multistring', 'binary', 'none') }
+                data = @{ type = 'raw' }
+                reboot_reason = @{ type = 'str' }
+            }
+        }
         run = @{
             type = 'dict'
             options = @{
@@ -83,16 +95,26 @@ Function New-PolicyUndo {
     @{ path = $policyLabel; name = $Name; state = 'present'; type = $Value.type; data = $Value.data; reboot_reason = $rebootReason }
 }
 
+Function Invoke-PolicyOperation {
+    # One registry operation on the policy key (a backup entry or a restore operation); a value write into a missing
+    # key creates it first.
+    param($Op)
+    if ($null -eq $Op.name) {
+        if ($Op.state -eq 'absent') { Remove-SchannelKey -Path $Op.path } else { $null = New-SchannelKey -Path $Op.path }
+    }
+    elseif ($Op.state -eq 'absent') { Remove-SchannelValue -Path $Op.path -Name $Op.name }
+    else {
+        $null = New-SchannelKey -Path $Op.path
+        Set-SchannelValue -Path $Op.path -Name $Op.name -Type $Op.type -Data $Op.data
+    }
+}
+
 Function Invoke-PolicyUndo {
     # Applies backup operations in order; $true when every one succeeded.
     param([System.Collections.Generic.List[Hashtable]]$Undo)
     $clean = $true
     foreach ($op in $Undo) {
-        try {
-            if ($null -eq $op.name) { Remove-SchannelKey -Path $op.path }
-            elseif ($op.state -eq 'absent') { Remove-SchannelValue -Path $op.path -Name $op.name }
-            else { Set-SchannelValue -Path $op.path -Name $op.name -Type $op.type -Data $op.data }
-        }
+        try { Invoke-PolicyOperation -Op $op }
         catch {
             $clean = $false
             $module.Warn("rollback of $($op.path)\$($op.name) failed: $($_.Exception.Message)")
@@ -129,7 +151,111 @@ $changedValues = [System.Collections.Generic.List[String]]@()
 $module.Diff.before = @{}
 $module.Diff.after = @{}
 
-if ($module.Params.scope -eq 'policy') {
+Function Set-PolicyDiff {
+    param($Before, $After)
+    if ($null -ne $Before.cipher_suites) { $module.Diff.before["$policyLabel\Functions"] = ($Before.cipher_suites -join ',') }
+    if ($null -ne $Before.ecc_curves) { $module.Diff.before["$policyLabel\EccCurves"] = (($Before.ecc_curves -join ', ') + ' (multistring)') }
+    if ($null -ne $After.cipher_suites) { $module.Diff.after["$policyLabel\Functions"] = ($After.cipher_suites -join ',') }
+    if ($null -ne $After.ecc_curves) { $module.Diff.after["$policyLabel\EccCurves"] = (($After.ecc_curves -join ', ') + ' (multistring)') }
+}
+
+if ($null -ne $module.Params.restore) {
+    # A policy-order backup (what this module returned as backup, or its .reg file read by the action plugin):
+    # registry operations on the policy key only, applied in order as win_schannel applies operations: planned in a
+    # simulation, the intent, the writes, and on a failed write the blocks already written undone newest first.
+    if ($module.Params.scope -ne 'policy' -or $null -ne $module.Params.cipher_suites -or $null -ne $module.Params.ecc_curves) {
+        $module.FailJson('restore: a cipher-suite backup is applied on its own with scope: policy; leave out cipher_suites and ecc_curves')
+    }
+    for ($i = 0; $i -lt @($module.Params.restore).Count; $i++) {
+        $op = @($module.Params.restore)[$i]
+        if (-not [String]::Equals($op.path.TrimEnd('\'), $policyLabel, [StringComparison]::OrdinalIgnoreCase)) {
+            $module.FailJson("restore[$i]: a cipher-suite backup only writes values of $policyLabel or that key, not $($op.path)")
+        }
+    }
+    $runState = Enter-SchannelRun -Module $module -Name 'win_tls_cipher_suites'
+    $before = Get-PolicyState
+    Enable-SchannelSimulation
+    $planned = [System.Collections.Generic.List[Hashtable]]@()   # @{ op; block } per operation that changes something
+    try {
+        foreach ($op in $module.Params.restore) {
+            $block = [System.Collections.Generic.List[Hashtable]]@()
+            if ($null -eq $op.name -and $op.state -ne 'absent') {
+                if (Test-SchannelKey -Path $policyLabel) { continue }
+                $block.Add(@{ path = $policyLabel; name = $null; state = 'absent'; type = $null; data = $null; reboot_reason = $rebootReason })
+            }
+            elseif ($null -eq $op.name) {
+                if (-not (Test-SchannelKey -Path $policyLabel)) { continue }
+                $block.Add(@{ path = $policyLabel; name = $null; state = 'present'; type = $null; data = $null; reboot_reason = $rebootReason })
+                foreach ($value in (Get-SchannelValueSet -Path $policyLabel)) { $block.Add((New-PolicyUndo -Name $value.name -Value $value)) }
+            }
+            else {
+                $current = Get-SchannelValue -Path $policyLabel -Name $op.name
+                if ($op.state -eq 'absent') {
+                    if ($null -eq $current) { continue }
+                }
+                elseif ($null -ne $current -and $current.type -eq $op.type -and (Test-SameList -A $current.data -B $op.data)) { continue }
+                $block.Add((New-PolicyUndo -Name $op.name -Value $current))
+                if ($op.state -ne 'absent' -and -not (Test-SchannelKey -Path $policyLabel)) {
+                    $block.Add(@{ path = $policyLabel; name = $null; state = 'absent'; type = $null; data = $null; reboot_reason = $rebootReason })
+                }
+            }
+            Invoke-PolicyOperation -Op $op
+            $planned.Add(@{ op = $op; block = $block })
+            $changedValues.Add([String]$op.name)
+        }
+    }
+    catch {
+        # found while planning: nothing has been written
+        $message = $_.Exception.Message
+        if (-not $module.CheckMode) { Disable-SchannelSimulation }
+        Exit-SchannelRun -Module $module
+        $module.FailJson("restore: $message; nothing was written", $_)
+    }
+    $afterState = Get-PolicyState
+    $blocks = [System.Collections.Generic.List[Object]]@()
+    if ($module.CheckMode) { foreach ($entry in $planned) { $blocks.Add($entry.block) } }
+    else {
+        Disable-SchannelSimulation
+        if ($planned.Count -gt 0) {
+            $intentOps = [System.Collections.Generic.List[Object]]@()
+            $intentUndo = [System.Collections.Generic.List[Object]]@()
+            foreach ($entry in $planned) { $intentOps.Add($entry.op) }
+            for ($i = $planned.Count - 1; $i -ge 0; $i--) { foreach ($u in $planned[$i].block) { $intentUndo.Add($u) } }
+            Write-SchannelIntent -Module $module -Name 'win_tls_cipher_suites' -State $runState -Operations $intentOps -Undo $intentUndo
+        }
+        foreach ($entry in $planned) {
+            try {
+                Invoke-PolicyOperation -Op $entry.op
+                $blocks.Add($entry.block)
+            }
+            catch {
+                $message = $_.Exception.Message
+                $label = $policyLabel
+                if ($null -ne $entry.op.name) { $label = "$policyLabel\$($entry.op.name)" }
+                if ($null -eq $entry.op.name -and $entry.op.state -eq 'absent') { $blocks.Add($entry.block) }   # a partial DeleteSubKeyTree is rebuilt
+                $undo = [System.Collections.Generic.List[Hashtable]]@()
+                for ($i = $blocks.Count - 1; $i -ge 0; $i--) { foreach ($u in $blocks[$i]) { $undo.Add($u) } }
+                $clean = Invoke-PolicyUndo -Undo $undo
+                Exit-SchannelRun -Module $module -Clean:($clean -and -not $runState.recovering)
+                if ($clean) {
+                    $module.FailJson("failed to write $label ($message); the values this run had already written were restored", $_)
+                }
+                $module.FailJson("failed to write $label ($message); the values this run had already written could not all be restored (see warnings)", $_)
+            }
+        }
+    }
+    $backup = [System.Collections.Generic.List[Hashtable]]@()
+    for ($i = $blocks.Count - 1; $i -ge 0; $i--) { foreach ($u in $blocks[$i]) { $backup.Add($u) } }
+    Set-PolicyDiff -Before $before -After $afterState
+    $module.Result.before = @{ cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
+    $module.Result.after = @{ cipher_suites = $afterState.cipher_suites; ecc_curves = $afterState.ecc_curves }
+    $module.Result.reboot_required = $planned.Count -gt 0
+    $reasons = [System.Collections.Generic.List[String]]@()
+    if ($planned.Count -gt 0) { $reasons.Add($rebootReason) }
+    $module.Result.reboot_reasons = $reasons
+    $module.Result.backup = $backup
+}
+elseif ($module.Params.scope -eq 'policy') {
     $runState = Enter-SchannelRun -Module $module -Name 'win_tls_cipher_suites'
     if ($module.CheckMode) { Enable-SchannelSimulation }
     $before = Get-PolicyState
@@ -149,10 +275,7 @@ if ($module.Params.scope -eq 'policy') {
     $curvesDiffer = (-not (Test-SameList -A $before.ecc_curves -B $wanted.ecc_curves)) -or
         (($null -ne $wanted.ecc_curves) -and ($null -ne $before.ecc) -and ($before.ecc.type -ne 'multistring'))
 
-    if ($null -ne $before.cipher_suites) { $module.Diff.before["$policyLabel\Functions"] = ($before.cipher_suites -join ',') }
-    if ($null -ne $before.ecc_curves) { $module.Diff.before["$policyLabel\EccCurves"] = (($before.ecc_curves -join ', ') + ' (multistring)') }
-    if ($null -ne $wanted.cipher_suites) { $module.Diff.after["$policyLabel\Functions"] = ($wanted.cipher_suites -join ',') }
-    if ($null -ne $wanted.ecc_curves) { $module.Diff.after["$policyLabel\EccCurves"] = (($wanted.ecc_curves -join ', ') + ' (multistring)') }
+    Set-PolicyDiff -Before $before -After $wanted
 
     $writes = [System.Collections.Generic.List[Hashtable]]@()
     $backup = [System.Collections.Generic.List[Hashtable]]@()

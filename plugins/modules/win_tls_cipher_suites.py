@@ -179,9 +179,9 @@ in_effect:
   sample: policy
 backup:
   description:
-    - How to put the previous lists back. For O(scope=policy) a list of registry operations (takes
-      M(tlsops.schannel.win_schannel) O(tlsops.schannel.win_schannel#module:restore)); for O(scope=local) a dict
-      C({scope, cipher_suites, ecc_curves}) that this module takes as O(restore).
+    - How to put the previous lists back, as O(restore) of this module: for O(scope=policy) a list of registry
+      operations on the policy key (M(tlsops.schannel.win_schannel) O(tlsops.schannel.win_schannel#module:restore)
+      takes it too, and its C(.reg) file); for O(scope=local) a dict C({scope, cipher_suites, ecc_curves}).
   returned: always
   type: raw
   sample:
@@ -291,6 +291,35 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  restore:
+    description:
+      - A policy-order backup (the RV(backup) of a policy-scope run, or its C(.reg) file as the action plugin reads it)
+        to apply alone, with O(scope=policy); registry operations on the policy key only.
+    type: list
+    elements: dict
+    options:
+      path:
+        description: The policy key, C(HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002).
+        type: str
+        required: true
+      name:
+        description: Value name; null removes the key.
+        type: str
+      state:
+        description: Whether the value should exist.
+        type: str
+        choices: [present, absent]
+        default: present
+      type:
+        description: Registry value type.
+        type: str
+        choices: [dword, qword, string, expandstring, multistring, binary, none]
+      data:
+        description: Value data.
+        type: raw
+      reboot_reason:
+        description: Why the change needs a reboot.
+        type: str
   run:
     description:
       - The run this call belongs to (issue 14), sent by the action plugin. With it the module takes the host's lease

@@ -210,6 +210,9 @@ class SchannelAction(ActionBase):
             name = "win_tls_cipher_suites"
             module_args = {"scope": "local", "cipher_suites": source.get("cipher_suites"),
                            "ecc_curves": source.get("ecc_curves")}
+        elif isinstance(source, list) and intent.get("module") == "win_tls_cipher_suites":
+            name = "win_tls_cipher_suites"  # the policy order: registry operations on the policy key
+            module_args = {"scope": "policy", "restore": _regops.validate_operations(source, field="interrupted.%s" % part)}
         elif isinstance(source, list):
             name = "win_schannel"
             module_args = {"operations": _regops.validate_operations(source, field="interrupted.%s" % part)}

@@ -143,6 +143,8 @@ def _recover(host, intent, run, choice="rollback"):
     if isinstance(source, dict):
         args = {"scope": "local", "cipher_suites": source["cipher_suites"], "ecc_curves": source["ecc_curves"]}
         module = "win_tls_cipher_suites"
+    elif intent["module"] == "win_tls_cipher_suites":
+        args, module = {"scope": "policy", "restore": source}, "win_tls_cipher_suites"
     else:
         args, module = {"operations": source}, "win_schannel"
     return _call(host, module, args, dict(run, recover=True))

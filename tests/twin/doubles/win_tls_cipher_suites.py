@@ -118,16 +118,127 @@ def _policy(host, params, check_mode, warnings):
             "reboot_reasons": [REBOOT_REASON] if changed else [], "backup": backup, "diff": diff}
 
 
+def _policy_op(store, op) -> None:
+    """``Invoke-PolicyOperation``: one operation on the policy key; a value write into a missing key creates it."""
+    if op["name"] is None:
+        if str(op["state"]).lower() == "absent":
+            store.delete_key(op["path"])
+        else:
+            store.ensure_key(op["path"])
+    elif str(op["state"]).lower() == "absent":
+        store.delete_value(op["path"], op["name"])
+    else:
+        store.ensure_key(op["path"])
+        store.set_value(op["path"], op["name"], str(op["type"]).lower(), op["data"])
+
+
+def _policy_diff(before, after) -> dict:
+    """``Set-PolicyDiff``."""
+    diff: dict = {"before": {}, "after": {}}
+    for side, state in (("before", before), ("after", after)):
+        if state["cipher_suites"] is not None:
+            diff[side][f"{POLICY_SSL}\\Functions"] = ",".join(state["cipher_suites"])
+        if state["ecc_curves"] is not None:
+            diff[side][f"{POLICY_SSL}\\EccCurves"] = ", ".join(state["ecc_curves"]) + " (multistring)"
+    return diff
+
+
+def _policy_state(store) -> dict:
+    functions = store.get_value(POLICY_SSL, "Functions")
+    curves = store.get_value(POLICY_SSL, "EccCurves")
+    return {"cipher_suites": _split(functions), "ecc_curves": [str(c) for c in curves["data"]] if curves else None}
+
+
+def _restore(host, params, check_mode, warnings):
+    """A policy-order backup applied as ``win_tls_cipher_suites.ps1`` applies ``restore``."""
+    if str(params["scope"]).lower() != "policy" or params.get("cipher_suites") is not None \
+            or params.get("ecc_curves") is not None:
+        return {"failed": True, "msg": "restore: a cipher-suite backup is applied on its own with scope: policy; leave "
+                "out cipher_suites and ecc_curves"}
+    for i, op in enumerate(params["restore"]):
+        if op["path"].rstrip("\\").lower() != POLICY_SSL.lower():
+            return {"failed": True, "msg": f"restore[{i}]: a cipher-suite backup only writes values of {POLICY_SSL} or "
+                    f"that key, not {op['path']}"}
+    live = host.registry
+    try:
+        run_state = runstate.enter(live, params, check_mode, "win_tls_cipher_suites", warnings)
+    except runstate.Refused as exc:
+        return exc.result
+    before = _policy_state(live)
+    sim = live.scratch_copy()
+    planned = []
+    try:
+        for op in params["restore"]:
+            block = []
+            if op["name"] is None and str(op["state"]).lower() != "absent":
+                if sim.key_exists(POLICY_SSL):
+                    continue
+                block.append({"path": POLICY_SSL, "name": None, "state": "absent", "type": None, "data": None,
+                              "reboot_reason": REBOOT_REASON})
+            elif op["name"] is None:
+                if not sim.key_exists(POLICY_SSL):
+                    continue
+                block.append({"path": POLICY_SSL, "name": None, "state": "present", "type": None, "data": None,
+                              "reboot_reason": REBOOT_REASON})
+                values = sim.subtree(POLICY_SSL).get(POLICY_SSL, {})
+                block += [_undo_op(name, values[name]) for name in sorted(values, key=str.upper)]
+            else:
+                current = sim.get_value(POLICY_SSL, op["name"])
+                if str(op["state"]).lower() == "absent":
+                    if current is None:
+                        continue
+                elif current is not None and current["type"] == str(op["type"]).lower() and \
+                        _as_list(current["data"]) == _as_list(op["data"]):
+                    continue
+                block.append(_undo_op(op["name"], current))
+                if str(op["state"]).lower() != "absent" and not sim.key_exists(POLICY_SSL):
+                    block.append({"path": POLICY_SSL, "name": None, "state": "absent", "type": None, "data": None,
+                                  "reboot_reason": REBOOT_REASON})
+            _policy_op(sim, op)
+            planned.append((op, block))
+    except (RegistryWriteError, ValueError) as exc:
+        runstate.exit_run(live, params, check_mode)
+        return {"failed": True, "msg": f"restore: {exc}; nothing was written"}
+    after = _policy_state(sim)
+    blocks = []
+    if check_mode:
+        blocks = [block for _op, block in planned]
+    else:
+        if planned:
+            runstate.write_intent(live, params, check_mode, run_state, "win_tls_cipher_suites",
+                                  [op for op, _b in planned], [u for _op, block in reversed(planned) for u in block])
+        for op, block in planned:
+            try:
+                _policy_op(live, op)
+                blocks.append(block)
+            except (RegistryWriteError, ValueError) as exc:
+                label = POLICY_SSL if op["name"] is None else f"{POLICY_SSL}\\{op['name']}"
+                if op["name"] is None and str(op["state"]).lower() == "absent":
+                    blocks.append(block)  # a partial DeleteSubKeyTree is rebuilt
+                clean = _undo(live, [u for block_ in reversed(blocks) for u in block_], warnings)
+                runstate.exit_run(live, params, check_mode, clean=clean and not run_state["recovering"])
+                message = f"failed to write {label} ({exc})"
+                if clean:
+                    message += "; the values this run had already written were restored"
+                else:
+                    message += "; the values this run had already written could not all be restored (see warnings)"
+                return {"failed": True, "msg": message}
+        runstate.exit_run(live, params, check_mode, clean=True)
+    changed = bool(planned)
+    return {"changed": changed, "before": before, "after": after, "reboot_required": changed,
+            "reboot_reasons": [REBOOT_REASON] if changed else [],
+            "backup": [u for block in reversed(blocks) for u in block], "diff": _policy_diff(before, after)}
+
+
+def _as_list(data) -> list:
+    return [str(d) for d in data] if isinstance(data, list) else [str(data)]
+
+
 def _undo(store, undo: list, warnings: list) -> bool:
     clean = True
     for op in undo:
         try:
-            if op["name"] is None:
-                store.delete_key(op["path"])
-            elif op["state"] == "absent":
-                store.delete_value(op["path"], op["name"])
-            else:
-                store.set_value(op["path"], op["name"], op["type"], op["data"])
+            _policy_op(store, op)
         except ProcessCut:
             raise
         except Exception as exc:
@@ -268,6 +379,8 @@ def run(host, args: dict) -> dict:
     def body(params, check_mode):
         warnings: list = []
         handler = _local if str(params["scope"]).lower() == "local" else _policy
+        if params.get("restore") is not None:
+            handler = _restore
         result = handler(host, params, check_mode, warnings)
         if warnings:
             result["warnings"] = warnings

@@ -21,6 +21,10 @@ GCM = ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_
 def recorded_tcs(info):
     """win_tls_cipher_suites.ps1 as recorded: before = the layer's list, after = what was sent."""
     def answer(args):
+        if args.get("restore") is not None:  # a policy-order backup applied by this module (as its .ps1 does)
+            return {"changed": True, "before": {"cipher_suites": None, "ecc_curves": None},
+                    "after": {"cipher_suites": None, "ecc_curves": None}, "backup": [], "reboot_required": True,
+                    "reboot_reasons": ["policy order applies at boot"], "diff": {"before": {}, "after": {}}}
         if args["scope"] == "local":
             before = {"cipher_suites": [s["name"] for s in info["tls_cipher_suites"]],
                       "ecc_curves": info["tls_ecc_curves"]}
@@ -138,13 +142,16 @@ def test_restore_local_backup():
     assert _sent(rec) == {"scope": "local", "cipher_suites": GCM, "ecc_curves": ["NistP256"], "state": "present"}
 
 
-def test_restore_policy_backup_goes_through_win_schannel():
+def test_restore_policy_backup_goes_through_this_module():
+    """Review §4: no action plugin runs another plugin's module; the backup goes to win_tls_cipher_suites' restore."""
     backup = [{"path": POLICY, "name": "Functions", "state": "absent", "type": None, "data": None,
                "reboot_reason": "x"}]
     info = copy.deepcopy(RECORDED_INFO_2019)
     info["registry"][POLICY] = {"Functions": {"type": "string", "data": ",".join(GCM)}}
     result, rec = _run({"restore": backup}, info=info)
-    assert rec.names() == ["win_schannel_info", "win_schannel"] and result["changed"]
+    assert rec.names() == ["win_schannel_info", "win_tls_cipher_suites"] and result["changed"]
+    assert rec.calls[1][1] == {"scope": "policy", "restore": backup}
+    assert result["reboot_required"] and result["reboot_reasons"]
     bad, rec = _run({"restore": [dict(backup[0], path="HKLM\\SOFTWARE\\x")]})
     assert bad["failed"] and bad["field"] == "restore[0].path"
 
@@ -195,5 +202,6 @@ def test_restore_policy_backup_may_remove_the_policy_key_it_created():
                "type": None, "data": None, "reboot_reason": "x"}]
     result, rec = _run({"restore": backup})
     assert not result.get("failed"), result
+    assert rec.calls[1][1]["restore"][1]["path"] == POLICY  # the module removes the policy key itself
     bad, _ignored = _run({"restore": [dict(backup[1], path="HKLM\\SOFTWARE\\Policies")]})
     assert bad["failed"] and bad["field"] == "restore[0].path"
