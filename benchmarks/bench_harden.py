@@ -45,8 +45,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 VENV_BIN = Path(sys.executable).parent
-sys.path.insert(0, str(REPO / ".cache" / "collections"))
 sys.path.insert(0, str(REPO))
+import tests.conftest  # noqa: E402,F401  links the checkout as .cache/collections/ansible_collections/tlsops/schannel
+sys.path.insert(0, str(REPO / ".cache" / "collections"))  # after the link exists, or the import system caches a miss
 
 ROLE_TARGET = 3  # module executions per host
 VERSIONS = ("2008r2", "2012", "2012r2", "2016", "2019", "2022", "2025")
@@ -108,7 +109,8 @@ def machine_facts() -> dict:
         commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
                                 text=True, timeout=10, check=False).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        commit = "?"
+        commit = ""
+    commit = commit or os.environ.get("TLSOPS_BENCH_COMMIT", "?")  # a `git archive` export has no .git
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": os.cpu_count(), "cpu": cpu, "memory_gib": mem_gib,

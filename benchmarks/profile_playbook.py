@@ -150,6 +150,36 @@ def report(out: Path, top: int = 30, stream=sys.stdout) -> None:
                 stream.write("  %7.2f %8d  %s\n" % (values[key], values[1], _name(func)))
 
 
+def by_task(out: Path, hosts: int, stream=sys.stdout) -> None:
+    """One row per action (each fork runs one task on one host): forks, CPU, and the part spent templating the
+    task's arguments (``finalize_task_arg``) and its conditionals, per host, as a Markdown table."""
+    import re
+    rows: dict = {}
+    for path in sorted(out.glob("worker-*.prof")):
+        stats = pstats.Stats(str(path))
+        names = dict((_name(k), v) for k, v in stats.stats.items())
+        action = "skipped (conditional false)"
+        for name in names:
+            found = re.search(r"plugins/action/((?!__init__)\w+)\.py:\d+\(run(_action)?\)", name)
+            if found:
+                action = found.group(1)
+                break
+        total = sum(v[2] for v in stats.stats.values())
+        args = sum(v[3] for k, v in names.items() if k.endswith("(finalize_task_arg)"))
+        when = sum(v[3] for k, v in names.items() if k.endswith("(evaluate_conditional)"))
+        row = rows.setdefault(action, [0, 0.0, 0.0, 0.0])
+        row[0] += 1
+        row[1] += total
+        row[2] += args
+        row[3] += when
+    grand = sum(r[1] for r in rows.values()) or 1.0
+    stream.write("| action | forks | CPU s/host | share | of which task arguments | of which conditionals |\n")
+    stream.write("|---|---|---|---|---|---|\n")
+    for action, (count, total, args, when) in sorted(rows.items(), key=lambda kv: -kv[1][1]):
+        stream.write("| %s | %d | %.3f | %.0f %% | %.3f | %.3f |\n" % (
+            action, count, total / hosts, 100 * total / grand, args / hosts, when / hosts))
+
+
 def _name(func) -> str:
     filename, line, name = func
     for marker in ("site-packages/", "lib/python3", "ansible_collections/"):
@@ -164,10 +194,13 @@ def main(argv=None) -> int:
     parser.add_argument("--out", help="folder for main.prof, worker-<pid>.prof, rusage.txt")
     parser.add_argument("--report", help="only print the report of an earlier run's folder")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--hosts", type=int, help="with --report: also the per-action table, per host")
     parser.add_argument("playbook_args", nargs=argparse.REMAINDER, help="after --: ansible-playbook's arguments")
     args = parser.parse_args(argv)
     if args.report:
         report(Path(args.report), args.top)
+        if args.hosts:
+            by_task(Path(args.report), args.hosts)
         return 0
     pb_args = args.playbook_args[1:] if args.playbook_args[:1] == ["--"] else args.playbook_args
     rc = run(Path(args.out), pb_args)
