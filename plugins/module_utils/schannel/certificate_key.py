@@ -9,13 +9,14 @@ into the compiler for it (review §4, "Control flow back and forth").
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
 
 _ECC_BITS = {"p256": 256, "p384": 384, "p521": 521, "256": 256, "384": 384, "521": 521}
 
 
-def parse_certificate(value, field="certificate_key"):
+def parse_certificate(value: object, field: str = "certificate_key") -> Optional[dict]:
     """``rsa:2048`` / ``ecdsa:p256`` / a win_schannel_info binding dict -> ``{type, bits, signature_hash}``."""
     if value is None or value == "":
         return None

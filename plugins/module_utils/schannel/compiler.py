@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Dict, Iterable, List, Optional
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import catalogue
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import lints
@@ -45,6 +45,9 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions 
     at_least,
     resolve_windows_version,
 )
+
+# The registry dump (contracts.md "The registry dump"): key path -> value name -> {type, data}.
+Dump = Dict[str, Dict[str, dict]]
 
 STATES = ("enabled", "disabled", "default")
 _PROTOCOL_DATA = {"enabled": (1, 0), "disabled": (0, 1)}
@@ -70,14 +73,14 @@ class Plan:
     certificate: Optional[dict] = None  # parse_certificate's form
 
     @property
-    def reboot_required(self):
+    def reboot_required(self) -> bool:
         return bool(self.reboot_reasons)
 
     @property
-    def errors(self):
+    def errors(self) -> List[PlanFinding]:
         return [f for f in self.findings if f.severity == "error"]
 
-    def as_dict(self):
+    def as_dict(self) -> dict:
         return {
             "windows_version": self.version,
             "profile": self.profile,
@@ -352,7 +355,7 @@ _MASKS = {"dword": 0xFFFFFFFF, "qword": 0xFFFFFFFFFFFFFFFF}
 _LIST_TYPES = ("multistring", "binary", "none")
 
 
-def same_value(a, b):
+def same_value(a: Optional[dict], b: Optional[dict]) -> bool:
     """Whether two registry values (``{type, data}``, ``{type: key}`` for a key, or None = absent) are equal.
 
     The one comparison of registry values on the controller (the ``.ps1``'s ``Test-SameValue`` is its Windows side):
@@ -368,6 +371,8 @@ def same_value(a, b):
     kind = kind_a or kind_b
     data_a, data_b = a.get("data"), b.get("data")
     if kind in _MASKS:
+        if data_a is None or data_b is None:
+            return False
         try:
             return int(data_a) & _MASKS[kind] == int(data_b) & _MASKS[kind]
         except (TypeError, ValueError):
@@ -386,7 +391,7 @@ def _same(before, op):
     return same_value(before, {"type": op["type"], "data": op["data"]})
 
 
-def diff_operations(current_dump, operations):
+def diff_operations(current_dump: Optional[Dump], operations: List[dict]) -> List[dict]:
     """The operations that would change ``current_dump``, each with ``before`` ({type, data} or None)."""
     changed = []
     index = _index(current_dump)
@@ -399,7 +404,7 @@ def diff_operations(current_dump, operations):
     return changed
 
 
-def same_state(dump_a, dump_b, roots=None):
+def same_state(dump_a: Optional[Dump], dump_b: Optional[Dump], roots: Optional[Iterable[str]] = None) -> bool:
     """Whether two dumps hold the same keys and values (at and below ``roots`` when given), case-insensitively."""
     a, b = _index(dump_a, roots), _index(dump_b, roots)
     if set(a) != set(b):
@@ -424,7 +429,7 @@ def _parents(path):
     return found
 
 
-def apply_operations(dump, operations):
+def apply_operations(dump: Optional[Dump], operations: Iterable[dict]) -> Dump:
     """A copy of ``dump`` with ``operations`` applied (value-level and key-level, contract semantics)."""
     # values are {type, data} dicts that are replaced, never mutated: a two-level copy is enough
     out = dict((k, dict(v or {})) for k, v in (dump or {}).items())
@@ -497,7 +502,7 @@ def _achievable(profile, plan, certificate):
     return True, None
 
 
-def compile_plan(profile, facts, alternatives=None, _check_alternatives=True):
+def compile_plan(profile: dict, facts: dict, alternatives: Optional[dict] = None, _check_alternatives: bool = True) -> Plan:
     """Compile ``profile`` (resolved dict) for the host described by ``facts`` -> :class:`Plan`.
 
     ``facts``: ``windows_version`` (required), ``certificate_key`` (``rsa:2048``...), ``http2`` (bool),
