@@ -9,6 +9,7 @@ the state after a change or a restore), and show values the way the ``.ps1`` sho
 from __future__ import annotations
 
 import copy
+from typing import Any, Iterable, List, Optional
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelError
 
@@ -16,6 +17,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors im
 # compiler's (module_utils/schannel/compiler.py, which the knowledge core and write_order.py use too); re-exported
 # here for the action plugins.
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import (
+    Dump,
     apply_operations,
     diff_operations,
     same_state,
@@ -34,16 +36,17 @@ class OperationError(SchannelError):
     """An operation that must not reach the host; ``field`` names it."""
 
 
-def layer(path):
+def layer(path: str) -> str:
     """``policy`` for values under HKLM\\SOFTWARE\\Policies, ``local`` for everything else."""
     return "policy" if _POLICY_MARK in path.lower() else "local"
 
 
-def display(value):
+def display(value: Optional[dict]) -> Optional[str]:
     """Diff display of ``{type, data}`` exactly as win_schannel.ps1 renders it."""
     if value is None:
         return None
-    kind, data = value.get("type"), value.get("data")
+    kind = value.get("type")
+    data: Any = value.get("data")  # a number for dword/qword, a list for the list types, else text
     if kind == "key":
         return "(key)"
     if kind == "dword":
@@ -57,7 +60,7 @@ def display(value):
     return "" if data is None else str(data)
 
 
-def validate_operation(op, field="operations"):
+def validate_operation(op: object, field: str = "operations") -> dict:
     """Raise :class:`OperationError` unless ``op`` is a well-formed contract operation; returns a clean copy."""
     if not isinstance(op, dict):
         raise OperationError(field, "each operation must be a mapping with path, name, state, type, data")
@@ -100,13 +103,13 @@ def validate_operation(op, field="operations"):
     return clean
 
 
-def validate_operations(ops, field="operations"):
+def validate_operations(ops: object, field: str = "operations") -> List[dict]:
     if not isinstance(ops, list):
         raise OperationError(field, "must be a list of registry operations")
     return [validate_operation(op, "%s[%d]" % (field, i)) for i, op in enumerate(ops)]
 
 
-def _find_key(dump, path):
+def _find_key(dump: Dump, path: str) -> Optional[str]:
     low = path.lower()
     for key in dump:
         if key.lower() == low:
@@ -114,7 +117,7 @@ def _find_key(dump, path):
     return None
 
 
-def backup_for(dump, ops):
+def backup_for(dump: Optional[Dump], ops: List[dict]) -> List[dict]:
     """The backup win_schannel.ps1 would return for ``ops`` applied to ``dump``: one block of undo operations per
     operation that changes something, newest block first (contracts: "Registry operations").
 
@@ -149,10 +152,10 @@ def backup_for(dump, ops):
                 block = [{"path": top, "name": None, "state": "absent", "type": None, "data": None,
                           "reboot_reason": reason}]
         else:
-            key = _find_key(current, path)
+            found = _find_key(current, path)
             old = None
-            if key is not None:
-                old = next((v for n, v in current[key].items() if n.lower() == op["name"].lower()), None)
+            if found is not None:
+                old = next((v for n, v in current[found].items() if n.lower() == op["name"].lower()), None)
             if old is None:
                 block = [{"path": path, "name": op["name"], "state": "absent", "type": None, "data": None,
                           "reboot_reason": reason}]
@@ -164,7 +167,7 @@ def backup_for(dump, ops):
     return [undo for block in reversed(blocks) for undo in block]
 
 
-def with_key_creation(dump, ops, roots):
+def with_key_creation(dump: Optional[Dump], ops: List[dict], roots: Iterable[str]) -> List[dict]:
     """``ops`` with an explicit key-creation operation before each value write into a key that does not exist yet.
 
     The ``.ps1`` creates missing parents implicitly when it writes a value, and its backup then only removes the
