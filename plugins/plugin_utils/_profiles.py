@@ -134,7 +134,8 @@ def _read(name_or_path, search_dirs=None):
         raise SchannelInputError("profile", "give a profile name (%s) or the path of a profile YAML file"
                                  % ", ".join(available_profiles()))
     candidates = []
-    if os.sep in name_or_path or name_or_path.endswith((".yml", ".yaml")):
+    as_path = os.sep in name_or_path or name_or_path.endswith((".yml", ".yaml"))
+    if as_path:
         candidates.append(os.path.expanduser(name_or_path))
     else:
         for folder in list(search_dirs or []) + [PROFILES_DIR]:
@@ -142,6 +143,10 @@ def _read(name_or_path, search_dirs=None):
     for path in candidates:
         if os.path.isfile(path):
             return _parsed(path), path
+    if as_path:
+        raise SchannelInputError("profile", "profile file not found: %s (resolved from %s; a relative path is relative "
+                                 "to the directory ansible-playbook runs in); a shipped profile is given by name: %s"
+                                 % (name_or_path, os.getcwd(), ", ".join(available_profiles())))
     raise SchannelInputError("profile", "unknown profile %r; use one of %s, or a path to a profile YAML file" % (
         name_or_path, ", ".join(available_profiles())))
 
@@ -225,7 +230,13 @@ def load_profile(name_or_path, search_dirs=None, _seen=None):
     parent_name = data.get("extends")
     if parent_name:
         folder = os.path.dirname(source)
-        parent = load_profile(parent_name, [folder] + list(search_dirs or []), seen + [source])
+        try:
+            parent = load_profile(parent_name, [folder] + list(search_dirs or []), seen + [source])
+        except SchannelInputError as exc:
+            if exc.field != "profile":
+                raise  # an error inside the parent names the parent's file already
+            raise SchannelInputError(source + ": extends", "%s (looked in %s and the shipped profiles)"
+                                     % (exc.message, folder)) from None
         data = _merge(parent, data)
         data.pop("extends", None)
     data.setdefault("sources", [])

@@ -180,3 +180,15 @@ def test_a_profile_file_is_parsed_once_per_version(tmp_path, monkeypatch):
     assert profiles.load_profile(path)["protocols"]["TLS 1.1"] == "enabled" and len(parsed) == 1
     write(tmp_path, "once.yml", "name: once\ndescription: x\nprotocols:\n  TLS 1.1: disabled\n  TLS 1.0: disabled\n")
     assert profiles.load_profile(path)["protocols"]["TLS 1.1"] == "disabled" and len(parsed) == 2
+
+
+def test_a_missing_profile_file_and_a_missing_parent_name_where_they_came_from(tmp_path):
+    missing = str(tmp_path / "nowhere" / "mine.yml")
+    with pytest.raises(SchannelInputError) as err:
+        profiles.load_profile(missing)
+    assert err.value.field == "profile" and "profile file not found: %s" % missing in err.value.message
+    child = write(tmp_path, "child.yml", "name: child\ndescription: x\nextends: no_such\n")
+    with pytest.raises(SchannelInputError) as err:
+        profiles.load_profile(child)
+    assert err.value.field == child + ": extends" and "'no_such'" in err.value.message
+    assert str(tmp_path) in err.value.message  # where it looked
