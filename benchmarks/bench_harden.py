@@ -167,7 +167,6 @@ def plan_values(doc: dict, profile_name: str, certificate: bool = True) -> dict:
     """Per host, the registry values the tlsops.schannel plan writes, as win_regedit items (same facts as the role:
     Windows version, current registry, and the certificate key when the role knows it: only when it verifies the
     IIS port, whose binding names the certificate; without an endpoint the plan keeps RSA and ECDSA suites)."""
-    import tests.conftest  # noqa: F401  (links the checkout as ansible_collections.tlsops.schannel)
     from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import compile_plan
     from ansible_collections.tlsops.schannel.plugins.plugin_utils import _profiles as profiles
 

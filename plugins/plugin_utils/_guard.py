@@ -129,8 +129,12 @@ def predict_pywinrm(state, certificate):
 
 
 def check(connection, after_state, version, certificate=None, rdp=False, rdp_kb3080079=False, live_probe=None,
-          after_dump=None):
-    """Decide; returns ``{checked, blocked, reasons, warnings, connection, prediction, probe}``."""
+          after_dump=None, dotnet_warning=True):
+    """Decide; returns ``{checked, blocked, reasons, warnings, connection, prediction, probe}``.
+
+    ``dotnet_warning=False`` leaves out the .NET strong-crypto warning, for a second check of the same host in one
+    run (win_tls_cipher_suites after win_schannel), so the user reads it once per host.
+    """
     result = {"checked": [], "blocked": False, "reasons": [], "warnings": [], "connection": connection,
               "prediction": None, "probe": live_probe}
     if connection.get("connection") in ("winrm", "psrp") and connection.get("scheme") == "https":
@@ -170,11 +174,12 @@ def check(connection, after_state, version, certificate=None, rdp=False, rdp_kb3
                                      "the change disables; install KB3080079 (and set rdp_kb3080079: true) first")
     legacy_off = [p for p in ("TLS 1.0", "TLS 1.1") if p not in after_state.client_protocols
                   and rm.protocol_supported(p, version)]
-    if legacy_off and not _strong_crypto_on(after_dump):
+    if dotnet_warning and legacy_off and not _strong_crypto_on(after_dump):
         result["warnings"].append(
             "%s disabled while .NET strong crypto (SchUseStrongCrypto/SystemDefaultTlsVersions) is not enabled: "
             ".NET clients on this host may fail with 'Could not create SSL/TLS secure channel'; set "
-            "dotnet_strong_crypto: enabled" % " and ".join(legacy_off))
+            "dotnet_strong_crypto: enabled (in the tlsops.schannel.schannel role: schannel_overrides: "
+            "{dotnet_strong_crypto: enabled})" % " and ".join(legacy_off))
     return result
 
 

@@ -20,7 +20,7 @@ def fault_changes(args) -> dict | None:
     if args.fail_write:
         rules = []
         for text in args.fail_write:
-            path, _, value = text.partition("@")
+            path, _at, value = text.partition("@")
             rule = {"path": path, "name": value or None}
             if args.fail_write_action:
                 rule["actions"] = list(args.fail_write_action)

@@ -125,3 +125,11 @@ def test_credssp_over_http_still_rides_on_schannel(connection, variable):
     assert verdict["blocked"] and "CredSSP" in verdict["reasons"][0]
     ok_state, ok_dump = _state({"TLS 1.2"})
     assert not _guard.check(conn, ok_state, "2019", after_dump=ok_dump)["blocked"]
+
+
+def test_dotnet_warning_names_the_role_variable_and_can_be_left_out():
+    state, dump = _state({"TLS 1.2"})  # TLS 1.0/1.1 off, .NET strong crypto not set
+    conn = _guard.connection_info(dict(BASE, ansible_connection="winrm", ansible_port=5985))
+    warnings = _guard.check(conn, state, "2019", after_dump=dump)["warnings"]
+    assert len(warnings) == 1 and "schannel_overrides: {dotnet_strong_crypto: enabled}" in warnings[0]
+    assert _guard.check(conn, state, "2019", after_dump=dump, dotnet_warning=False)["warnings"] == []
