@@ -15,7 +15,7 @@ import os
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import write_order
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import _explicit_settings, _planning, _regfile, _regops
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _explicit_settings, _info_facts, _planning, _regfile, _regops
 from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import (
     APPLY_OPTIONS,
     Refused,
@@ -111,6 +111,9 @@ class ActionModule(SchannelAction):
         path = self.finish_backup(args, task_vars, result["backup"], pre_backup)
         if path:
             result["backup_file"] = path
+        # the facts with the registry as this run left it (in check mode: as it would), for the next apply task
+        # (win_tls_cipher_suites with the same plan) to take as facts instead of reading the host again
+        result["facts_after"] = _info_facts.enrich(dict(facts, registry=after_dump))
         return self.settle_reboot(args, task_vars, facts, result)
 
     def _restore_ops(self, restore):

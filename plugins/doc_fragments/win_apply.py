@@ -15,6 +15,10 @@ options:
       - When given, the module does not read the host again, so a whole run (info, M(tlsops.schannel.win_schannel),
         M(tlsops.schannel.win_tls_cipher_suites)) costs three WinRM module executions.
       - When omitted, the action plugin runs M(tlsops.schannel.win_schannel_info) once itself.
+      - With O(plan), the facts the plan was made from, or RV(tlsops.schannel.win_schannel#module:facts_after) of the
+        M(tlsops.schannel.win_schannel) task that applied the same plan before; the plan is then checked against
+        those facts, not against a new read, so a change made on the host by someone else since those facts were
+        read is not seen (the lease keeps other runs of this collection out while a module writes).
     type: dict
   guard:
     description:

@@ -302,6 +302,20 @@ operations:
     data: 1
     reboot_reason: Schannel applies protocol settings to credential handles acquired after the change; long-running
       services (IIS, WinRM) keep theirs, so restart the machine (WSD-REG-2023, EXCH-TLS)
+facts_after:
+  description:
+    - The facts this task started from (the O(facts) given, or its own M(tlsops.schannel.win_schannel_info) read)
+      with the registry as this run left it (in check mode, as it would leave it), in the same shape.
+    - Give it as O(tlsops.schannel.win_tls_cipher_suites#module:facts) to the next apply task of the same plan, which
+      then does not read the host again. It is a prediction from what was written, not a new read of the host.
+  returned: when the change was applied or nothing had to change
+  type: dict
+  sample:
+    windows_version: '2019'
+    registry: {}
+    protocols:
+      server: [TLS 1.2]
+      client: [TLS 1.2]
 rebooted:
   description: Whether the host was rebooted by O(reboot=true).
   returned: always

@@ -179,7 +179,7 @@ in_effect:
   sample: policy
 backup:
   description:
-    - How to put the previous lists back, as O(restore) of this module: for O(scope=policy) a list of registry
+    - How to put the previous lists back, as O(restore) of this module. For O(scope=policy) a list of registry
       operations on the policy key (M(tlsops.schannel.win_schannel) O(tlsops.schannel.win_schannel#module:restore)
       takes it too, and its C(.reg) file); for O(scope=local) a dict C({scope, cipher_suites, ecc_curves}).
   returned: always
