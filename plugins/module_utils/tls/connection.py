@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
-from ansible_collections.tlsops.schannel.plugins.module_utils.tls import wire
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana, wire
 
 MAX_FLIGHT_BYTES = 1 << 18  # a server flight (hello + chain) is a few KB; more is a hostile server
 
@@ -290,7 +290,7 @@ def ssl_handshake(address: str, port: int, server_name: Optional[str], timeout: 
             raw.settimeout(timeout)
             with ctx.wrap_socket(raw, server_hostname=name) as sock:
                 negotiated = sock.cipher()  # None only before a handshake, and this one has completed
-                result = SslResult(ok=True, version=_version_name(sock.version()),
+                result = SslResult(ok=True, version=iana.protocol_name(sock.version()),
                                    cipher=negotiated[0] if negotiated else None,
                                    alpn=sock.selected_alpn_protocol(), chain=_chain(sock),
                                    verified=True if verify else None, certificate_request=watch.request)
@@ -347,11 +347,6 @@ def alert_outcome(error: Optional[str]) -> str:
         if name.replace("_", " ") in text:
             return "alert:" + name
     return "error"
-
-
-def _version_name(text: Optional[str]) -> Optional[str]:
-    return {"TLSv1": "TLS 1.0", "TLSv1.1": "TLS 1.1", "TLSv1.2": "TLS 1.2", "TLSv1.3": "TLS 1.3",
-            "SSLv3": "SSL 3.0"}.get(text or "", text)
 
 
 async def lookup(host: str, port: int) -> Dict[str, object]:

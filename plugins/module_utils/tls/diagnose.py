@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Tuple
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.connection import Exchange
-from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import Finding, TargetResult
+from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import ProbeFinding, TargetResult
 
 CONNECT_FAILURES = {
     "refused": ("port_closed", "critical",
@@ -38,48 +38,48 @@ CONNECT_FAILURES = {
 }
 
 
-def connect_failure(ex: Exchange, host: str, port: int) -> Optional[Finding]:
+def connect_failure(ex: Exchange, host: str, port: int) -> Optional[ProbeFinding]:
     entry = CONNECT_FAILURES.get(ex.outcome)
     if entry is None:
         return None
     code, severity, text = entry
-    return Finding(code, severity, text.format(host=host, port=port, detail=ex.detail),
+    return ProbeFinding(code, severity, text.format(host=host, port=port, detail=ex.detail),
                    {"outcome": ex.outcome, "detail": ex.detail, "elapsed": round(ex.elapsed, 3)})
 
 
-def sni_refused(host: str, port: int, name: Optional[str]) -> Finding:
+def sni_refused(host: str, port: int, name: Optional[str]) -> ProbeFinding:
     """The first hello got a fatal unrecognized_name alert: the server name decides, not the suites."""
     if name is None:
-        return Finding("sni_required", "critical",
+        return ProbeFinding("sni_required", "critical",
                        "%s:%d refuses every hello without a server name (SNI) with an unrecognized_name alert: the "
                        "server serves only names it knows (IIS: 'Require Server Name Indication' on every binding, "
                        "nginx: ssl_reject_handshake). Probe it by name (host: the site's name, or sni: <name>); "
                        "clients that send no SNI cannot connect" % (host, port), {"alert": "unrecognized_name"})
-    return Finding("sni_unrecognized", "critical",
+    return ProbeFinding("sni_unrecognized", "critical",
                    "%s:%d refuses the server name %r with an unrecognized_name alert: no binding or virtual host "
                    "serves that name (check the IIS binding's host name, or the target's sni)" % (host, port, name),
                    {"alert": "unrecognized_name", "server_name": name})
 
 
-def sni_findings(result: TargetResult) -> List[Finding]:
+def sni_findings(result: TargetResult) -> List[ProbeFinding]:
     check = result.sni_check
-    findings: List[Finding] = []
+    findings: List[ProbeFinding] = []
     if check is None or check.server_name is None or not result.supported_protocols:
         return findings
     if check.name_recognized is False:
-        findings.append(Finding(
+        findings.append(ProbeFinding(
             "sni_name_unrecognized", "warning",
             "the server warned that it does not know the name %r (unrecognized_name) and went on with its default "
             "certificate" % check.server_name, {"server_name": check.server_name}))
     if check.required:
-        findings.append(Finding(
+        findings.append(ProbeFinding(
             "sni_required", "warning",
             "the server refuses hellos without a server name (%s) and serves %r only to clients that send SNI: "
             "clients without SNI (Internet Explorer on Windows XP, Android 2.x, Java 6, scripts and monitors that "
             "connect by IP address) cannot connect. Not a suite problem: the same hello with the name is accepted"
             % (check.without_name, check.server_name), {"without_name": check.without_name}))
     if check.certificate_differs:
-        findings.append(Finding(
+        findings.append(ProbeFinding(
             "sni_certificate_differs", "warning",
             "without a server name the server presents another certificate (%s) than for %r (%s): a client that "
             "sends no SNI gets a certificate for another name" % (check.without_name_certificate, check.server_name,
@@ -88,25 +88,25 @@ def sni_findings(result: TargetResult) -> List[Finding]:
     return findings
 
 
-def client_certificate_findings(result: TargetResult) -> List[Finding]:
+def client_certificate_findings(result: TargetResult) -> List[ProbeFinding]:
     cc = result.client_certificate
     if cc is None or not cc.requested:
         return []
     cas = "; ".join(cc.ca_names) or "no CA names (any certificate)"
     if cc.required:
-        return [Finding("client_certificate_required", "warning",
+        return [ProbeFinding("client_certificate_required", "warning",
                         "the server requires a client certificate (%s, CAs named: %s): a client without one is "
                         "refused%s, so no browser or script without a certificate can connect"
                         % (cc.protocol or "handshake", cas, " with a %s alert" % cc.alert if cc.alert else ""),
                         {"ca_names": cc.ca_names, "alert": cc.alert})]
     state = "optional: a client without one still connects" if cc.required is False else \
         "whether a client without one is refused was not determined"
-    return [Finding("client_certificate_requested", "info",
+    return [ProbeFinding("client_certificate_requested", "info",
                     "the server asks for a client certificate (%s, CAs named: %s); %s"
                     % (cc.protocol or "handshake", cas, state), {"ca_names": cc.ca_names})]
 
 
-def sslv2_finding(result: TargetResult) -> Optional[Finding]:
+def sslv2_finding(result: TargetResult) -> Optional[ProbeFinding]:
     """SSL 2.0 gets its own sentence: it is the one protocol Windows Server 2008 R2 still enables by default
     (schannel-facts §3: SSL 2.0 server Enabled on 2008 R2), so an unhardened 2008 R2 host shows it."""
     proto = result.protocols.get("SSL 2.0")
@@ -119,11 +119,11 @@ def sslv2_finding(result: TargetResult) -> Optional[Finding]:
             % ", ".join(proto.cipher_suites))
     if only:
         text += "; it is also the only protocol this server speaks, so no current client can connect"
-    return Finding("sslv2_enabled", "critical", text, {"cipher_suites": list(proto.cipher_suites),
+    return ProbeFinding("sslv2_enabled", "critical", text, {"cipher_suites": list(proto.cipher_suites),
                                                        "only_protocol": only})
 
 
-def version_findings(result: TargetResult, outcomes: Dict[str, str]) -> List[Finding]:
+def version_findings(result: TargetResult, outcomes: Dict[str, str]) -> List[ProbeFinding]:
     """Explain why versions are off, and the whole-server picture when nothing works."""
     findings = []
     sslv2 = sslv2_finding(result)
@@ -132,17 +132,17 @@ def version_findings(result: TargetResult, outcomes: Dict[str, str]) -> List[Fin
     supported = result.supported_protocols
     ssl2 = result.protocols.get("SSL 2.0")  # the other versions' untested probes have a warning of their own
     if ssl2 is not None and not ssl2.tested and ssl2.untested_reason:
-        findings.append(Finding("protocol_untested", "warning", ssl2.untested_reason,
+        findings.append(ProbeFinding("protocol_untested", "warning", ssl2.untested_reason,
                                 {"protocol": "SSL 2.0", "outcome": ssl2.outcome}))
     if not supported:
         kinds = set(outcomes.values())
         if "alert:unrecognized_name" in kinds:
-            findings.append(Finding(
+            findings.append(ProbeFinding(
                 "sni_required", "critical",
                 "the server answers with unrecognized_name: it serves only server names it knows, whatever the "
                 "suites; probe it by the site's name (host or sni)", {"outcomes": outcomes}))
         elif kinds <= {"reset", "closed"}:
-            findings.append(Finding(
+            findings.append(ProbeFinding(
                 "tcp_reset_after_client_hello", "critical",
                 "every ClientHello (SSL 3.0 to TLS 1.3, all %d suites of the IANA registry) ended in a TCP reset. "
                 "That is Schannel's way of saying it shares no protocol version or cipher suite with the client "
@@ -150,12 +150,12 @@ def version_findings(result: TargetResult, outcomes: Dict[str, str]) -> List[Fin
                 "(e.g. an ECDSA certificate with only RSA suites enabled), or no certificate bound to the port"
                 % 361, {"outcomes": outcomes}))
         elif any(k.startswith("alert:handshake_failure") for k in kinds):
-            findings.append(Finding(
+            findings.append(ProbeFinding(
                 "no_shared_suite", "critical",
                 "the server refuses every offered suite with a handshake_failure alert: no enabled suite works "
                 "with its certificate or configuration", {"outcomes": outcomes}))
         else:
-            findings.append(Finding("no_protocol", "critical", "no protocol version could be negotiated",
+            findings.append(ProbeFinding("no_protocol", "critical", "no protocol version could be negotiated",
                                     {"outcomes": outcomes}))
         return findings
     for version, outcome in outcomes.items():
@@ -173,7 +173,7 @@ def version_findings(result: TargetResult, outcomes: Dict[str, str]) -> List[Fin
             text = "%s is disabled (the server answers with %s)" % (version, outcome.split(":", 1)[1])
         else:
             text = "%s not negotiated (%s)" % (version, outcome)
-        findings.append(Finding("protocol_off", "info", text, {"protocol": version, "outcome": outcome}))
+        findings.append(ProbeFinding("protocol_off", "info", text, {"protocol": version, "outcome": outcome}))
     return findings
 
 
@@ -207,21 +207,21 @@ def _handshake_failure_text(result: TargetResult, version: str) -> str:
             % (version, version, version))
 
 
-def certificate_findings(result: TargetResult) -> List[Finding]:
+def certificate_findings(result: TargetResult) -> List[ProbeFinding]:
     cert = result.certificate
-    findings: List[Finding] = []
+    findings: List[ProbeFinding] = []
     if cert is None or not cert.chain:
         return findings
     leaf = cert.chain[0]
     if leaf.expired:
-        findings.append(Finding("certificate_expired", "error", "the certificate expired on %s" % leaf.not_after,
+        findings.append(ProbeFinding("certificate_expired", "error", "the certificate expired on %s" % leaf.not_after,
                                 {"subject": leaf.subject}))
     if leaf.not_yet_valid:
-        findings.append(Finding("certificate_not_yet_valid", "error", "the certificate is valid only from %s"
+        findings.append(ProbeFinding("certificate_not_yet_valid", "error", "the certificate is valid only from %s"
                                 % leaf.not_before, {"subject": leaf.subject}))
     if cert.hostname_match is False:
         names = ", ".join(leaf.san_dns + leaf.san_ip) or leaf.subject
-        findings.append(Finding("certificate_hostname_mismatch", "error",
+        findings.append(ProbeFinding("certificate_hostname_mismatch", "error",
                                 "the certificate is for %s, not %s" % (names, cert.hostname),
                                 {"san_dns": leaf.san_dns, "san_ip": leaf.san_ip}))
     if cert.trusted is False:
@@ -231,36 +231,36 @@ def certificate_findings(result: TargetResult) -> List[Finding]:
                     "Intermediate Certification Authorities store)")
         elif cert.verify_error and "self" in cert.verify_error:
             hint = " (self-signed: clients trust it only if it is in their root store)"
-        findings.append(Finding("certificate_untrusted", "error", "the chain does not validate: %s%s"
+        findings.append(ProbeFinding("certificate_untrusted", "error", "the chain does not validate: %s%s"
                                 % (cert.verify_error, hint), {"verify_error": cert.verify_error}))
     if cert.sha1_in_chain:
-        findings.append(Finding("certificate_sha1", "error",
+        findings.append(ProbeFinding("certificate_sha1", "error",
                                 "SHA-1 signatures in the chain (%s): ATS, Chrome and PCI DSS reject them"
                                 % "; ".join(cert.weak_signature_certificates),
                                 {"certificates": cert.weak_signature_certificates}))
     if leaf.key_type == "rsa" and leaf.key_size < 2048:
-        findings.append(Finding("certificate_weak_key", "error", "RSA key of %d bits (2048 is the minimum clients "
+        findings.append(ProbeFinding("certificate_weak_key", "error", "RSA key of %d bits (2048 is the minimum clients "
                                 "accept)" % leaf.key_size, {"key_size": leaf.key_size}))
     if cert.chain_in_order is False:
-        findings.append(Finding("certificate_chain_order", "warning", "the served chain is not in issuing order",
+        findings.append(ProbeFinding("certificate_chain_order", "warning", "the served chain is not in issuing order",
                                 {"subjects": [c.subject for c in cert.chain]}))
     if leaf.self_signed:
-        findings.append(Finding("certificate_self_signed", "warning", "the certificate is self-signed",
+        findings.append(ProbeFinding("certificate_self_signed", "warning", "the certificate is self-signed",
                                 {"subject": leaf.subject}))
     return findings
 
 
-def client_findings(result: TargetResult) -> List[Finding]:
+def client_findings(result: TargetResult) -> List[ProbeFinding]:
     findings = []
     winrm = result.clients.get("pywinrm")
     if winrm is not None and not winrm.connected and winrm.symptom != "client_certificate_required":
-        findings.append(Finding(
+        findings.append(ProbeFinding(
             "controller_locked_out", "critical",
             "the controller's own WinRM client (pywinrm on OpenSSL 3 defaults) cannot connect: %s. Ansible over "
             "WinRM/HTTPS to this host would fail" % winrm.reason, {"symptom": winrm.symptom}))
     blocked = [c.label for c in result.clients.values() if c.http2_blocked]
     if blocked:
-        findings.append(Finding(
+        findings.append(ProbeFinding(
             "http2_blocklisted_suite", "error",
             "HTTP/2 is negotiated with an RFC 7540 blocklisted suite for: %s. Put the ECDHE AES-GCM suites first "
             "(and enable them: on 2008 R2-2012 R2 they exist only for ECDSA certificates) or disable HTTP/2 "
@@ -268,14 +268,14 @@ def client_findings(result: TargetResult) -> List[Finding]:
     return findings
 
 
-def expectation_findings(result: TargetResult, expect: Dict[str, Dict[str, object]]) -> List[Finding]:
+def expectation_findings(result: TargetResult, expect: Dict[str, Dict[str, object]]) -> List[ProbeFinding]:
     """Compare the planner's predictions (contract: connects/protocol/cipher_suite/reason/symptom) with what the
     replayed clients did; each difference is a finding."""
     findings = []
     for key, predicted in expect.items():
         observed = result.clients.get(key)
         if observed is None:
-            findings.append(Finding("prediction_unchecked", "warning", "no client simulation for predicted client "
+            findings.append(ProbeFinding("prediction_unchecked", "warning", "no client simulation for predicted client "
                                     "%r" % key, {"client": key}))
             continue
         diffs: Dict[str, Tuple[object, object]] = {}
@@ -289,7 +289,7 @@ def expectation_findings(result: TargetResult, expect: Dict[str, Dict[str, objec
             if predicted["symptom"] != observed.symptom:
                 diffs["symptom"] = (predicted["symptom"], observed.symptom)
         if diffs:
-            findings.append(Finding(
+            findings.append(ProbeFinding(
                 "prediction_mismatch", "error", "%s: predicted %s, observed %s" % (
                     observed.label, ", ".join("%s=%s" % (k, v[0]) for k, v in diffs.items()),
                     ", ".join("%s=%s" % (k, v[1]) for k, v in diffs.items())),

@@ -450,6 +450,16 @@ _DEFAULT_BITS = {"3DES": 168, "DES": 56, "IDEA": 128, "SEED": 128, "CHACHA20": 2
                  "NULL": 0, "RC2": 128}
 _EPHEMERAL = ("DHE", "ECDHE", "DHE_PSK", "ECDHE_PSK", "CECPQ1")
 PROTOCOLS = ("SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3")
+# Python ssl's names (SSLSocket.version()) -> the protocol names above; the one copy of that map
+SSL_MODULE_NAMES = {"SSLv2": "SSL 2.0", "SSLv3": "SSL 3.0", "TLSv1": "TLS 1.0", "TLSv1.1": "TLS 1.1",
+                    "TLSv1.2": "TLS 1.2", "TLSv1.3": "TLS 1.3"}
+
+
+def protocol_name(ssl_name: Optional[str]) -> Optional[str]:
+    """``TLSv1.2`` -> ``TLS 1.2``; a name the table lacks is returned unchanged, None stays None."""
+    if ssl_name is None:
+        return None
+    return SSL_MODULE_NAMES.get(ssl_name, ssl_name)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import (
     certificate, clients, connection, diagnose, elimination, iana, policies, simulate, wire)
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import (
-    CertificateResult, ClientCertificateResult, Finding, KeyExchangeSize, ProtocolResult, SniResult, TargetResult)
+    CertificateResult, ClientCertificateResult, ProbeFinding, KeyExchangeSize, ProtocolResult, SniResult, TargetResult)
 
 PROBE_VERSIONS = (wire.SSL3, wire.TLS10, wire.TLS11, wire.TLS12, wire.TLS13)  # by elimination; SSL 2.0 apart
 SSL2_CODES = tuple(s.code for s in iana.SSL2_SUITES)
@@ -174,7 +174,7 @@ class TargetProbe:
         resolved = await connection.lookup(t.host, t.port)
         if "error" in resolved:
             result.failed, result.error = True, str(resolved["error"])
-            result.findings.append(Finding("unresolvable", "critical", result.error, {"host": t.host}))
+            result.findings.append(ProbeFinding("unresolvable", "critical", result.error, {"host": t.host}))
             return result
         self.address = str(resolved["address"])
         result.address = self.address
@@ -231,7 +231,7 @@ class TargetProbe:
                                      % (name, run.outcome, ": " + run.detail if run.detail else "", name))
                     if untested else None)
                 for anomaly in run.anomalies:
-                    result.findings.append(Finding("server_anomaly", "warning", "%s: %s" % (name, anomaly), {}))
+                    result.findings.append(ProbeFinding("server_anomaly", "warning", "%s: %s" % (name, anomaly), {}))
                 if run.fatal is not None:
                     finding = diagnose.connect_failure(run.fatal, t.host, t.port)
                     if finding is not None:
@@ -346,7 +346,7 @@ class TargetProbe:
         try:
             cert = certificate.analyse_chain(chain, source, self.target.server_name, trusted, verify_error)
         except ValueError as exc:
-            result.findings.append(Finding("certificate_unreadable", "error", str(exc), {}))
+            result.findings.append(ProbeFinding("certificate_unreadable", "error", str(exc), {}))
             return
         for _key, der_chain in list(raw_chains.items()) + ([("tls13", chain)] if source == "ssl" else []):
             try:
@@ -504,13 +504,16 @@ class TargetProbe:
             check.with_name_certificate = "%s, SHA-256 %s" % (with_leaf.subject, with_leaf.sha256_fingerprint[:16])
         if leaf is not None:
             fingerprint = hashlib.sha256(leaf).hexdigest()
-            try:
-                subject = certificate.analyse_chain([leaf], "tls12-raw", None).chain[0].subject
-            except (ValueError, IndexError):
-                subject = "(unreadable certificate)"
+            same = with_leaf is not None and fingerprint == with_leaf.sha256_fingerprint.replace(":", "").lower()
+            subject = with_leaf.subject if same and with_leaf is not None else None
+            if subject is None:  # another certificate: read it (only then; a parse costs CPU per target)
+                try:
+                    subject = certificate.analyse_chain([leaf], "tls12-raw", None).chain[0].subject
+                except (ValueError, IndexError):
+                    subject = "(unreadable certificate)"
             check.without_name_certificate = "%s, SHA-256 %s" % (subject, fingerprint[:16])
             if with_leaf is not None:
-                check.certificate_differs = fingerprint != with_leaf.sha256_fingerprint.replace(":", "").lower()
+                check.certificate_differs = not same
 
     async def _judge_client_certificate(self, result: TargetResult) -> None:
         """A CertificateRequest in any TLS <= 1.2 flight or in a full handshake (TLS 1.3, decrypted); "required"
@@ -573,7 +576,7 @@ async def probe_many(targets: Sequence[Target], options: ProbeOptions) -> List[T
         except Exception as exc:  # a bug must not take the batch down; report it on this target
             res = TargetResult(host=target.host, port=target.port, sni=target.server_name, failed=True,
                                error="internal error while probing: %s: %s" % (exc.__class__.__name__, exc))
-            res.findings.append(Finding("internal_error", "critical", res.error or "", {}))
+            res.findings.append(ProbeFinding("internal_error", "critical", res.error or "", {}))
             res.connections = budget.connections
             return res
 

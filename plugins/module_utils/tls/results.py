@@ -16,7 +16,7 @@ SEVERITIES = ("critical", "error", "warning", "info")
 
 
 @dataclass
-class Finding:
+class ProbeFinding:
     """Something a human should read: a diagnosis, a certificate problem, a prediction mismatch."""
 
     code: str
@@ -176,7 +176,7 @@ class TargetResult:
     untested: Dict[str, str] = field(default_factory=dict)  # check -> why it could not be made
     clients: Dict[str, ClientResult] = field(default_factory=dict)
     policies: Dict[str, PolicyResult] = field(default_factory=dict)
-    findings: List[Finding] = field(default_factory=list)
+    findings: List[ProbeFinding] = field(default_factory=list)
     connections: int = 0
     elapsed: float = 0.0
 

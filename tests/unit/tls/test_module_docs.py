@@ -32,7 +32,7 @@ def test_return_documents_every_result_field():
     assert set(ret["clients"]["contains"]) == _fields(results.ClientResult)
     assert set(ret["policies"]["contains"]) == _fields(results.PolicyResult)
     assert set(ret["policies"]["contains"]["violations"]["contains"]) == _fields(results.Violation)
-    assert set(ret["findings"]["contains"]) == _fields(results.Finding)
+    assert set(ret["findings"]["contains"]) == _fields(results.ProbeFinding)
     assert set(ret["key_exchange"]["contains"]) == _fields(results.KeyExchangeSize)
     assert set(ret["sni_check"]["contains"]) == _fields(results.SniResult)
     assert set(ret["client_certificate"]["contains"]) == _fields(results.ClientCertificateResult)
