@@ -86,10 +86,15 @@ class ActionModule(SchannelAction):
             raise SchannelInputError("position", "only applies with list_mode: add")
         if args.get("position") is not None and args["position"] < 0:
             raise SchannelInputError("position", "must be 0 or more")
+        restore = args.get("restore")
+        if restore is not None and not isinstance(restore, (dict, list)):
+            raise SchannelInputError("restore", "win_tls_cipher_suites takes the backup (dict or list) a previous run "
+                                     "returned; a .reg backup file, the cipher-suite order's included, is put back "
+                                     "with tlsops.schannel.win_schannel (restore: <that path>), as "
+                                     "playbooks/rollback.yml does")
         facts = self.facts_for(args, task_vars)
         version = facts["windows_version"]
         label = WINDOWS_VERSIONS[version].label
-        restore = args.get("restore")
         if isinstance(restore, list):
             return self._restore_policy(args, task_vars, facts, restore)
         scope = args["scope"]

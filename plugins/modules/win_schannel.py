@@ -163,7 +163,7 @@ recovered:
     reboot_reasons: []
     interrupted:
       module: win_schannel
-      run_id: 0f3c2a9e6d1b4c3e8f7a6b5c4d3e2f1a
+      run_id: 'awx-node-1:4242:0f3c2a9e6d1b4c3e'
       owner: ops@awx-node-1 (pid 4242)
       started: '2026-12-02T10:15:00Z'
 lease:
@@ -174,7 +174,7 @@ lease:
   type: dict
   sample:
     owner: ops@awx-node-1 (pid 4242)
-    run_id: 0f3c2a9e6d1b4c3e8f7a6b5c4d3e2f1a
+    run_id: 'awx-node-1:4242:0f3c2a9e6d1b4c3e'
     expires: '2026-12-02T10:30:00Z'
 interrupted:
   description:
@@ -183,7 +183,7 @@ interrupted:
   returned: when refused for an interrupted run
   type: dict
   sample:
-    run_id: 0f3c2a9e6d1b4c3e8f7a6b5c4d3e2f1a
+    run_id: 'awx-node-1:4242:0f3c2a9e6d1b4c3e'
     owner: ops@awx-node-1 (pid 4242)
     module: win_tls_cipher_suites
     started: '2026-12-02T10:15:00Z'

@@ -115,45 +115,20 @@ EXAMPLES = r'''
 
 RETURN = r'''
 recovered:
-  description:
-    - Present when an earlier run had been cut mid-change on this host and this task settled it first as
-      O(interrupted_run) says (C(action) V(rollback) or V(finish)), with the module that wrote (C(module)), whether
-      that changed anything (C(changed)), the reboot reasons of those writes, and which run it was (C(interrupted)).
+  description: As RV(tlsops.schannel.win_schannel#module:recovered) (an interrupted run settled first).
   returned: when an interrupted run was settled
   type: dict
-  sample:
-    action: rollback
-    module: win_schannel
-    changed: true
-    reboot_reasons: []
-    interrupted:
-      module: win_schannel
-      run_id: 0f3c2a9e6d1b4c3e8f7a6b5c4d3e2f1a
-      owner: ops@awx-node-1 (pid 4242)
-      started: '2026-12-02T10:15:00Z'
+  sample: {action: rollback, module: win_tls_cipher_suites, changed: true, reboot_reasons: []}
 lease:
-  description:
-    - When the task failed because a run from another controller holds the host's lease, that holder
-      (C(owner), C(run_id), C(expires)). Nothing was written.
+  description: As RV(tlsops.schannel.win_schannel#module:lease) (another controller's run holds the host).
   returned: when refused for a lease
   type: dict
-  sample:
-    owner: ops@awx-node-1 (pid 4242)
-    run_id: 0f3c2a9e6d1b4c3e8f7a6b5c4d3e2f1a
-    expires: '2026-12-02T10:30:00Z'
+  sample: {owner: ops@awx-node-1 (pid 4242), run_id: 'awx-node-1:4242:0f3c2a9e6d1b4c3e', expires: '2026-12-02T10:30:00Z'}
 interrupted:
-  description:
-    - When the task failed because an interrupted run's intent is on the host and O(interrupted_run=fail) (or the
-      intent cannot be read), that intent (C(run_id), C(owner), C(module), C(started), C(operations), C(undo)).
+  description: As RV(tlsops.schannel.win_schannel#module:interrupted) (the intent of an interrupted run, left as it is).
   returned: when refused for an interrupted run
   type: dict
-  sample:
-    run_id: 0f3c2a9e6d1b4c3e8f7a6b5c4d3e2f1a
-    owner: ops@awx-node-1 (pid 4242)
-    module: win_tls_cipher_suites
-    started: '2026-12-02T10:15:00Z'
-    operations: {scope: local, cipher_suites: [TLS_AES_256_GCM_SHA384], ecc_curves: [NistP256]}
-    undo: {scope: local, cipher_suites: [TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256], ecc_curves: [NistP256]}
+  sample: {run_id: 'awx-node-1:4242:0f3c2a9e6d1b4c3e', module: win_tls_cipher_suites, started: '2026-12-02T10:15:00Z'}
 before:
   description: The list in the chosen scope before the change (C(cipher_suites), C(ecc_curves); null = not set).
   returned: always

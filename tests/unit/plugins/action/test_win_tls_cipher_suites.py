@@ -205,3 +205,10 @@ def test_restore_policy_backup_may_remove_the_policy_key_it_created():
     assert rec.calls[1][1]["restore"][1]["path"] == POLICY  # the module removes the policy key itself
     bad, _ignored = _run({"restore": [dict(backup[1], path="HKLM\\SOFTWARE\\Policies")]})
     assert bad["failed"] and bad["field"] == "restore[0].path"
+
+
+def test_a_reg_file_path_is_sent_to_win_schannel_by_name_before_the_host_is_read():
+    """Review §3 B9: restore: <path> named the wrong option; now it says which module takes a .reg file."""
+    result, rec = _run({"restore": "/tmp/web01-20261202T101500Z.reg"})
+    assert result["failed"] and result["field"] == "restore" and "tlsops.schannel.win_schannel" in result["msg"]
+    assert rec.calls == []
