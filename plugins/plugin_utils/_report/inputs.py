@@ -47,6 +47,38 @@ class StateAtStart:
 
 
 @dataclass
+class InterruptedRun:
+    """A write run cut mid-change on the host, as its intent records it (win_schannel's ``interrupted``)."""
+
+    module: Optional[str] = None
+    run_id: Optional[str] = None
+    owner: Optional[str] = None
+    started: Optional[str] = None
+    operations: object = None  # what it was writing and its undo, as the module recorded them
+    undo: object = None
+
+
+@dataclass
+class Recovery:
+    """An interrupted run a write module settled before its own change (win_schannel's ``recovered``)."""
+
+    action: str  # rollback / finish
+    module: Optional[str] = None
+    changed: bool = False
+    reboot_reasons: list[str] = field(default_factory=list)
+    interrupted: Optional[InterruptedRun] = None
+
+
+@dataclass
+class LeaseHolder:
+    """Another controller's run that held the host's lease, so nothing was written (win_schannel's ``lease``)."""
+
+    owner: Optional[str] = None
+    run_id: Optional[str] = None
+    expires: Optional[str] = None
+
+
+@dataclass
 class HostRun:
     """What the role records of its run on one host, as the report shows it too (``RunResult`` and the report's
     ``HostReport`` both carry these, so a field added here reaches the report without a second list)."""
@@ -80,6 +112,10 @@ class RunResult(HostRun):
     changes: list[ValueChange] = field(default_factory=list)
     verify: list[TargetResult] = field(default_factory=list)
     state: Optional[StateAtStart] = None
+    # issue 14: what the write modules found of other runs (each present only when it happened)
+    recovered: list[Recovery] = field(default_factory=list)
+    lease: Optional[LeaseHolder] = None
+    interrupted: Optional[InterruptedRun] = None
 
 
 # tls_verify adds this derived list to each TargetResult.to_dict(); it is recomputed from ``protocols``

@@ -251,6 +251,31 @@ def host_status(host: HostReport) -> str:
     return "ok"
 
 
+def _who(run) -> str:
+    """``win_schannel (ops@awx-1 (pid 42), started 2026-12-02T10:15:00Z)`` for an interrupted run."""
+    if run is None:
+        return "an earlier run"
+    return "%s (%s, started %s)" % (run.module or "a write module", run.owner or "owner unknown",
+                                    run.started or "at an unknown time")
+
+
+def run_notes(run: RunResult) -> list:
+    """One line for each thing the write modules found of other runs on this host (issue 14)."""
+    notes = []
+    for recovery in run.recovered:
+        notes.append("an interrupted run of %s was %s first%s" % (
+            _who(recovery.interrupted), "rolled back" if recovery.action == "rollback" else "finished",
+            "" if recovery.changed else " (nothing left to change)"))
+    if run.lease is not None:
+        notes.append("not changed: the host is leased by %s until %s (run %s)" % (
+            run.lease.owner or "another controller", run.lease.expires or "an unknown time",
+            run.lease.run_id or "unknown"))
+    if run.interrupted is not None:
+        notes.append("not changed: an interrupted run of %s is on the host; settle it with interrupted_run: "
+                     "rollback or finish" % _who(run.interrupted))
+    return notes
+
+
 def host_report(run: RunResult) -> HostReport:
     findings = [PlanFinding(code=f.code, severity=_severity(f.severity), item=str(f.item or ""),
                             message=str(f.message or ""), fix=f.fix or None) for f in run.findings]
@@ -262,6 +287,7 @@ def host_report(run: RunResult) -> HostReport:
     recorded = {name: copy.copy(getattr(run, name)) for name in HOST_RUN_FIELDS}
     recorded.update(
         profile=run.profile or None,
+        notes=run_notes(run) + list(run.notes),
         # sorted: the modules report them in no fixed order, and a report must not change with it
         reboot_reasons=sorted(set(run.reboot_reasons)))
     host = HostReport(

@@ -528,3 +528,23 @@ def test_state_findings_are_history_after_a_live_change():
     audit = FleetReport.from_results({"h": {"state": state, "changes": change, "check_mode": True}}).hosts[0]
     assert live.findings == [] and len(audit.findings) == 2
     assert live.changes[0].after == "(key)"
+
+
+def test_other_runs_found_on_the_host_are_said_in_its_notes():
+    """Issue 14: a run settled first, a lease held by another controller, an interrupted run left in place."""
+    interrupted = {"module": "win_schannel", "run_id": "0f3c", "owner": "ops@awx-1 (pid 42)",
+                   "started": "2026-12-02T10:15:00Z", "operations": [], "undo": []}
+    settled = dict(hardened_2022(), recovered=[{"action": "rollback", "module": "win_schannel", "changed": True,
+                                                "reboot_reasons": [], "interrupted": interrupted}])
+    leased = {"host": "b", "failed": True, "failed_step": "apply", "msg": "leased",
+              "lease": {"owner": "ops@awx-2 (pid 7)", "run_id": "9a9a", "expires": "2026-12-02T10:30:00Z"}}
+    blocked = {"host": "c", "failed": True, "failed_step": "apply", "msg": "interrupted", "interrupted": interrupted}
+    hosts = {h.host: h for h in FleetReport.from_results({"a": settled, "b": leased, "c": blocked}).hosts}
+    assert hosts["web2022"].notes[0] == ("an interrupted run of win_schannel (ops@awx-1 (pid 42), started "
+                                         "2026-12-02T10:15:00Z) was rolled back first")
+    assert hosts["b"].notes == ["not changed: the host is leased by ops@awx-2 (pid 7) until 2026-12-02T10:30:00Z "
+                                "(run 9a9a)"]
+    assert hosts["c"].notes[0].startswith("not changed: an interrupted run of win_schannel (ops@awx-1")
+    assert "leased by ops@awx-2" in html.render_html(FleetReport(list(hosts.values())))
+    with pytest.raises(ReportError, match=r"results\[b\]\.lease: unknown key\(s\) holder"):
+        FleetReport.from_results({"b": dict(leased, lease={"holder": "x"})})
