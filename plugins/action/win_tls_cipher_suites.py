@@ -167,7 +167,7 @@ class ActionModule(SchannelAction):
             if facts["cipher_suites"]["policy"] is not None:
                 self.warn("a Group Policy cipher-suite order is set on this host and wins over the local list; the "
                           "local change takes effect only once the policy value is removed (state: absent)")
-        verdict = self.guard(args, task_vars, version, facts, after_dump, local_suites, local_curves)
+        verdict = self.guard(args, task_vars, version, facts, after_dump, local_suites, local_curves, dotnet_warning=False)
 
         module_args = {"scope": scope, "cipher_suites": suites, "ecc_curves": curves, "state": state}
         pre_backup = None
@@ -232,7 +232,7 @@ class ActionModule(SchannelAction):
         ops = [dict(op, path=rm.POLICY_SSL) if op["name"] is None else op for op in ops]
         dump = facts["registry"] or {}
         after_dump = _regops.apply_operations(dump, ops)
-        verdict = self.guard(args, task_vars, facts["windows_version"], facts, after_dump)
+        verdict = self.guard(args, task_vars, facts["windows_version"], facts, after_dump, dotnet_warning=False)
         pre_backup = self.write_backup(args, task_vars, _regops.backup_for(dump, ops))
         module = self.apply_module("win_tls_cipher_suites", {"scope": "policy", "restore": ops}, task_vars, pre_backup,
                                    boot_time=facts.get("last_boot_time"), reboot_reasons=[rm.REBOOT_POLICY_ORDER])

@@ -318,7 +318,11 @@ class SchannelAction(ActionBase):
         return self.read_host(task_vars)
 
     # -- lockout guard ---------------------------------------------------------------------------------------
-    def guard(self, args, task_vars, version, facts, after_dump, local_suites=None, local_curves=None):
+    def guard(self, args, task_vars, version, facts, after_dump, local_suites=None, local_curves=None,
+              dotnet_warning=True):
+        """The lockout guard on the state in effect after the change. ``dotnet_warning=False`` (the cipher-suite
+        plugin, which does not manage .NET's SchUseStrongCrypto) leaves out the .NET strong-crypto warning, which
+        win_schannel gives with the option that fixes it."""
         connection = _guard.connection_info(task_vars, getattr(self._play_context, "connection", None))
         after_state = _info_facts.effective_of(version, after_dump, facts, local_suites, local_curves)
         live = None
@@ -329,6 +333,8 @@ class SchannelAction(ActionBase):
         verdict = _guard.check(connection, after_state, version, certificate, rdp=args.get("rdp", False),
                                rdp_kb3080079=args.get("rdp_kb3080079", False), live_probe=live,
                                after_dump=after_dump)
+        if not dotnet_warning:
+            verdict["warnings"] = [w for w in verdict["warnings"] if ".NET strong crypto" not in w]
         for message in verdict["warnings"]:
             self.warn(message)
         if verdict["blocked"]:

@@ -212,3 +212,24 @@ def test_a_reg_file_path_is_sent_to_win_schannel_by_name_before_the_host_is_read
     result, rec = _run({"restore": "/tmp/web01-20261202T101500Z.reg"})
     assert result["failed"] and result["field"] == "restore" and "tlsops.schannel.win_schannel" in result["msg"]
     assert rec.calls == []
+
+
+def test_the_dotnet_warning_is_win_schannels_not_repeated_here():
+    """Review §3 friction 7: the .NET strong-crypto warning names win_schannel's option; the order task leaves it out."""
+    info = copy.deepcopy(RECORDED_INFO_2019)
+    for proto in ("TLS 1.0", "TLS 1.1"):
+        for side in ("Server", "Client"):
+            info["registry"]["HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\%s\\%s"
+                             % (proto, side)] = {"Enabled": {"type": "dword", "data": 0}}
+    seen = []
+    real_check = _guard.check
+
+    def check(*a, **k):
+        verdict = real_check(*a, **k)
+        seen.extend(verdict["warnings"])
+        return verdict
+    with mock.patch.object(_guard, "check", check):
+        result, rec = _run({"cipher_suites": GCM}, info=info)
+    assert not result.get("failed"), result
+    assert any(".NET strong crypto" in w for w in seen)  # the guard says it ...
+    assert not any(".NET strong crypto" in w for w in result.get("warnings", []))  # ... this task does not
