@@ -39,9 +39,9 @@ def hostile_target():
         clients={client: tls.ClientResult(client=client, label=HOSTILE, connected=False,
                                           symptom="tcp_reset" + hc.ESCAPES, reason=HOSTILE)},
         policies={"ios_ats": tls.PolicyResult("ios_ats", False, [tls.Violation("rule" + hc.IMG, HOSTILE)])},
-        findings=[tls.Finding("certificate_hostname_mismatch", "error", HOSTILE),
-                  tls.Finding("prediction_mismatch", "warning", HOSTILE,
-                              {"client": client, "differences": {"protocol": {"predicted": HOSTILE}}})],
+        findings=[tls.ProbeFinding("certificate_hostname_mismatch", "error", HOSTILE),
+                  tls.ProbeFinding("prediction_mismatch", "warning", HOSTILE,
+                                   {"client": client, "differences": {"protocol": {"predicted": HOSTILE}}})],
     ).to_dict()
 
 

@@ -54,9 +54,8 @@ def policy(name, passed, *reasons):
 
 
 def mismatch(key, **differences):
-    return tls.Finding("prediction_mismatch", "error", "%s: predicted something else" % key,
-                       {"client": key, "differences": {k: {"predicted": v, "observed": None}
-                                                       for k, v in differences.items()}})
+    evidence = {"client": key, "differences": {k: {"predicted": v, "observed": None} for k, v in differences.items()}}
+    return tls.ProbeFinding("prediction_mismatch", "error", "%s: predicted something else" % key, evidence)
 
 
 def ios_ats_failure():
@@ -74,11 +73,11 @@ def ios_ats_failure():
             clients=[client("ios9_ats", False, symptom="tcp_reset", reason="TLS 1.2 is disabled"),
                      client("ie11_win7", True, "TLS 1.0", "TLS_RSA_WITH_AES_128_CBC_SHA")],
             policies=[policy("ats", False, "TLS 1.2 not offered"), policy("http2", True)],
-            findings=[tls.Finding("protocol_off", "info", "TLS 1.2 is disabled (Protocols\\TLS 1.2\\Server Enabled=0)"),
-                      tls.Finding("suite_name", "error", "invalid suite name TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 "
-                                                         "in the policy list"),
-                      tls.Finding("prediction_unchecked", "warning", "no client simulation for predicted client "
-                                                                     "'firefox'")])],
+            findings=[tls.ProbeFinding("protocol_off", "info", "TLS 1.2 is disabled (Protocols\\TLS 1.2\\Server Enabled=0)"),
+                      tls.ProbeFinding("suite_name", "error",
+                                       "invalid suite name TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 in the policy list"),
+                      tls.ProbeFinding("prediction_unchecked", "warning",
+                                       "no client simulation for predicted client 'firefox'")])],
     }
 
 
