@@ -343,3 +343,17 @@ def test_restore_validates_operations_from_a_reg_file(tmp_path):
     result, rec = run_action(ActionModule, {"restore": path})
     assert result["failed"] and "'.' or '..'" in result["msg"] and result["field"].endswith("[0].path"), result
     assert "win_schannel" not in rec.names()
+
+
+def test_the_backup_never_removes_a_key_above_a_managed_root():
+    """A run that created Wow6432Node\\Microsoft\\Windows (to reach the 32-bit WinHTTP key) returns a backup that removes
+    the WinHTTP key, not that ancestor, so restore (managed keys only) takes it (h16's guide test via h17)."""
+    from ansible_collections.tlsops.schannel.plugins.action.win_schannel import within_managed_keys
+    root = "HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp"
+    backup = [{"path": root, "name": "DefaultSecureProtocols", "state": "absent", "type": None, "data": None,
+               "reboot_reason": None},
+              {"path": "HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows", "name": None, "state": "absent", "type": None,
+               "data": None, "reboot_reason": None}]
+    fixed = within_managed_keys(backup)
+    assert fixed[0] == backup[0] and [op["path"] for op in fixed[1:]] == [root]
+    assert within_managed_keys(fixed) == fixed
