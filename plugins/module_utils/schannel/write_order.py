@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import effective
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import apply_operations
 
 
@@ -45,6 +46,16 @@ def served_pairs(version, dump, local_cipher_suites=None, local_ecc_curves=None)
                      for name in state.suites_names(protocol))
 
 
+# Keys whose values never change what the server side serves (.NET's and WinHTTP's client settings): an operation
+# there needs no effective-state computation (about half of a hardening plan's operations).
+_INERT_ROOTS = tuple(k[2].lower() for k in rm.NETFX_KEYS) + tuple(k[1].lower() for k in rm.WINHTTP_KEYS)
+
+
+def _inert(op) -> bool:
+    low = op["path"].lower().rstrip("\\")
+    return any(low == root or low.startswith(root + "\\") for root in _INERT_ROOTS)
+
+
 def _overlap(a: str, b: str) -> bool:
     a, b = a.lower().rstrip("\\"), b.lower().rstrip("\\")
     return a == b or a.startswith(b + "\\") or b.startswith(a + "\\")
@@ -62,15 +73,17 @@ def prefix_safe_order(version, dump, operations, local_cipher_suites=None, local
     for op in operations:
         # An operation that alone takes a pair away from the old state goes last, and so does anything that
         # touches a key an operation already sent last touches (they do not commute).
-        solo = served(apply_operations(dump or {}, [op]))
-        if not before <= solo or any(_overlap(op["path"], t["path"]) for t in taking):
+        if any(_overlap(op["path"], t["path"]) for t in taking) or (
+                not _inert(op) and not before <= served(apply_operations(dump or {}, [op]))):
             taking.append(op)
         else:
             adding.append(op)
     ordered = adding + taking
-    unsafe, current = [], dict(dump or {})
+    unsafe, current, now = [], dict(dump or {}), before
     for length, op in enumerate(ordered, start=1):
         current = apply_operations(current, [op])
-        if not kept <= served(current):
+        if not _inert(op):
+            now = served(current)
+        if not kept <= now:
             unsafe.append(length)
     return WriteOrder(ordered, kept, tuple(unsafe))
