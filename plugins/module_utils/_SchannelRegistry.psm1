@@ -479,6 +479,18 @@ Function Write-SchannelIntent {
     Set-SchannelValue -Path $script:RunKey -Name 'Intent' -Type 'string' -Data ([Ansible.Basic.AnsibleModule]::ToJson($record))
 }
 
+Function Write-SchannelPlannedIntent {
+    # The intent of a planned run: its changing operations in order and, newest first, the undo blocks planned for
+    # them. $Planned: a list of @{ op; block }.
+    param($Module, [String]$Name, $State, $Planned)
+    if ($Planned.Count -eq 0) { return }
+    $operations = [System.Collections.Generic.List[Object]]@()
+    $undo = [System.Collections.Generic.List[Object]]@()
+    foreach ($entry in $Planned) { $operations.Add($entry.op) }
+    for ($i = $Planned.Count - 1; $i -ge 0; $i--) { foreach ($u in $Planned[$i].block) { $undo.Add($u) } }
+    Write-SchannelIntent -Module $Module -Name $Name -State $State -Operations $operations -Undo $undo
+}
+
 Function Exit-SchannelRun {
     # After the last write (or the rollback): the intent goes when the host is in the old or the new state
     # (-Clean), then the lease when run.release and it is still this run's.
@@ -508,4 +520,4 @@ Function Exit-SchannelRun {
 Export-ModuleMember -Function ConvertTo-SchannelSubKey, Enable-SchannelSimulation, Disable-SchannelSimulation, Test-SchannelKey,
     Get-SchannelValue, Get-SchannelValueSet, Get-SchannelSubKeyName, Get-SchannelSubtree, New-SchannelKey, Set-SchannelValue,
     Remove-SchannelValue, Remove-SchannelKey, Get-SchannelTimestamp, Get-SchannelRunRecord, Enter-SchannelRun,
-    Write-SchannelIntent, Exit-SchannelRun
+    Write-SchannelIntent, Write-SchannelPlannedIntent, Exit-SchannelRun

@@ -203,13 +203,7 @@ foreach ($op in $module.Params.operations) {
 
 if (-not $module.CheckMode) {
     Disable-SchannelSimulation
-    if ($planned.Count -gt 0) {
-        $intentOps = [System.Collections.Generic.List[Object]]@()
-        $intentUndo = [System.Collections.Generic.List[Object]]@()
-        foreach ($entry in $planned) { $intentOps.Add($entry.op) }
-        for ($i = $planned.Count - 1; $i -ge 0; $i--) { foreach ($undo in $planned[$i].block) { $intentUndo.Add($undo) } }
-        Write-SchannelIntent -Module $module -Name 'win_schannel' -State $runState -Operations $intentOps -Undo $intentUndo
-    }
+    Write-SchannelPlannedIntent -Module $module -Name 'win_schannel' -State $runState -Planned $planned
     # Pass 2, the writes: the changing operations in order; when one fails, the blocks already written are undone
     # newest first, with the failing operation's own block for a partial DeleteSubKeyTree or the keys a failed
     # value write created (review P14, D6).

@@ -216,13 +216,7 @@ if ($null -ne $module.Params.restore) {
     if ($module.CheckMode) { foreach ($entry in $planned) { $blocks.Add($entry.block) } }
     else {
         Disable-SchannelSimulation
-        if ($planned.Count -gt 0) {
-            $intentOps = [System.Collections.Generic.List[Object]]@()
-            $intentUndo = [System.Collections.Generic.List[Object]]@()
-            foreach ($entry in $planned) { $intentOps.Add($entry.op) }
-            for ($i = $planned.Count - 1; $i -ge 0; $i--) { foreach ($u in $planned[$i].block) { $intentUndo.Add($u) } }
-            Write-SchannelIntent -Module $module -Name 'win_tls_cipher_suites' -State $runState -Operations $intentOps -Undo $intentUndo
-        }
+        Write-SchannelPlannedIntent -Module $module -Name 'win_tls_cipher_suites' -State $runState -Planned $planned
         foreach ($entry in $planned) {
             try {
                 Invoke-PolicyOperation -Op $entry.op

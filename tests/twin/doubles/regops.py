@@ -187,9 +187,9 @@ def apply_operations(store: RegistryStore, operations: list, check_mode: bool, w
     if check_mode:
         blocks = [block for _op, block, _label in planned]
     else:
-        if planned and tracked:
-            runstate.write_intent(store, params, check_mode, run_state, "win_schannel", [op for op, _b, _l in planned],
-                                  [u for _op, block, _l in reversed(planned) for u in block])
+        if tracked:
+            runstate.write_planned_intent(store, params, check_mode, run_state, "win_schannel",
+                                          [(op, block) for op, block, _l in planned])
         for op, block, label in planned:
             try:
                 write(store, op)
@@ -204,10 +204,7 @@ def apply_operations(store: RegistryStore, operations: list, check_mode: bool, w
                 # a recovery rolled back to the interrupted state keeps the intent it recovers
                 if tracked:
                     runstate.exit_run(store, params, check_mode, clean=clean and not run_state["recovering"])
-                if clean:
-                    message += "; the values this run had already written were restored"
-                else:
-                    message += "; the values this run had already written could not all be restored (see warnings)"
+                message = runstate.after_rollback(message, clean)
                 return {"failed": True, "changed": False, "failed_operation": op, "msg": message,
                         **({"warnings": warnings} if warnings else {})}
     if tracked:

@@ -111,6 +111,20 @@ def write_intent(store: RegistryStore, params: dict, check_mode: bool, state: di
     store.set_value(RUN_KEY, "Intent", "string", json.dumps(entry))
 
 
+def write_planned_intent(store: RegistryStore, params: dict, check_mode: bool, state: dict, name: str, planned) -> None:
+    """``Write-SchannelPlannedIntent``: ``planned`` = [(op, undo block)]; the undo newest block first."""
+    if planned:
+        write_intent(store, params, check_mode, state, name, [op for op, _block in planned],
+                     [u for _op, block in reversed(planned) for u in block])
+
+
+def after_rollback(message: str, clean: bool) -> str:
+    """A failed write's message, saying whether the rollback put everything back."""
+    if clean:
+        return message + "; the values this run had already written were restored"
+    return message + "; the values this run had already written could not all be restored (see warnings)"
+
+
 def exit_run(store: RegistryStore, params: dict, check_mode: bool, clean: bool = False) -> None:
     """``Exit-SchannelRun``: the intent goes when the host is in the old or the new state, then this run's lease."""
     if check_mode:

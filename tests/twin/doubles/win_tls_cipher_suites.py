@@ -107,11 +107,7 @@ def _policy(host, params, check_mode, warnings):
         clean = _undo(store, undo, warnings)
         # a recovery rolled back to the interrupted state keeps the intent it recovers
         runstate.exit_run(live, params, check_mode, clean=clean and not run_state["recovering"])
-        if clean:
-            message += "; the values this run had already written were restored"
-        else:
-            message += "; the values this run had already written could not all be restored (see warnings)"
-        return {"failed": True, "msg": message}
+        return {"failed": True, "msg": runstate.after_rollback(message, clean)}
     runstate.exit_run(live, params, check_mode, clean=True)
     changed = bool(writes)
     return {"changed": changed, "before": before, "after": wanted, "reboot_required": changed,
@@ -204,9 +200,7 @@ def _restore(host, params, check_mode, warnings):
     if check_mode:
         blocks = [block for _op, block in planned]
     else:
-        if planned:
-            runstate.write_intent(live, params, check_mode, run_state, "win_tls_cipher_suites",
-                                  [op for op, _b in planned], [u for _op, block in reversed(planned) for u in block])
+        runstate.write_planned_intent(live, params, check_mode, run_state, "win_tls_cipher_suites", planned)
         for op, block in planned:
             try:
                 _policy_op(live, op)
@@ -217,12 +211,7 @@ def _restore(host, params, check_mode, warnings):
                     blocks.append(block)  # a partial DeleteSubKeyTree is rebuilt
                 clean = _undo(live, [u for block_ in reversed(blocks) for u in block_], warnings)
                 runstate.exit_run(live, params, check_mode, clean=clean and not run_state["recovering"])
-                message = f"failed to write {label} ({exc})"
-                if clean:
-                    message += "; the values this run had already written were restored"
-                else:
-                    message += "; the values this run had already written could not all be restored (see warnings)"
-                return {"failed": True, "msg": message}
+                return {"failed": True, "msg": runstate.after_rollback(f"failed to write {label} ({exc})", clean)}
         runstate.exit_run(live, params, check_mode, clean=True)
     changed = bool(planned)
     return {"changed": changed, "before": before, "after": after, "reboot_required": changed,

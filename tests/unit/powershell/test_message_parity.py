@@ -19,10 +19,11 @@ DOUBLES = _gate.REPO_ROOT / "tests" / "twin" / "doubles"
 
 # (text, .ps1/.psm1 files that must hold it, doubles that must hold it)
 TEXTS = [
+    # the doubles build both through runstate.after_rollback
     ("; the values this run had already written were restored", ["win_schannel.ps1", "win_tls_cipher_suites.ps1"],
-     ["regops.py", "win_tls_cipher_suites.py"]),
+     ["runstate.py"]),
     ("; the values this run had already written could not all be restored (see warnings)",
-     ["win_schannel.ps1", "win_tls_cipher_suites.ps1"], ["regops.py", "win_tls_cipher_suites.py"]),
+     ["win_schannel.ps1", "win_tls_cipher_suites.ps1"], ["runstate.py"]),
     ("; the previous local order was restored", ["win_tls_cipher_suites.ps1"], ["win_tls_cipher_suites.py"]),
     ("; the previous local order could not be restored (see warnings)", ["win_tls_cipher_suites.ps1"],
      ["win_tls_cipher_suites.py"]),
