@@ -140,9 +140,101 @@ class CountingProxy:
         self.thread.join(5)
 
 
-def cmd_probe(ports, ca, concurrency=20):
-    return [PY, "-c", PROBE_SNIPPET % {"collections": COLLECTIONS}, ",".join(map(str, ports)), str(ca),
+def cmd_probe(ports, ca, concurrency=20, collections=None):
+    return [PY, "-c", PROBE_SNIPPET % {"collections": collections or COLLECTIONS}, ",".join(map(str, ports)), str(ca),
             str(concurrency)]
+
+
+def other_collections(tree: Path, workdir: Path) -> str:
+    """A collections path for another checkout of this repository (``git worktree`` or ``git archive`` export),
+    so its engine can run next to this one."""
+    root = workdir / "other-collections"
+    link = root / "ansible_collections" / "tlsops" / "schannel"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not link.exists():
+        link.symlink_to(tree.resolve())
+    import compileall
+
+    compileall.compile_dir(str(tree / "plugins"), quiet=1)
+    return str(root)
+
+
+def bench_compare(workdir, pki, tree: Path, runs: int, endpoints: int, ciphers: str, sslyze_runs: int):
+    """This checkout's engine against another's (``--compare-with``), **alternating** run by run against the same
+    servers, so both see the same machine load: wall, CPU (user+sys of the probe process) and connections, plus
+    sslyze in the same rotation on the single server. On a shared machine the CPU and connection ratios are the
+    figures to read."""
+    import resource
+
+    engines = {"other": other_collections(tree, workdir), "this": COLLECTIONS}
+
+    def once(cmd):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.monotonic()
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        wall = time.monotonic() - started
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime, proc.stdout
+
+    def rotate(ports, concurrency, n, with_sslyze):
+        table = {k: {"wall": [], "cpu": [], "connections": []} for k in list(engines) + (["sslyze"] if with_sslyze else [])}
+        for i in range(n):
+            for name, coll in engines.items():
+                wall, cpu, stdout = once(cmd_probe(ports, pki["ca"], concurrency, coll))
+                data = json.loads(stdout.strip().splitlines()[-1])
+                for key, value in (("wall", wall), ("cpu", cpu), ("connections", data["connections"])):
+                    table[name][key].append(value)
+            if with_sslyze and i < sslyze_runs:
+                wall, cpu, _out = once(cmd_sslyze(ports, pki["ca"]))
+                table["sslyze"]["wall"].append(wall)
+                table["sslyze"]["cpu"].append(cpu)
+        out = {}
+        for name, v in table.items():
+            if not v["wall"]:
+                continue
+            out[name] = {"wall_s": stats(v["wall"]), "cpu_s": stats(v["cpu"]),
+                         "connections": sorted(set(v["connections"]))}
+            print("  %-6s wall median %.3f s (%.3f-%.3f), CPU median %.3f s, connections %s" % (
+                name, statistics.median(v["wall"]), min(v["wall"]), max(v["wall"]), statistics.median(v["cpu"]),
+                out[name]["connections"] or "n/a (see the single-server count)"), flush=True)
+        this, other = out["this"], out["other"]
+        out["this_over_other"] = {
+            "cpu": round(this["cpu_s"]["median"] / other["cpu_s"]["median"], 3),
+            "wall": round(this["wall_s"]["median"] / other["wall_s"]["median"], 3),
+            "connections": round(this["connections"][0] / other["connections"][0], 3)}
+        print("  this/other: CPU %(cpu).2fx, wall %(wall).2fx, connections %(connections).3fx" % out["this_over_other"])
+        return out
+
+    results = {"other_tree": str(tree), "load_1min_start": os.getloadavg()[0]}
+    server = tf.nginx_server(workdir, pki, R2_SUITES)
+    try:
+        print("compare, single server (%d rounds):" % runs, flush=True)
+        results["single"] = rotate([server.port], 20, runs, True)
+    finally:
+        server.stop()
+    if endpoints:
+        ports: list = []
+        while len(ports) < endpoints:
+            port = tf.free_port()
+            if port not in ports:
+                ports.append(port)
+        prefix = workdir / "nginx-compare"
+        prefix.mkdir()
+        listens = "\n".join("    listen 127.0.0.1:%d ssl;" % p for p in ports)
+        conf = tf.NGINX_CONF.replace("    listen 127.0.0.1:{port} ssl http2;", listens)
+        conf = conf.replace("worker_processes 1;", "worker_processes 2;")
+        (prefix / "nginx.conf").write_text(conf.format(prefix=prefix, port=ports[0], cert=pki["rsa"],
+                                                       key=pki["rsa_key"], protocols="TLSv1.2 TLSv1.3",
+                                                       ciphers=ciphers, prefer="on"))
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        batch = tf.CommandServer([nginx, "-c", str(prefix / "nginx.conf"), "-p", str(prefix)], ports[0])
+        try:
+            print("compare, batch of %d endpoints (%d rounds):" % (endpoints, max(1, runs // 3)), flush=True)
+            results["batch"] = rotate(ports, 50, max(1, runs // 3), False)
+        finally:
+            batch.stop()
+    results["load_1min_end"] = os.getloadavg()[0]
+    return results
 
 
 def cmd_sslyze(ports, ca, short=False):
@@ -290,6 +382,10 @@ def main(argv=None) -> int:
                         help="what the batch endpoints serve: Windows Server 2019's default list (12 suites), or "
                              "OpenSSL's HIGH (dozens, with ARIA/Camellia/CCM no Schannel has)")
     parser.add_argument("--skip-single", action="store_true")
+    parser.add_argument("--compare-with", type=Path, metavar="TREE",
+                        help="another checkout of this repository (git worktree, or git archive COMMIT | tar -x): "
+                             "its engine and this one alternate against the same servers (single server + batch), "
+                             "with sslyze in the rotation; nothing else runs")
     args = parser.parse_args(argv)
     tf.LIFETIME = 3600  # the servers must outlive the testssl runs; they are still stopped by PID at the end
     results = {"machine": machine()}
@@ -297,6 +393,15 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-probe-") as tmp:
         workdir = Path(tmp)
         pki = tf.make_pki(workdir)
+        if args.compare_with:
+            n = 1 if args.short else args.runs
+            results["compare"] = bench_compare(workdir, pki, args.compare_with, n, 3 if args.short else args.endpoints,
+                                               BATCH_CIPHERS[args.batch_ciphers], 1 if args.short else 5)
+            if not args.short:
+                (HERE / "results").mkdir(exist_ok=True)
+                (HERE / "results" / ("probe-compare-%s.json" % args.batch_ciphers)).write_text(
+                    json.dumps(results, indent=2))
+            return 0
         if not args.skip_single:
             print("single server, full probe:", flush=True)
             results["single"] = bench_single(workdir, pki, args.runs, args.testssl_runs, args.short)

@@ -174,7 +174,7 @@ class CommandServer(ServerProcess):
             except OSError:
                 if time.time() > deadline:
                     self.stop()
-                    raise RuntimeError("%s did not start listening" % cmd[0])
+                    raise RuntimeError("%s did not start listening" % cmd[0]) from None
                 time.sleep(0.05)
 
 
