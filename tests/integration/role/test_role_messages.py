@@ -1,0 +1,43 @@
+"""Issue 16.5 through the role against twins: quiet, exact messages (review §3 frictions 13 and A3).
+
+* a host that fails prints one error (the task that failed), one line long, never the plan or a module result:
+  the unknown suite name of a profile used to print the error twice and 50-90 KB of plan JSON;
+* the host is still failed (rc 2, PLAY RECAP failed=1), nothing was written, and the report has the step and the
+  message.
+"""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import load_report, registry
+from .test_role_e2e import role_vars
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.slow]
+
+UNKNOWN = "TLS_ECDHE_RSA_WITH_AES_512_GCM_SHA999"
+
+
+def test_a_plan_error_is_one_line_per_host_and_nothing_is_written(twins, playbook, tmp_path):
+    doc = twins(["w2019:2019", "w2022:2022"])
+    profile = tmp_path / "mine.yml"
+    profile.write_text("name: mine\ndescription: best practices and a suite nobody has\nextends: best_practices\n"
+                       "cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, %s]\n" % UNKNOWN)
+    before = {name: registry(doc, name) for name in ("w2019", "w2022")}
+    result = playbook("harden.yml", doc["inventory"], role_vars(tmp_path, schannel_profile=str(profile),
+                                                                 schannel_waves=[2]))
+    assert result.returncode == 2, result.stdout[-4000:]
+    lines = result.stdout.splitlines()
+    for host in ("w2019", "w2022"):
+        errors = [line for line in lines if line.startswith("fatal: [%s]" % host)]
+        assert len(errors) == 1, errors
+        assert UNKNOWN in errors[0] and "SCH001" in errors[0]
+        assert len(errors[0]) < 4000, len(errors[0])
+        assert registry(doc, host) == before[host]
+    # no result dump: the whole output of two failed hosts stays small (it was 50-90 KB per host)
+    assert len(result.stdout) < 30000, len(result.stdout)
+    assert '"operations"' not in result.stdout and '"predictions"' not in result.stdout
+    assert "failed=1" in result.stdout
+    hosts = {h["host"]: h for h in load_report(tmp_path / "reports", "schannel-report")["hosts"]}
+    assert {h: (v["status"], v["failed_step"]) for h, v in hosts.items()} == {
+        "w2019": ("failed", "plan"), "w2022": ("failed", "plan")}
+    assert all(UNKNOWN in v["msg"] for v in hosts.values())
