@@ -27,21 +27,20 @@ def _hints(cls) -> dict:
     return _HINTS[cls]
 
 
+# Scalars: (accepts the value, what the message calls it, how the value is kept). bool is an int in Python, so a
+# true/false never passes for a number.
+_SCALARS = {
+    bool: (lambda v: isinstance(v, bool), "true or false", bool),
+    int: (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer", int),
+    float: (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), "a number", float),
+    str: (lambda v: isinstance(v, str), "text", str),
+}
+
+
 def _convert(hint, value, where: str):
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(hint)
-        if value is None and _NONE_TYPE in options:
-            return None
-        errors = []
-        for option in options:
-            if option is _NONE_TYPE:
-                continue
-            try:
-                return _convert(option, value, where)
-            except ReportError as exc:
-                errors.append(str(exc))
-        raise ReportError(errors[0] if errors else "%s: unexpected null" % where)
+        return _union(typing.get_args(hint), value, where)
     if origin in (list, typing.List):
         if not isinstance(value, (list, tuple)):
             raise ReportError("%s: expected a list, got %s" % (where, type(value).__name__))
@@ -56,23 +55,27 @@ def _convert(hint, value, where: str):
         return build(hint, value, where)
     if hint is object or hint is typing.Any:
         return value
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ReportError("%s: expected true or false, got %r" % (where, value))
-        return value
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ReportError("%s: expected an integer, got %r" % (where, value))
-        return value
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ReportError("%s: expected a number, got %r" % (where, value))
-        return float(value)
-    if hint is str:
-        if not isinstance(value, str):
-            raise ReportError("%s: expected text, got %r" % (where, value))
-        return value
+    if hint in _SCALARS:
+        accepts, name, keep = _SCALARS[hint]
+        if not accepts(value):
+            raise ReportError("%s: expected %s, got %r" % (where, name, value))
+        return keep(value)
     raise ReportError("%s: no rule to read a %r" % (where, hint))  # a programming error in a dataclass here
+
+
+def _union(options, value, where: str):
+    """``Optional[X]`` (or another union): None where allowed, else the first option that reads the value."""
+    if value is None and _NONE_TYPE in options:
+        return None
+    errors = []
+    for option in options:
+        if option is _NONE_TYPE:
+            continue
+        try:
+            return _convert(option, value, where)
+        except ReportError as exc:
+            errors.append(str(exc))
+    raise ReportError(errors[0] if errors else "%s: unexpected null" % where)
 
 
 def build(cls, data, where: str):
