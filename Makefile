@@ -45,7 +45,7 @@ system-deps:
 	if [ -n "$$missing" ]; then echo "installing: $$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 
-demo: venv system-deps
+demo: venv
 	VENV=$(VENV) bash scripts/demo.sh
 
 # Every layer; pytest runs last so its summary line closes the output.
