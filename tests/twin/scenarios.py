@@ -53,8 +53,16 @@ def _protocol(registry: dict, protocol: str, enabled: bool) -> None:
         }
 
 
+# Keys every 64-bit Windows Server has above the WinHTTP roots the collection manages (both registry views), so a
+# write under ``...\Internet Settings\WinHttp`` creates only ``WinHttp`` as on a real host, not the ancestors.
+_STOCK_PARENTS = ("HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings",
+                  "HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows\\CurrentVersion\\Internet Settings")
+
+
 def stock(version: str) -> dict:
-    return {SCHANNEL + suffix: {} for suffix in _STOCK_KEYS}
+    registry = {SCHANNEL + suffix: {} for suffix in _STOCK_KEYS}
+    registry.update((key, {}) for key in _STOCK_PARENTS)
+    return registry
 
 
 def _names_on(version: str, base_names) -> list[str]:

@@ -247,3 +247,21 @@ def test_stock_2008r2_answers_every_module_as_the_bootstrap_wrapper(tmp_path):
         handler = getattr(Executor(host), "_module" if inv.kind == "module" else "_exec_script")
         stdout, _err, rc, _drop = handler(inv)
         assert (json.loads(stdout), rc) == ({"failed": True, "msg": "Ansible requires PowerShell v5.1"}, 1)
+
+
+@pytest.mark.parametrize("view", ["Microsoft", "Wow6432Node\\Microsoft"])
+def test_a_winhttp_write_creates_only_the_managed_key_as_on_windows(tmp_path, view):
+    """Every 64-bit Windows Server has ...\\CurrentVersion\\Internet Settings in both views, so the undo of a first
+    WinHTTP write removes WinHttp only, never an ancestor outside the managed roots."""
+    from tests.twin.dispatch import Executor
+    from tests.twin.powershell import Invocation
+    winhttp = "HKLM\\SOFTWARE\\%s\\Windows\\CurrentVersion\\Internet Settings\\WinHttp" % view
+    host = _executor_host(tmp_path)
+    op = {"path": winhttp, "name": "DefaultSecureProtocols", "state": "present", "type": "dword", "data": 0xA00,
+          "reboot_reason": None}
+    out, _err, rc = Executor(host)._module(Invocation(kind="module", module="tlsops.schannel.win_schannel",
+                                                      args={"operations": [op]}))[:3]
+    result = json.loads(out)
+    assert rc == 0 and result["changed"], result
+    removed = [b["path"] for b in result["backup"] if b["state"] == "absent" and b.get("name") is None]
+    assert removed == [winhttp]
