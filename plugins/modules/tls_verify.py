@@ -75,6 +75,18 @@ options:
       expect:
         description: Predictions for this target only (overrides O(expect)).
         type: dict
+      windows_version:
+        description: Windows release of this target only (overrides O(windows_version)).
+        type: raw
+  windows_version:
+    description:
+      - The Windows release the targets run (a key such as C(2019), a caption, a build number; what
+        C(tlsops.schannel.schannel_plan) returns as C(windows_version)). Each accepted suite that release does not
+        offer, and from 2016 on each negotiated group it does not know, becomes a finding
+        (C(suite_not_in_windows_version), C(group_not_in_windows_version)) naming the nearest names it does offer;
+        the host is not that release, or something in front of it answers.
+      - An unknown value fails the task before any connection. Without it nothing is compared.
+    type: raw
   assert:
     description:
       - Policies that must pass; the task fails when one of them fails for any target.
@@ -477,6 +489,26 @@ TIMEOUT_CODES = {"no_answer", "unreachable"}
 MSG_TARGETS = 10  # failed targets named one per line in msg; the rest are counted
 
 
+def _windows_versions(module):
+    """id(entry) -> the Windows version key each target is compared with (its own, else the top-level one), all
+    resolved before any connection: an unknown value fails the task naming the field and the fix."""
+    from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+    from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import resolve_windows_version
+
+    params = module.params
+    top = None
+    try:
+        if params["windows_version"] is not None:
+            top = resolve_windows_version(params["windows_version"], "windows_version")
+        out = {}
+        for i, entry in enumerate(params["targets"] or [params]):
+            own = entry.get("windows_version") if params["targets"] else None
+            out[i] = resolve_windows_version(own, "targets[%d].windows_version" % i) if own is not None else top
+    except SchannelInputError as exc:
+        module.fail_json(msg=str(exc))
+    return out
+
+
 def _summary(res):
     if res["error"]:
         return "%s:%s: %s" % (res["host"], res["port"], res["error"])
@@ -534,7 +566,9 @@ def main():
                 port=dict(type="int", default=443),
                 sni=dict(type="str"),
                 expect=dict(type="dict"),
+                windows_version=dict(type="raw"),
             )),
+            windows_version=dict(type="raw"),
             report=dict(type="list", elements="str", choices=POLICY_NAMES, default=[]),
             clients=dict(type="list", elements="str", choices=sorted(client_table.CLIENTS)),
             expect=dict(type="dict"),
@@ -572,6 +606,7 @@ def main():
             probe.validate_target({"host": params["host"], "port": params["port"], "sni": params["sni"]})
         except ValueError as exc:
             module.fail_json(msg=str(exc))
+    windows = _windows_versions(module)
     asserted = list(dict.fromkeys(params["assert"]))
     evaluated = list(dict.fromkeys(asserted + params["report"]))
     entries = _targets(module)
@@ -582,7 +617,7 @@ def main():
     # targets with their own predictions run in their own batch with that expect (rare); the rest share one
     batches = {}
     queued = set()
-    for entry, target, _error in entries:
+    for index, (entry, target, _error) in enumerate(entries):
         if target is None:
             continue
         tkey = (target.host.lower(), target.port, target.server_name)
@@ -590,11 +625,13 @@ def main():
             continue
         queued.add(tkey)
         expect = entry.get("expect")
-        key = json.dumps(expect if expect is not None else params["expect"] or {}, sort_keys=True)
+        key = json.dumps([expect if expect is not None else params["expect"] or {}, windows.get(index)],
+                         sort_keys=True)
         batches.setdefault(key, []).append(target)
     by_target = {}
     for key, batch in batches.items():
-        options = probe.ProbeOptions(expect=json.loads(key), **base)
+        expect_of_batch, windows_version = json.loads(key)
+        options = probe.ProbeOptions(expect=expect_of_batch, windows_version=windows_version, **base)
         for target, res in zip(batch, probe.run(batch, options)):
             by_target[(target.host.lower(), target.port, target.server_name)] = res
     results = []
@@ -602,7 +639,9 @@ def main():
         if target is None:
             results.append({"host": str(entry.get("host")), "port": entry.get("port"), "sni": entry.get("sni"),
                             "address": None, "reachable": False, "failed": True, "error": error, "protocols": {},
-                            "supported_protocols": [], "groups": [], "alpn": {}, "certificate": None, "clients": {},
+                            "supported_protocols": [], "groups": [], "key_exchange": [], "alpn": {},
+                            "certificate": None, "sni_check": None, "client_certificate": None, "untested": {},
+                            "clients": {},
                             "policies": {}, "findings": [{"code": "invalid_target", "severity": "critical",
                                                           "message": error, "evidence": {}}],
                             "connections": 0, "elapsed": 0.0})

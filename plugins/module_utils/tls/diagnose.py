@@ -10,7 +10,7 @@ it with a handshake_failure alert; a protocol_version alert means the version is
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls.connection import Exchange
@@ -295,4 +295,50 @@ def expectation_findings(result: TargetResult, expect: Dict[str, Dict[str, objec
                     ", ".join("%s=%s" % (k, v[1]) for k, v in diffs.items())),
                 {"client": key, "differences": {k: {"predicted": v[0], "observed": v[1]} for k, v in diffs.items()},
                  "observed_reason": observed.reason}))
+    return findings
+
+
+def windows_version_findings(result: TargetResult, version: str) -> List[ProbeFinding]:
+    """What the server accepted that the given Windows release does not offer (h15's catalogue): a suite, or from
+    2016 on (the first release with a curve list) a group. Either the host is not that release, or something in
+    front of it answers. ``version`` is a key ``versions.resolve_windows_version`` returned. The knowledge tables
+    are imported here, not at module level: they cost start-up time every probe without a version would pay."""
+    from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import catalogue as _catalogue
+    from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import effective as _effective
+    from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import versions as _versions
+
+    catalogue: Any = _catalogue  # the knowledge modules are untyped; mypy is strict only here
+    effective: Any = _effective
+    versions: Any = _versions
+    label = versions.WINDOWS_VERSIONS[version].label
+    findings: List[ProbeFinding] = []
+    fix = ("the host is not the Windows version given, or something in front of it (a load balancer, a TLS proxy) "
+           "answers; fix: check windows_version (%s) or probe the host directly")
+    seen = set()
+    for proto, entry in result.protocols.items():
+        if proto == "SSL 2.0" or not entry.supported:
+            continue
+        for name in entry.cipher_suites:
+            if name in seen or catalogue.get(name, version) is not None or catalogue.variants(name, version):
+                continue
+            seen.add(name)
+            _suite, problem, _first = catalogue.explain_name(name, version)
+            nearest = catalogue.suggest_suites(name, version)
+            findings.append(ProbeFinding(
+                "suite_not_in_windows_version", "warning",
+                "the server accepted %s, which %s does not offer (%s): %s" % (
+                    name, label, problem, fix % ("nearest names that release offers: %s" % ", ".join(nearest)
+                                                 if nearest else "that release has no similar suite")),
+                {"suite": name, "protocol": proto, "windows_version": version, "nearest": nearest}))
+    if catalogue.curves_for(version) is not None:
+        for group in result.groups:
+            curve = effective.normalize_curve(group)
+            known, problem, nearest = catalogue.explain_curve(curve, version)
+            if known is None:
+                findings.append(ProbeFinding(
+                    "group_not_in_windows_version", "warning",
+                    "the server negotiated %s, which %s does not offer (%s): %s" % (
+                        group, label, problem, fix % ("curves that release knows nearest to it: %s" % ", ".join(nearest)
+                                                      if nearest else "see its curve list")),
+                    {"group": group, "windows_version": version, "nearest": nearest}))
     return findings

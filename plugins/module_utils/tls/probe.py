@@ -40,6 +40,8 @@ class ProbeOptions:
     concurrency: int = 20
     per_host: int = 8
     enumerate_groups: bool = True
+    # a key of schannel.versions.WINDOWS_VERSIONS: compare what the server accepts with what that release offers
+    windows_version: Optional[str] = None
 
 
 @dataclass
@@ -261,6 +263,8 @@ class TargetProbe:
         result.findings.extend(diagnose.client_findings(result))
         if self.options.expect:
             result.findings.extend(diagnose.expectation_findings(result, self.options.expect))
+        if self.options.windows_version:
+            result.findings.extend(diagnose.windows_version_findings(result, self.options.windows_version))
         result.failed = any(not p.passed for p in result.policies.values())
         return self._finish(result, started)
 

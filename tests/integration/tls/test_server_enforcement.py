@@ -264,3 +264,32 @@ def test_ssl3_refusal_is_not_blamed_on_the_suites(tmp_path, pki, started):
     assert scan["scan_result"]["ssl_3_0_cipher_suites"]["result"]["is_tls_version_supported"] is False
     assert "no protocols available" in s_client(server.port, "-ssl3") or "unknown option" in s_client(
         server.port, "-ssl3").lower() or "-ssl3" in s_client(server.port, "-ssl3")
+
+
+# --- what the server accepts against the Windows release it should be (h15's request, issue 15.3) -----------------
+
+def test_suite_the_windows_version_does_not_offer(tmp_path, pki, started):
+    """ECDHE-RSA with AES-GCM does not exist on 2008 R2 (Schannel has it from 2016): a "2008 R2" that accepts it is
+    not 2008 R2, or something in front of it answers."""
+    server = started(tf.tls_server(tmp_path, pki, ciphers="ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA",
+                                   min_version="1.2", max_version="1.2", server_order=True))
+    r = run_probe(server.port, pki, windows_version="2008r2")
+    (finding,) = [f for f in r.findings if f.code == "suite_not_in_windows_version"]
+    assert finding.evidence["suite"] == "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+    assert "Windows Server 2008 R2 does not offer" in finding.message and "check windows_version" in finding.message
+    assert finding.evidence["nearest"]  # names that release does offer
+    r = run_probe(server.port, pki, windows_version="2019")
+    assert not [f for f in r.findings if f.code == "suite_not_in_windows_version"], r.findings
+    # OpenSSL also serves X448, which no Windows release has (2016+ have a curve list to compare with)
+    assert [f.evidence["group"] for f in r.findings if f.code == "group_not_in_windows_version"] == ["x448"]
+    # the same suite and group seen by openssl s_client
+    assert s_client_cipher(server.port, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256") == \
+        "ECDHE-RSA-AES128-GCM-SHA256"
+    assert "Server Temp Key: X448" in s_client(server.port, "-tls1_2", "-groups", "X448")
+
+
+def test_module_refuses_an_unknown_windows_version_before_any_connection(servers):
+    from test_tls_verify import _ansible
+
+    rc, res = _ansible("host=127.0.0.1 port=%d windows_version=2009" % servers["silent"].port)
+    assert rc != 0 and "windows_version" in res["msg"] and "results" not in res
