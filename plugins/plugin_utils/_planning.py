@@ -16,8 +16,10 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
+from typing import Any, Iterable, List, Optional
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import compiler
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import Dump
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import write_order
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
@@ -35,7 +37,7 @@ _ALGORITHM_SETTINGS = ("ciphers", "hashes", "key_exchanges")
 _PROTOCOL_SETTINGS = ("protocols", "server_protocols", "client_protocols")
 
 
-def plain(value):
+def plain(value: Any) -> Any:
     """Plain dicts/lists/scalars from Ansible's lazy or tagged containers (task args, registered results)."""
     if isinstance(value, Mapping):
         return dict((str(k), plain(v)) for k, v in value.items())
@@ -48,7 +50,7 @@ def plain(value):
 
 # -- info -> compiler facts ---------------------------------------------------------------------------------------
 
-def endpoint_certificate(bindings, port):
+def endpoint_certificate(bindings: Optional[Iterable[dict]], port: object) -> Optional[dict]:
     """The certificate of the binding that serves ``port`` (ip, sni or ccs kind), in the compiler's terms.
 
     Never "the first binding": a host with a WinRM listener on 5986 and IIS on 443 has two certificates, and the
@@ -62,7 +64,7 @@ def endpoint_certificate(bindings, port):
     return None
 
 
-def compiler_facts(info, certificate_port=DEFAULT_CERTIFICATE_PORT):
+def compiler_facts(info: dict, certificate_port: int = DEFAULT_CERTIFICATE_PORT) -> dict:
     """The facts ``compiler.compile_plan`` reads, from a win_schannel_info result (raw or enriched)."""
     return {"windows_version": _info_facts.windows_version(info) if info.get("os") else None,
             "certificate_key": endpoint_certificate(info.get("bindings"), certificate_port),
@@ -73,7 +75,8 @@ def compiler_facts(info, certificate_port=DEFAULT_CERTIFICATE_PORT):
             "updates": info.get("updates")}
 
 
-def fingerprint(version, dump, local_suites, local_curves, bindings):
+def fingerprint(version: Optional[str], dump: Optional[Dump], local_suites: Optional[List[str]],
+                local_curves: Optional[List[str]], bindings: Optional[Iterable[dict]]) -> str:
     """SHA-256 of the host state a plan depends on (case-insensitive registry, local CNG lists, certificates)."""
     registry = {}
     roots = [r.lower() for r in rm.MANAGED_KEYS]
@@ -90,7 +93,7 @@ def fingerprint(version, dump, local_suites, local_curves, bindings):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def host_fingerprint(info):
+def host_fingerprint(info: dict) -> str:
     """:func:`fingerprint` of a win_schannel_info result as it is now."""
     return fingerprint(_info_facts.windows_version(info), info.get("registry") or {},
                        _info_facts.local_suite_names(info), info.get("tls_ecc_curves"), info.get("bindings"))
@@ -156,13 +159,13 @@ def registry_operations(plan, dump, local_suites=None, local_curves=None):
 class HostPlan:
     """A compiled plan for one host plus what the write modules take from it."""
 
-    plan: object  # compiler.Plan
+    plan: compiler.Plan
     registry_operations: list
     write_order_safe: bool
     overrides: list
     fingerprints: dict
 
-    def as_dict(self):
+    def as_dict(self) -> dict:
         out = self.plan.as_dict()
         out["registry_operations"] = self.registry_operations
         out["write_order_safe"] = self.write_order_safe
@@ -228,7 +231,8 @@ def override_records(profile, overrides, findings):
     return records
 
 
-def plan_for_host(profile_name, overrides, facts, certificate_port=DEFAULT_CERTIFICATE_PORT, explicit=None):
+def plan_for_host(profile_name: Optional[str], overrides: Optional[dict], facts: Optional[dict],
+                  certificate_port: int = DEFAULT_CERTIFICATE_PORT, explicit: Optional[dict] = None) -> HostPlan:
     """The :class:`HostPlan` of ``profile_name`` (or none: ``overrides`` alone) with ``overrides`` for one host.
 
     ``facts`` is a win_schannel_info result; ``explicit`` replaces single compiler facts (``windows_version``,
@@ -279,7 +283,7 @@ PLAN_KEYS = ("windows_version", "registry_operations", "cipher_suites", "cipher_
              "findings", "fingerprints")
 
 
-def take_plan(plan, info):
+def take_plan(plan: object, info: dict) -> dict:
     """The registered result of schannel_plan, checked against the host as it is now (``info``).
 
     Refuses a plan with error findings, a plan for another Windows version, and a plan whose host state has changed
