@@ -263,3 +263,15 @@ def test_the_intent_records_what_and_how_to_undo(tmp_path):
     assert set(intent) == {"run_id", "owner", "module", "started", "operations", "undo"}
     assert intent["operations"] and intent["undo"] and intent["owner"] == "ctl-a"
     assert json.loads(host.registry.get_value(RUN_KEY, "Intent")["data"]) == intent  # REG_SZ JSON, one value
+
+
+def test_win_schannel_info_reports_the_interrupted_run_and_its_lease(tmp_path):
+    """Issue 14.1: the host's facts say it is mid-change (h15's run_state reads what the write modules leave)."""
+    host = _cut(CASES["local_order"], tmp_path, 6, "cut")
+    info = MODULES["tlsops.schannel.win_schannel_info"](host, {"_ansible_module_name": "win_schannel_info"})
+    state = info["run_state"]
+    assert state["interrupted"] == runstate.record(host.registry, "Intent")["value"]
+    assert state["lease"]["owner"] == "ctl-a" and state["interrupted"]["module"] == "win_tls_cipher_suites"
+    _recover(host, state["interrupted"], _run("ctl-a"))
+    after = MODULES["tlsops.schannel.win_schannel_info"](host, {"_ansible_module_name": "win_schannel_info"})
+    assert after["run_state"] == {"lease": None, "interrupted": None}
