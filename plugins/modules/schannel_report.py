@@ -21,6 +21,10 @@ description:
     their JSON reports or results in O(inputs). Hosts, counts, the matrix and JUnit come out as from one run; a
     host present in more than one input keeps its latest result, and its notes say which input it was also in.
   - A host without a result (unreachable or failed before the role recorded one) appears as failed with the reason.
+  - When a host's result carries what the write modules found of other runs (C(recovered), C(lease),
+    C(interrupted), as M(tlsops.schannel.win_schannel) returns them), the host's notes say so, in one line each
+    (an interrupted run rolled back or finished first, a lease held by another controller, an interrupted run left
+    on the host).
   - The HTML page is built from a Jinja2 template with autoescaping on; the report is built from typed inputs
     (the role's C(schannel_run), M(tlsops.schannel.tls_verify)'s results, M(tlsops.schannel.schannel_plan)'s
     findings) and an unknown key fails the task with the path to it.
