@@ -56,10 +56,7 @@ def blocks(path: Path):
                 body.append(lines[i])
                 i += 1
             found.append((fence.group(1), "\n".join(body) + "\n", annotation, start))
-            annotation = ""
-        elif lines[i].strip():
-            # an annotation applies to the next block only when nothing but prose and blank lines come between
-            pass
+            annotation = ""  # an annotation applies to the next block only
         i += 1
     return found
 

@@ -23,8 +23,8 @@ def test_a_plan_error_is_one_line_per_host_and_nothing_is_written(twins, playboo
     profile.write_text("name: mine\ndescription: best practices and a suite nobody has\nextends: best_practices\n"
                        "cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, %s]\n" % UNKNOWN)
     before = {name: registry(doc, name) for name in ("w2019", "w2022")}
-    result = playbook("harden.yml", doc["inventory"], role_vars(tmp_path, schannel_profile=str(profile),
-                                                                 schannel_waves=[2]))
+    extra = role_vars(tmp_path, schannel_profile=str(profile), schannel_waves=[2])
+    result = playbook("harden.yml", doc["inventory"], extra)
     assert result.returncode == 2, result.stdout[-4000:]
     lines = result.stdout.splitlines()
     for host in ("w2019", "w2022"):
