@@ -84,23 +84,26 @@ def validate_operation(op: object, field: str = "operations") -> dict:
         kind = op.get("type")
         if kind not in TYPES:
             raise OperationError(field + ".type", "must be one of %s (got %r)" % (", ".join(TYPES), kind))
-        data = op.get("data")
-        if kind in ("dword", "qword"):
-            limit = 0xFFFFFFFF if kind == "dword" else 0xFFFFFFFFFFFFFFFF
-            if isinstance(data, bool) or not isinstance(data, int) or not 0 <= data <= limit:
-                raise OperationError(field + ".data", "a %s must be an integer from 0 to %d (got %r)"
-                                     % (kind, limit, data))
-        elif kind in ("string", "expandstring"):
-            if not isinstance(data, str):
-                raise OperationError(field + ".data", "a %s must be a string (got %r)" % (kind, data))
-        elif kind == "multistring":
-            if not isinstance(data, list) or not all(isinstance(d, str) for d in data):
-                raise OperationError(field + ".data", "a multistring must be a list of strings (got %r)" % (data,))
-        elif not isinstance(data, list) or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 255
-                                                   for d in data):
-            raise OperationError(field + ".data", "%s data must be a list of byte values (got %r)" % (kind, data))
-        clean["type"], clean["data"] = kind, data
+        clean["type"], clean["data"] = kind, _valid_data(kind, op.get("data"), field + ".data")
     return clean
+
+
+def _valid_data(kind: str, data: Any, field: str) -> Any:
+    """``data`` when it is what a value of ``kind`` holds (contracts: "The registry dump"), else OperationError."""
+    if kind in ("dword", "qword"):
+        limit = 0xFFFFFFFF if kind == "dword" else 0xFFFFFFFFFFFFFFFF
+        if isinstance(data, bool) or not isinstance(data, int) or not 0 <= data <= limit:
+            raise OperationError(field, "a %s must be an integer from 0 to %d (got %r)" % (kind, limit, data))
+    elif kind in ("string", "expandstring"):
+        if not isinstance(data, str):
+            raise OperationError(field, "a %s must be a string (got %r)" % (kind, data))
+    elif kind == "multistring":
+        if not isinstance(data, list) or not all(isinstance(d, str) for d in data):
+            raise OperationError(field, "a multistring must be a list of strings (got %r)" % (data,))
+    elif not isinstance(data, list) or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 255
+                                               for d in data):
+        raise OperationError(field, "%s data must be a list of byte values (got %r)" % (kind, data))
+    return data
 
 
 def validate_operations(ops: object, field: str = "operations") -> List[dict]:
@@ -128,43 +131,45 @@ def backup_for(dump: Optional[Dump], ops: List[dict]) -> List[dict]:
     for op in ops:
         if not diff_operations(current, [op]):
             continue  # changes nothing: nothing to undo
-        after = apply_operations(current, [op])
-        path, reason = op["path"].rstrip("\\"), op.get("reboot_reason")
-        if op.get("name") is None:
-            if op.get("state") == "absent":
-                low = path.lower()
-                block = []
-                for key in sorted((k for k in current if k.lower() == low or k.lower().startswith(low + "\\")),
-                                  key=lambda k: (k.count("\\"), k.lower())):
-                    block.append({"path": key, "name": None, "state": "present", "type": None, "data": None,
-                                  "reboot_reason": reason})
-                    for name, value in current[key].items():
-                        block.append({"path": key, "name": name, "state": "present", "type": value.get("type"),
-                                      "data": copy.deepcopy(value.get("data")), "reboot_reason": reason})
-            else:  # remove the topmost key this creates (parents come with it), never above a key the dump has
-                top, parts = path, path.split("\\")
-                for i in range(2, len(parts) + 1):
-                    sub = "\\".join(parts[:i])
-                    if _find_key(current, sub) is None:
-                        if _find_key(current, "\\".join(parts[:i - 1])) is not None:
-                            top = sub
-                        break
-                block = [{"path": top, "name": None, "state": "absent", "type": None, "data": None,
-                          "reboot_reason": reason}]
-        else:
-            found = _find_key(current, path)
-            old = None
-            if found is not None:
-                old = next((v for n, v in current[found].items() if n.lower() == op["name"].lower()), None)
-            if old is None:
-                block = [{"path": path, "name": op["name"], "state": "absent", "type": None, "data": None,
-                          "reboot_reason": reason}]
-            else:
-                block = [{"path": path, "name": op["name"], "state": "present", "type": old.get("type"),
-                          "data": copy.deepcopy(old.get("data")), "reboot_reason": reason}]
-        blocks.append(block)
-        current = after
+        blocks.append(_undo_block(current, op))
+        current = apply_operations(current, [op])
     return [undo for block in reversed(blocks) for undo in block]
+
+
+def _undo(path: str, name: Optional[str], value: Optional[dict], reason: Optional[str]) -> dict:
+    """The operation that puts ``path``/``name`` back: ``value`` ({type, data}), or absent when None."""
+    if value is None:
+        return {"path": path, "name": name, "state": "absent", "type": None, "data": None, "reboot_reason": reason}
+    return {"path": path, "name": name, "state": "present", "type": value.get("type"),
+            "data": copy.deepcopy(value.get("data")), "reboot_reason": reason}
+
+
+def _undo_block(current: Dump, op: dict) -> List[dict]:
+    """The undo operations of ``op`` (which changes ``current``), in the order they are to be applied."""
+    path, reason = op["path"].rstrip("\\"), op.get("reboot_reason")
+    if op.get("name") is not None:
+        found = _find_key(current, path)
+        old = None
+        if found is not None:
+            old = next((v for n, v in current[found].items() if n.lower() == op["name"].lower()), None)
+        return [_undo(path, op["name"], old, reason)]
+    if op.get("state") == "absent":  # re-create the subtree: each key, then its values, parents first
+        low = path.lower()
+        block = []
+        for key in sorted((k for k in current if k.lower() == low or k.lower().startswith(low + "\\")),
+                          key=lambda k: (k.count("\\"), k.lower())):
+            block.append(_undo(key, None, {"type": None, "data": None}, reason))
+            block += [_undo(key, name, value, reason) for name, value in current[key].items()]
+        return block
+    # remove the topmost key this creates (parents come with it), never above a key the dump has
+    top, parts = path, path.split("\\")
+    for i in range(2, len(parts) + 1):
+        sub = "\\".join(parts[:i])
+        if _find_key(current, sub) is None:
+            if _find_key(current, "\\".join(parts[:i - 1])) is not None:
+                top = sub
+            break
+    return [_undo(top, None, None, reason)]
 
 
 def with_key_creation(dump: Optional[Dump], ops: List[dict], roots: Iterable[str]) -> List[dict]:
