@@ -64,21 +64,36 @@ def _check_mapping(field, value):
     return value
 
 
+class _Wanted(object):
+    """``{setting: value}`` with the option each came from; two options that set one value differently fail."""
+
+    def __init__(self):
+        self.values = {}
+        self.origin = {}
+
+    def put(self, setting, value, field):
+        if setting in self.values and self.values[setting] != value:
+            earlier = self.values[setting]
+            raise SchannelInputError(field, "contradicts %s (%r vs %r)" % (self.origin[setting], value, earlier))
+        self.values[setting] = value
+        self.origin[setting] = field
+
+
 def resolve(args, version, strict=True):
     """``{setting: meaning-or-number}`` from the explicit options; contradictions between options fail.
 
     ``strict=False`` (for a profile's own settings) lets the compiler report, rather than refuse, protocols the
     version does not support.
     """
-    wanted = {}
-    origin = {}
+    wanted = _Wanted()
+    _protocols(args, version, strict, wanted)
+    _algorithms(args, wanted)
+    _numbers(args, wanted)
+    _lists(args, wanted)
+    return wanted.values, wanted.origin
 
-    def put(setting, value, field):
-        if setting in wanted and wanted[setting] != value:
-            raise SchannelInputError(field, "contradicts %s (%r vs %r)" % (origin[setting], value, wanted[setting]))
-        wanted[setting] = value
-        origin[setting] = field
 
+def _protocols(args, version, strict, wanted):
     label = WINDOWS_VERSIONS[version].label
     for option, sides in (("protocols", rm.SIDES), ("server_protocols", ("Server",)), ("client_protocols", ("Client",))):
         for name, state in _check_mapping(option, args.get(option)).items():
@@ -89,30 +104,41 @@ def resolve(args, version, strict=True):
                 if strict and state == "enabled" and rm.protocol_default(name, side, version) == "not_supported":
                     raise SchannelInputError(field, "%s %s does not exist on %s; remove it or use disabled/default"
                                              % (name, side.lower(), label))
-                put(rm.protocol_setting(name, side), state, field)
+                wanted.put(rm.protocol_setting(name, side), state, field)
+
+
+def _algorithms(args, wanted):
     for option, names, hint in (("ciphers", rm.CIPHERS, " (Windows Vista and later name it 'Triple DES 168')"),
                                 ("hashes", rm.HASHES, ""), ("key_exchanges", rm.KEY_EXCHANGES, "")):
         for name, state in _check_mapping(option, args.get(option)).items():
             field = "%s.%s" % (option, name)
             _check_name(option, name, names, hint if "168" in str(name) else "")
-            put("%s.%s" % (option, name), _check_state(field, state), field)
+            wanted.put("%s.%s" % (option, name), _check_state(field, state), field)
+
+
+def _numbers(args, wanted):
+    """key_sizes and schannel_values: numbers (or 'default') checked against what the value allows."""
     size_names = [s.split(".", 1)[1] for s in rm.settings() if s.startswith("key_sizes.")]
     for name, value in _check_mapping("key_sizes", args.get("key_sizes")).items():
         _check_name("key_sizes", name, size_names)
-        put("key_sizes.%s" % name, _check_number("key_sizes.%s" % name, value, rm.by_setting("key_sizes.%s" % name)[0]),
-            "key_sizes.%s" % name)
+        setting = "key_sizes.%s" % name
+        wanted.put(setting, _check_number(setting, value, rm.by_setting(setting)[0]), setting)
     root_names = dict((s.split(".", 1)[1], s) for s in rm.settings()
                       if s.split(".", 1)[0] in ("schannel_values", "messaging_values", "schannel", "messaging"))
     for name, value in _check_mapping("schannel_values", args.get("schannel_values")).items():
         _check_name("schannel_values", name, sorted(root_names))
         setting = root_names[name]
-        put(setting, _check_number("schannel_values.%s" % name, value, rm.by_setting(setting)[0]),
-            "schannel_values.%s" % name)
+        wanted.put(setting, _check_number("schannel_values.%s" % name, value, rm.by_setting(setting)[0]),
+                   "schannel_values.%s" % name)
+
+
+def _lists(args, wanted):
+    """dotnet_strong_crypto (one state for all four .NET keys) and winhttp_protocols (a list -> one bit mask)."""
     strong = args.get("dotnet_strong_crypto")
     if strong is not None:
         _check_state("dotnet_strong_crypto", strong)
         for setting in _settings_named("dotnet_strong_crypto", "dotnet."):
-            put(setting, strong, "dotnet_strong_crypto")
+            wanted.put(setting, strong, "dotnet_strong_crypto")
     winhttp = args.get("winhttp_protocols")
     if winhttp is not None:
         if not isinstance(winhttp, list):
@@ -122,8 +148,7 @@ def resolve(args, version, strict=True):
             _check_name("winhttp_protocols[%d]" % i, name, list(WINHTTP_FLAGS))
             mask |= WINHTTP_FLAGS[name]
         for setting in _settings_named("winhttp_protocols", "winhttp."):
-            put(setting, mask if winhttp else "default", "winhttp_protocols")
-    return wanted, origin
+            wanted.put(setting, mask if winhttp else "default", "winhttp_protocols")
 
 
 def _check_number(field, value, managed):
