@@ -13,7 +13,13 @@ description:
   - A fast, pure-Python TLS prober that runs on the controller (delegate it to C(localhost)).
   - Enumerates every accepted cipher suite per protocol version (SSL 3.0 to TLS 1.3, the whole IANA registry
     including RC4, 3DES, export and NULL suites) by elimination with hand-built ClientHellos, about
-    (accepted + 1) connections per version, and tells server order from client order.
+    (accepted + 1) connections per version, and tells server order from client order, including server order
+    with ChaCha20 priority (OpenSSL's PrioritizeChaCha, where a client listing ChaCha20 first gets it).
+  - Measures what the server can be made to use, not only what simulated clients pick, that is the DH prime of every
+    accepted DHE family and the size of every supported group (C(key_exchange)).
+  - Probes with and without a server name (SNI) and says when the server requires one or serves another
+    certificate without it; reads a request for a client certificate (TLS 1.3 after the handshake keys) with the CA
+    names, and whether a client without one is refused. What could not be tested says why (C(untested)).
   - Sees SSL 2.0 too (on by default for the server side of Windows Server 2008 R2) with one raw CLIENT-HELLO, whose
     SERVER-HELLO lists every cipher kind the server shares (SSL 2.0 has no server choice, so no order).
   - Reads the certificate chain as served, validates it against a CA bundle, checks hostname, key and signature
