@@ -179,6 +179,7 @@ def _not_before(managed, value, version, findings):
 
 
 def _numbers(profile, desired, version, findings):
+    """key_sizes and schannel_values: numbers the value allows, written only where the version reads them."""
     for key, value in (profile.get("key_sizes") or {}).items():
         if key not in rm.KEY_SIZE_SETTINGS:
             raise SchannelInputError("key_sizes.%s" % key, "unknown key size; use one of %s" % ", ".join(
@@ -200,6 +201,10 @@ def _numbers(profile, desired, version, findings):
                 ", ".join(str(a) for a in managed.allowed) or "a non-negative integer", value))
         if _not_before(managed, value, version, findings):
             desired.set(managed.setting, managed.path, managed.name, None if value == "default" else value)
+
+
+def _switches(profile, desired):
+    """.NET strong crypto and the FIPS policy (a meaning each), WinHTTP's protocols (a list -> one bit mask)."""
     dotnet = profile.get("dotnet_strong_crypto")
     if dotnet is not None:
         _check_state(dotnet, "dotnet_strong_crypto")
@@ -258,19 +263,13 @@ def _suites(profile, version, certificate, curves, findings):
     for entry in requested:
         entry = str(entry).strip()
         if entry in literal:
-            suite, _problem, _suggestion = catalogue.explain_name(entry, version)
-            if suite is None:  # the same finding as a profile's entry: the nearest names, curve variants first
-                findings.append(lints.suite_name(entry, version))
-                continue
-            if suite.name != entry.upper():
-                findings.append(PlanFinding("SCH011", "info", entry, "%s is %s on %s (the curve order decides the "
-                                            "curve; W32-CS1607)" % (entry, suite.name, WINDOWS_VERSIONS[version].label),
-                                            None))
-            names.append((suite.name, True))
+            name = _literal_suite(entry, version, findings)
+            if name is not None:
+                names.append((name, True))
             continue
         base, curve = catalogue.split_suffix(entry.upper())
         if curve is not None:
-            suite, problem, suggestion = catalogue.explain_name(entry, version)
+            suite, _problem, _suggestion = catalogue.explain_name(entry, version)
             expanded = [suite.name] if suite else []
         else:
             expanded = catalogue.expand_base(base, version, suffix_curves)
@@ -282,11 +281,10 @@ def _suites(profile, version, certificate, curves, findings):
                     "SCH001", "error", entry, "unknown suite in the profile", "fix the profile"))
             continue
         for name in expanded:
-            suite = catalogue.get(name, version)
-            if certificate and suite.certificate_type not in ("any", certificate["type"]):
+            if certificate and catalogue.get(name, version).certificate_type not in ("any", certificate["type"]):
                 uncertified.append(name)
-                continue
-            names.append((name, False))
+            else:
+                names.append((name, False))
     if missing:
         findings.append(PlanFinding("SCH011", "info", "cipher_suites", "%s lacks %s; left out" % (
             WINDOWS_VERSIONS[version].label, ", ".join(missing)), None))
@@ -294,24 +292,42 @@ def _suites(profile, version, certificate, curves, findings):
         findings.append(PlanFinding("SCH011", "info", "cipher_suites",
                                     "left out %d suite(s) the %s certificate cannot serve: %s" % (
                                         len(uncertified), certificate["type"].upper(), ", ".join(uncertified)), None))
-    seen, ordered = set(), []
+    first = {}  # name -> literal? of its first occurrence, in order
     for name, is_literal in names:
-        if name not in seen:
-            seen.add(name)
-            ordered.append((name, is_literal))
-    result = [n for n, _l in ordered]
-    literal_names = set(n for n, is_literal in ordered if is_literal)
-    if lints.policy_list_excess(result):  # every version (M1)
-        if any(is_literal for _n, is_literal in ordered):
-            findings.extend(lints.list_length(result, version))
-        else:
-            trimmed = []
-            while len(",".join(result)) > lints.GPO_LIST_LIMIT:
-                trimmed.insert(0, result.pop())
-            findings.append(PlanFinding("SCH013", "warning", "cipher_suites",
-                                        "trimmed to the 1,023-character Group Policy limit; left out %s" % ", ".join(
-                                            trimmed), "shorten the profile's list if one of these matters"))
-    return result, literal_names
+        first.setdefault(name, is_literal)
+    ordered = list(first)
+    literal_names = set(n for n, is_literal in first.items() if is_literal)
+    return _within_policy_limit(ordered, bool(literal_names), version, findings), literal_names
+
+
+def _literal_suite(entry, version, findings):
+    """The version's name for a suite given as written for the host (an override), or None with an SCH001."""
+    suite, _problem, _suggestion = catalogue.explain_name(entry, version)
+    if suite is None:  # the same finding as a profile's entry: the nearest names, curve variants first
+        findings.append(lints.suite_name(entry, version))
+        return None
+    if suite.name != entry.upper():
+        findings.append(PlanFinding("SCH011", "info", entry, "%s is %s on %s (the curve order decides the "
+                                    "curve; W32-CS1607)" % (entry, suite.name, WINDOWS_VERSIONS[version].label),
+                                    None))
+    return suite.name
+
+
+def _within_policy_limit(result, has_literal, version, findings):
+    """``result`` within the 1,023-character Group Policy limit (every version, M1): a list with names the user
+    wrote is left as it is with SCH005, a profile's own list is trimmed from the end with SCH013."""
+    if not lints.policy_list_excess(result):
+        return result
+    if has_literal:
+        findings.extend(lints.list_length(result, version))
+        return result
+    trimmed = []
+    while len(",".join(result)) > lints.GPO_LIST_LIMIT:
+        trimmed.insert(0, result.pop())
+    findings.append(PlanFinding("SCH013", "warning", "cipher_suites",
+                                "trimmed to the 1,023-character Group Policy limit; left out %s" % ", ".join(trimmed),
+                                "shorten the profile's list if one of these matters"))
+    return result
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -523,6 +539,7 @@ def compile_plan(profile: dict, facts: dict, alternatives: Optional[dict] = None
     explicit = _protocols(profile, version, desired, plan.findings)
     _algorithms(profile, desired)
     _numbers(profile, desired, version, plan.findings)
+    _switches(profile, desired)
     local_suites, local_curves, literal_names = _order(profile, facts, plan, desired)
 
     for managed in rm.MANAGED_VALUES:
