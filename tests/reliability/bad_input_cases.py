@@ -72,6 +72,12 @@ WIN_TLS_CIPHER_SUITES = [
 
 SCHANNEL_PLAN = [
     ({"profile": "ios_ats"}, "windows_version", "windows_version"),
+    # review §3 A2: a path that names no file says so (a name that is no profile lists the shipped ones, above)
+    ({"profile": "{tmp}/files/no-such-profile.yml", "windows_version": "2019"}, "profile", "profile file not found"),
+    ({"profile": "no_such_profile", "windows_version": "2019"}, "profile", "use one of best_practices"),
+    # review §3 A2: an unknown extends names the file it is in
+    ({"profile": "{tmp}/files/extends-unknown.yml", "windows_version": "2019"}, "extends-unknown.yml: extends",
+     "unknown profile 'no_such'"),
     # review §3 A3: a suite name Schannel does not have (in a profile or an override) stops the plan naming it and
     # the name to use; the role prints this one line (not the plan) and writes nothing
     ({"profile": "best_practices", "windows_version": "2019",
