@@ -68,6 +68,9 @@ WIN_TLS_CIPHER_SUITES = [
     ({"ecc_curves": ["NistP999"]}, "ecc_curves", "NistP999"),
     ({"restore": [{"path": "HKLM\\SOFTWARE\\Microsoft", "name": "x", "state": "absent"}]}, "restore[0].path",
      "only touches"),
+    # review §3 B9: a .reg backup path given to this module's restore (it takes the returned backup) says which module
+    # takes the file, instead of "give cipher_suites ..., restore, or state: absent"
+    ({"restore": "{tmp}/files/cut.reg"}, "restore", "tlsops.schannel.win_schannel (restore: <that path>)"),
 ]
 
 SCHANNEL_PLAN = [
