@@ -41,3 +41,14 @@ def test_a_plan_error_is_one_line_per_host_and_nothing_is_written(twins, playboo
     assert {h: (v["status"], v["failed_step"]) for h, v in hosts.items()} == {
         "w2019": ("failed", "plan"), "w2022": ("failed", "plan")}
     assert all(UNKNOWN in v["msg"] for v in hosts.values())
+
+
+def test_a_warning_is_shown_once_and_names_the_role_variable(twins, playbook, tmp_path):
+    """Friction 7: the .NET strong-crypto warning came from both write tasks, in two wordings, and named the
+    module option (dotnet_strong_crypto) where a role user sets schannel_overrides."""
+    doc = twins(["w2022:2022"])
+    result = playbook("harden.yml", doc["inventory"], role_vars(tmp_path, schannel_verify={"endpoints": []}))
+    assert result.returncode == 0, result.stdout[-4000:]
+    warnings = [line for line in result.stdout.splitlines() if ".NET strong crypto" in line]
+    assert len(warnings) == 1, warnings
+    assert "schannel_overrides" in warnings[0], warnings[0]
