@@ -52,3 +52,19 @@ def test_a_warning_is_shown_once_and_names_the_role_variable(twins, playbook, tm
     warnings = [line for line in result.stdout.splitlines() if ".NET strong crypto" in line]
     assert len(warnings) == 1, warnings
     assert "schannel_overrides" in warnings[0], warnings[0]
+
+
+def test_a_failed_reboot_is_the_reboot_step(twins, playbook, tmp_path):
+    """Review §3 B13: a host lost during the reboot handler was reported as failed at "apply"."""
+    from pathlib import Path
+
+    from tests.twin.faults import Faults
+
+    doc = twins(["web2008:2008r2:rsa:2048:ios_ats_failure"])
+    Faults(Path(doc["state_dir"]) / "web2008" / "faults.json").update(refuse_after_reboot=20)
+    result = playbook("harden.yml", doc["inventory"], role_vars(tmp_path, schannel_reboot_timeout=4))
+    assert result.returncode == 2, result.stdout[-4000:]
+    host = load_report(tmp_path / "reports", "schannel-report")["hosts"][0]
+    assert (host["status"], host["failed_step"]) == ("failed", "reboot"), host
+    assert host["msg"].startswith("the change was applied but the reboot failed"), host["msg"]
+    assert host["backup"]
