@@ -68,3 +68,14 @@ def test_a_failed_reboot_is_the_reboot_step(twins, playbook, tmp_path):
     assert (host["status"], host["failed_step"]) == ("failed", "reboot"), host
     assert host["msg"].startswith("the change was applied but the reboot failed"), host["msg"]
     assert host["backup"]
+
+
+@pytest.mark.parametrize("name", ["audit.yml", "harden.yml", "verify.yml", "rollback.yml"])
+def test_a_target_that_matches_no_host_fails_naming_the_groups(playbook, tmp_path, name):
+    """Review §3 friction 9: -e schannel_target=<typo> skipped every play with rc 0, so a nightly job stayed green."""
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text("all:\n  children:\n    iis:\n      hosts:\n        web01: {ansible_host: 127.0.0.1}\n")
+    result = playbook(name, inventory, {"schannel_target": "windowz", "schannel_profile": "ios_ats"})
+    assert result.returncode == 2, result.stdout[-4000:]
+    assert "schannel_target=windowz matches no host of the inventory; its groups are iis" in result.stdout
+    assert "web01" not in result.stdout  # no host was touched, not even tried
