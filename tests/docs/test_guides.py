@@ -215,8 +215,16 @@ def check_ios(work, _home, twins):
     before = _report(work / "schannel-reports" / "schannel-verify.json")
     host = before["hosts"][0]
     assert host["status"] == "failed" and host["policy_failures"], host
+    # the findings the guide quotes are the report's own words (review §3 friction 16)
+    text = (work / "schannel-reports" / "schannel-verify.txt").read_text()
+    assert "error tls12-disabled TLS 1.2 Server: TLS 1.2 is not enabled on the server side (Windows Server 2008 R2 " \
+           "default: disabled)" in text
+    assert "error suite-name-invalid TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: Schannel does not use this name from the " \
+           "policy cipher list: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 does not exist before Windows Server 2016" in text
     after = _report(work / "schannel-reports" / "schannel-report.json")
     assert after["summary"]["failed"] == 0, after["summary"]
+    # the plays name four clients: no "no client simulation" noise for the others (review §3 friction 14)
+    assert "no client simulation" not in (work / "schannel-reports" / "schannel-report.txt").read_text()
     # the last play (the RDP paragraph): TLS 1.0 stays on next to TLS 1.2, as the override says
     assert _values(twins, "web2008", SCHANNEL + "\\Protocols\\TLS 1.0\\Server") == {"Enabled": 1, "DisabledByDefault": 0}
     assert _values(twins, "web2008", SCHANNEL + "\\Protocols\\TLS 1.2\\Server") == {"Enabled": 1, "DisabledByDefault": 0}
