@@ -44,7 +44,7 @@ MAP_SETTINGS = ("protocols", "server_protocols", "client_protocols", "ciphers", 
 
 _SCHEMA = None
 _CACHE = {}
-_PARSED = {}  # path -> ((mtime_ns, size), JSON text of the validated file)
+_PARSED = {}  # absolute path -> ((mtime_ns, size), JSON text of the validated file)
 
 
 def schema():
@@ -112,7 +112,8 @@ def _parsed(path):
     """
     stat = os.stat(path)
     stamp = (stat.st_mtime_ns, stat.st_size)
-    hit = _PARSED.get(path)
+    key = os.path.abspath(path)  # a relative path names another file once the working directory changes
+    hit = _PARSED.get(key)
     if hit is not None and hit[0] == stamp:
         return json.loads(hit[1])  # a fresh copy: callers merge into it
     with open(path) as handle:
@@ -124,7 +125,7 @@ def _parsed(path):
         raise SchannelInputError(path, "a profile is a YAML mapping with at least name and description")
     _string_keys(data, path)
     validate(data, path)
-    _PARSED[path] = (stamp, json.dumps(data))
+    _PARSED[key] = (stamp, json.dumps(data))
     return data
 
 
