@@ -105,7 +105,8 @@ options:
       - How this run names itself in the host's lease (C(HKLM\\SOFTWARE\\tlsops\\schannel\\Lease)), which a run from
         another controller is refused with while it holds it.
       - Defaults to C(user@controller-host (pid N)). The lease is taken when the module starts writing and released
-        when it ends (also when it fails); one left by a run that died expires after 900 seconds.
+        when it ends (also when it fails); with O(reboot=true) it is kept through the reboot and released after it.
+        One left by a run that died expires after 900 seconds (plus O(reboot_timeout) with O(reboot=true)).
     type: str
 notes:
   - The PowerShell module receives only concrete registry operations; profile resolution, Windows-version gating,

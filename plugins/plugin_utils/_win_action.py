@@ -136,10 +136,19 @@ class SchannelAction(ActionBase):
                                                         mutually_exclusive=list(self.MUTUALLY_EXCLUSIVE))
         self._warnings = []
         self._run = new_run(args.get("run_owner")) if self.WRITES else None
+        # with reboot: true the lease is kept through the reboot and released after it (a lease that outlives a
+        # failed reboot expires by itself), so no other controller writes the host while it boots into this change
+        self._hold_lease = bool(self.WRITES and args.get("reboot") and not self._task.check_mode)
+        self._lease_seconds = 900 + (args.get("reboot_timeout") or 600 if self._hold_lease else 0)
+        self._lease_kept = False
         try:
             if self.WRITES:
                 with _host_state.HostLock(task_vars, getattr(self._task, "action", "")):
-                    out = self.run_recovering(args, task_vars)
+                    try:
+                        out = self.run_recovering(args, task_vars)
+                    finally:
+                        if self._lease_kept:
+                            self.release_lease(task_vars)
             else:
                 out = self.run_action(args, task_vars)
         except _host_state.HostLocked as exc:
@@ -192,8 +201,6 @@ class SchannelAction(ActionBase):
         except (ModuleFailed, Refused) as exc:
             exc.result["recovered"] = recovered
             raise
-        finally:
-            self.release_lease(task_vars)
         out["recovered"] = recovered
         return out
 
@@ -233,9 +240,9 @@ class SchannelAction(ActionBase):
                 "interrupted": dict((k, intent.get(k)) for k in ("module", "run_id", "owner", "started"))}
 
     def release_lease(self, task_vars):
-        """After a recovery (which keeps the lease): release it even when the task then wrote nothing. An empty
-        win_schannel run takes the lease as this run, writes nothing and releases it; an intent left by a cut
-        in between makes it refuse, and that is left for the next run."""
+        """Release a lease a write call kept (a recovery, or a write followed by a reboot), also when the task then
+        wrote nothing or failed. An empty win_schannel run takes the lease as this run, writes nothing and releases
+        it; an intent left by a cut in between makes it refuse, and that is left for the next run."""
         try:
             self._execute_module(module_name="%s.win_schannel" % COLLECTION,
                                  module_args={"operations": [], "run": dict(self._run, release=True)}, task_vars=task_vars)
@@ -245,13 +252,21 @@ class SchannelAction(ActionBase):
     # -- talking to the host ---------------------------------------------------------------------------------
     def run_module(self, name, module_args, task_vars):
         if name in WRITE_MODULES and getattr(self, "_run", None) and "run" not in module_args:
-            module_args = dict(module_args, run=self._run)
+            run = dict(self._run)
+            if getattr(self, "_hold_lease", False):
+                run.update(release=False, lease_seconds=self._lease_seconds)
+            module_args = dict(module_args, run=run)
+        keeps = name in WRITE_MODULES and (module_args.get("run") or {}).get("release") is False
+        if keeps:
+            self._lease_kept = True  # released at the end of the task (release_lease), also if this call is cut
         res = self._execute_module(module_name="%s.%s" % (COLLECTION, name), module_args=module_args,
                                    task_vars=task_vars)
         if res.get("failed") and module_args.get("run") and self.adopt_lease(res.get("lease"), task_vars):
             module_args = dict(module_args, run=dict(module_args["run"], id=self._run["id"]))
             res = self._execute_module(module_name="%s.%s" % (COLLECTION, name), module_args=module_args,
                                        task_vars=task_vars)
+        if keeps and res.get("lease"):
+            self._lease_kept = False  # refused: another run holds it, nothing of ours to release
         res.pop("invocation", None)
         if name in WRITE_MODULES and res.get("warnings") and hasattr(self, "_warnings"):
             # the write modules' own warnings (another run's lease or intent in check mode, a failed undo) reach the user

@@ -163,3 +163,21 @@ def test_check_mode_passes_the_modules_warning_on_and_settles_nothing():
     result, rec = run_action(win_schannel.ActionModule, ARGS, Recorder(answers={"win_schannel": answer}), check_mode=True)
     assert not result.get("failed") and text in result["warnings"], result
     assert rec.names() == ["win_schannel_info", "win_schannel"] and "recovered" not in result
+
+
+def test_with_reboot_the_lease_is_kept_through_the_reboot_and_released_after():
+    from unittest import mock
+
+    from ansible_collections.tlsops.schannel.plugins.plugin_utils import _reboot
+    with mock.patch.object(_reboot, "reboot_host", return_value={"failed": False}) as reboot:
+        result, rec = run_action(win_schannel.ActionModule, dict(ARGS, reboot=True, reboot_timeout=300))
+    assert not result.get("failed") and result["rebooted"] and reboot.called, result
+    assert rec.names() == ["win_schannel_info", "win_schannel", "win_schannel_info", "win_schannel"]
+    (_w, write), (_r, release) = rec.runs
+    assert write["release"] is False and write["lease_seconds"] == 1200  # 900 + reboot_timeout
+    assert rec.calls[3][1] == {"operations": []} and release["release"] is True and release["id"] == write["id"]
+
+
+def test_without_reboot_the_write_releases_the_lease_itself():
+    result, rec = run_action(win_schannel.ActionModule, ARGS)
+    assert rec.names() == ["win_schannel_info", "win_schannel"] and "release" not in rec.runs[0][1]
