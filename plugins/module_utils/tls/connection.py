@@ -12,11 +12,12 @@ hostile or stuck server costs at most ``timeout`` seconds and never a traceback.
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import ssl
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from ansible_collections.tlsops.schannel.plugins.module_utils.tls import iana, wire
 
@@ -184,6 +185,7 @@ class SslResult:
     certificate_request: Optional[wire.CertificateRequest] = None
     client_auth: Optional[str] = None
     client_auth_alert: Optional[str] = None
+    client_auth_http: Optional[str] = None  # the HTTP status line that refused a client without a certificate
 
 
 def _context(verify: bool, ca_path: Optional[str], alpn: Sequence[str], versions: Optional[Sequence[str]]
@@ -241,9 +243,14 @@ def _chain(sock: ssl.SSLSocket) -> Optional[List[bytes]]:
     return [leaf] if leaf else None
 
 
-# How long a TLS 1.3 client that was asked for a certificate and sent none waits for the server's verdict: a server
-# that requires one answers the client's Finished with an alert at once; one that only asked says nothing.
+# How long a client that was asked for a certificate and sent none waits for the server's verdict: a TLS 1.3 server
+# that requires one answers the client's Finished with an alert at once; a web server that leaves the decision to
+# HTTP (nginx ssl_verify_client on, IIS "Require client certificates") answers a request with 400 / 403.7 at once.
 CLIENT_AUTH_WAIT = 0.5
+# The request sent to ask that question: GET, because the refusal's reason is in the body (nginx: "400 No required
+# SSL certificate was sent"; IIS: "403.7 ... client certificate"); at most _HTTP_READ bytes are read.
+_HTTP_PROBE = "GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n"
+_HTTP_READ = 2048
 
 
 class _Watch:
@@ -294,10 +301,9 @@ def ssl_handshake(address: str, port: int, server_name: Optional[str], timeout: 
                                    cipher=negotiated[0] if negotiated else None,
                                    alpn=sock.selected_alpn_protocol(), chain=_chain(sock),
                                    verified=True if verify else None, certificate_request=watch.request)
-                if watch.request is not None:
-                    result.client_auth = "optional"
-                    if result.version == "TLS 1.3":  # the verdict on our empty Certificate comes after Finished
-                        result.client_auth = _client_auth_verdict(sock, watch, min(timeout, CLIENT_AUTH_WAIT))
+                if watch.request is not None:  # TLS 1.3: the verdict on our empty Certificate comes after Finished
+                    result.client_auth, result.client_auth_http = _client_auth_verdict(
+                        sock, watch, min(timeout, CLIENT_AUTH_WAIT), name or address)
                     result.client_auth_alert = watch.alerts[0] if watch.alerts else None
                 return result
     except ssl.SSLCertVerificationError as exc:
@@ -312,17 +318,40 @@ def ssl_handshake(address: str, port: int, server_name: Optional[str], timeout: 
         return failed
 
 
-def _client_auth_verdict(sock: ssl.SSLSocket, watch: _Watch, wait: float) -> Optional[str]:
+def _client_auth_verdict(sock: ssl.SSLSocket, watch: _Watch, wait: float,
+                         host: str) -> Tuple[Optional[str], Optional[str]]:
+    """("required" / "optional" / None, the refusing HTTP status line) for a client that was asked for a
+    certificate, sent none and finished its side of the handshake: a TLS alert, an HTTP 400/403 naming the
+    certificate, or a server that goes on."""
     sock.settimeout(wait)
+    data = b""
     try:
-        data = sock.recv(1)
+        sock.sendall((_HTTP_PROBE % host).encode("idna" if not wire._is_ip(host) else "ascii"))
+        data = sock.recv(_HTTP_READ)
+        while data and len(data) < _HTTP_READ and b"certificate" not in data.lower():
+            more = sock.recv(_HTTP_READ - len(data))
+            if not more:
+                break
+            data += more
     except (socket.timeout, TimeoutError):
-        return "optional"  # nothing but silence (or session tickets): the server accepted no certificate
-    except (ssl.SSLError, OSError):
-        return "required" if watch.alerts else None
+        if data:  # an answer came, then silence: judge what came
+            return _http_verdict(data)
+        return "optional", None  # silence (or session tickets): the server accepted no certificate
+    except (ssl.SSLError, OSError, UnicodeError):
+        return ("required" if watch.alerts else None), None
     if not data:  # closed: with an alert that is a refusal, without one it says nothing
-        return "required" if watch.alerts else None
-    return "optional"  # the server sent data
+        return ("required" if watch.alerts else None), None
+    return _http_verdict(data)
+
+
+def _http_verdict(data: bytes) -> Tuple[Optional[str], Optional[str]]:
+    head = data.decode("latin-1", "replace")
+    status = head.split("\r\n", 1)[0][:120]
+    if head.startswith("HTTP/") and status[9:12] in ("400", "403") and "certificate" in head.lower():
+        lines = (re.sub(r"<[^>]*>", " ", line).strip() for line in head.split("\n"))
+        reason = next((line for line in lines if "certificate" in line.lower()), "")
+        return "required", "%s: %s" % (status, re.sub(r"\s+", " ", reason)[:120])
+    return "optional", None
 
 
 LIBRARY = ssl.OPENSSL_VERSION

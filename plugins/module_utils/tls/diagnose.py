@@ -97,7 +97,8 @@ def client_certificate_findings(result: TargetResult) -> List[ProbeFinding]:
         return [ProbeFinding("client_certificate_required", "warning",
                         "the server requires a client certificate (%s, CAs named: %s): a client without one is "
                         "refused%s, so no browser or script without a certificate can connect"
-                        % (cc.protocol or "handshake", cas, " with a %s alert" % cc.alert if cc.alert else ""),
+                        % (cc.protocol or "handshake", cas, " with a %s alert" % cc.alert if cc.alert else
+                           " (%s)" % cc.detail if cc.detail else ""),
                         {"ca_names": cc.ca_names, "alert": cc.alert})]
     state = "optional: a client without one still connects" if cc.required is False else \
         "whether a client without one is refused was not determined"

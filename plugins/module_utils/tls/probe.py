@@ -539,7 +539,11 @@ class TargetProbe:
         cc = ClientCertificateResult(requested=True, ca_names=list(request.ca_names), protocol=version)
         if "required" in verdicts:
             cc.required = True
-            cc.alert = next((r.client_auth_alert for r in self.ssl_results if r.client_auth == "required"), None)
+            refusal = next(r for r in self.ssl_results if r.client_auth == "required")
+            cc.alert = refusal.client_auth_alert
+            if refusal.client_auth_http:
+                cc.detail = ("the TLS handshake completes without a certificate, then the web server refuses the "
+                             "request: %s" % refusal.client_auth_http)
         elif "optional" in verdicts:
             cc.required = False
         else:

@@ -293,3 +293,74 @@ def test_module_refuses_an_unknown_windows_version_before_any_connection(servers
 
     rc, res = _ansible("host=127.0.0.1 port=%d windows_version=2009" % servers["silent"].port)
     assert rc != 0 and "windows_version" in res["msg"] and "results" not in res
+
+
+# --- the same as people deploy it: one nginx ------------------------------------------------------------------------
+
+NGINX_ENFORCING = """
+daemon off;
+master_process on;
+worker_processes 1;
+user root;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  client_body_temp_path {prefix}/cb; proxy_temp_path {prefix}/px; fastcgi_temp_path {prefix}/fc;
+  uwsgi_temp_path {prefix}/uw; scgi_temp_path {prefix}/sc;
+  ssl_protocols TLSv1.2 TLSv1.3;
+  ssl_ciphers {ciphers};
+  ssl_prefer_server_ciphers on;
+  ssl_conf_command Options PrioritizeChaCha;
+  ssl_conf_command Ciphersuites {suites};
+  server {{  # no name, or a name nginx does not serve: refuse the handshake (unrecognized_name)
+    listen 127.0.0.1:{port} ssl default_server;
+    ssl_reject_handshake on;
+  }}
+  server {{
+    listen 127.0.0.1:{port} ssl;
+    server_name localhost;
+    ssl_certificate {cert};
+    ssl_certificate_key {key};
+    ssl_verify_client on;
+    ssl_client_certificate {ca};
+    location / {{ return 200 "ok"; }}
+  }}
+}}
+"""
+
+
+def test_nginx_requiring_sni_and_client_certificates_with_chacha_priority(tmp_path, pki, started, have_nginx):
+    """review §5's cases 1, 3 and 4 in one nginx: server order with PrioritizeChaCha, ssl_reject_handshake for
+    hellos without the name, ssl_verify_client on (which lets the TLS handshake finish and answers the HTTP request
+    with 400, as IIS's "Require client certificates" answers 403.7)."""
+    import shutil
+
+    port = tf.free_port()
+    prefix = tmp_path / "nginx"
+    prefix.mkdir()
+    (prefix / "nginx.conf").write_text(NGINX_ENFORCING.format(
+        prefix=prefix, port=port, cert=pki["rsa"], key=pki["rsa_key"], ca=pki["ca"], ciphers=CHACHA_TLS12,
+        suites=CHACHA_TLS13))
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    server = started(tf.CommandServer([nginx, "-c", str(prefix / "nginx.conf"), "-p", str(prefix)], port))
+    r = run_probe(server.port, pki, sni="localhost")
+    assert r.supported_protocols == ["TLS 1.2", "TLS 1.3"]
+    assert r.accepted("TLS 1.2") == names(0xC030, 0xC02F, 0xCCA8)
+    assert {v: r.protocols[v].order for v in ("TLS 1.2", "TLS 1.3")} == {
+        "TLS 1.2": "server_chacha_priority", "TLS 1.3": "server_chacha_priority"}
+    assert (r.sni_check.required, r.sni_check.without_name) == (True, "alert:unrecognized_name")
+    cc = r.client_certificate
+    assert (cc.requested, cc.required, cc.ca_names) == (True, True, ["CN=tlsops test root"])
+    # nginx finishes the TLS handshake without a certificate and refuses at the HTTP layer
+    assert cc.alert is None and "400 Bad Request: 400 No required SSL certificate was sent" in cc.detail
+    assert not any(c.connected for c in r.clients.values())
+    codes = {f.code for f in r.findings}
+    assert {"sni_required", "client_certificate_required"} <= codes and "no_shared_suite" not in codes
+    # openssl s_client: ChaCha20 first gets ChaCha20, no name is refused, the CA list is the test root
+    assert s_client_cipher(server.port, "-servername", "localhost", "-tls1_2", "-cipher",
+                           "ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES256-GCM-SHA384") == "ECDHE-RSA-CHACHA20-POLY1305"
+    assert "unrecognized name" in s_client(server.port, "-noservername")
+    assert "Acceptable client certificate CA names\nCN = tlsops test root" in s_client(
+        server.port, "-servername", "localhost")
