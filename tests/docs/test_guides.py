@@ -148,6 +148,8 @@ def run_document(doc: str, tmp_path: Path) -> tuple[Path, Path, dict, list]:
     ran, registries = [], {}
     try:
         write_inventory(twins_doc, work, config["iis"])
+        registries[0] = {name: json.loads(Path(twin["registry_file"]).read_text())
+                         for name, twin in twins_doc["twins"].items()}  # before any block
         for number, (language, text, note, line) in enumerate(blocks(REPO / doc), 1):
             how = parse_annotation(note)
             if language not in ("bash", "yaml") or (language == "yaml" and not is_play(text)):
@@ -175,7 +177,7 @@ def run_document(doc: str, tmp_path: Path) -> tuple[Path, Path, dict, list]:
         readme_twins = home / "twins"
         if (readme_twins / "twins.json").exists():
             api.stop_twins(str(readme_twins))
-    twins_doc["after_block"] = registries  # line of the block -> each twin's registry after it ran
+    twins_doc["after_block"] = registries  # line of the block (0: before any) -> each twin's registry after it ran
     return work, home, twins_doc, ran
 
 
@@ -246,10 +248,22 @@ def check_audit(work, _home, _twins):
     assert (work / "tls-reports" / "nightly" / "schannel-audit.xml").exists()
 
 
+def _with_values(dump: dict) -> dict:
+    """The keys that hold values (a rollback may leave a key it created empty: review §3 friction 12)."""
+    return {key: values for key, values in dump.items() if values}
+
+
 def check_rollback(work, _home, twins):
     assert list((work / "schannel-backups" / "web01").glob("web01-*.reg"))
     report = _report(work / "schannel-reports" / "schannel-rollback.json")
     assert [h["host"] for h in report["hosts"]] == ["web01"], report["hosts"]
+    by_hand = next(line for _lang, text, _note, line in blocks(REPO / "docs/guide-rollback.md")
+                   if "tlsops.schannel.rollback -e schannel_target=web01\n" in text)
+    harden = min(line for line in twins["after_block"] if line)
+    assert _with_values(twins["after_block"][harden]["web01"]) != _with_values(twins["after_block"][0]["web01"])
+    # "By hand, later" puts web01 back as it was before the harden run; web02 keeps its change
+    assert _with_values(twins["after_block"][by_hand]["web01"]) == _with_values(twins["after_block"][0]["web01"])
+    assert _with_values(twins["after_block"][by_hand]["web02"]) == _with_values(twins["after_block"][harden]["web02"])
 
 
 def check_role(work, _home, twins):
