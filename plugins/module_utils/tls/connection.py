@@ -245,10 +245,11 @@ def _chain(sock: ssl.SSLSocket) -> Optional[List[bytes]]:
 
 # How long a client that was asked for a certificate and sent none waits for the server's verdict: a TLS 1.3 server
 # that requires one answers the client's Finished with an alert at once; a web server that leaves the decision to
-# HTTP (nginx ssl_verify_client on, IIS "Require client certificates") answers a request with 400 / 403.7 at once.
+# HTTP (nginx ssl_verify_client on) answers a request with 400 at once. A server that asks only later, by
+# renegotiation (IIS without "Negotiate Client Certificate" on the binding), sends no request here and is not seen.
 CLIENT_AUTH_WAIT = 0.5
 # The request sent to ask that question: GET, because the refusal's reason is in the body (nginx: "400 No required
-# SSL certificate was sent"; IIS: "403.7 ... client certificate"); at most _HTTP_READ bytes are read.
+# SSL certificate was sent"); at most _HTTP_READ bytes are read.
 _HTTP_PROBE = "GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n"
 _HTTP_READ = 2048
 

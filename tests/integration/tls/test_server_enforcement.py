@@ -334,7 +334,7 @@ http {{
 def test_nginx_requiring_sni_and_client_certificates_with_chacha_priority(tmp_path, pki, started, have_nginx):
     """review §5's cases 1, 3 and 4 in one nginx: server order with PrioritizeChaCha, ssl_reject_handshake for
     hellos without the name, ssl_verify_client on (which lets the TLS handshake finish and answers the HTTP request
-    with 400, as IIS's "Require client certificates" answers 403.7)."""
+    with 400)."""
     import shutil
 
     port = tf.free_port()
