@@ -1,6 +1,6 @@
 """Issue 14: a write module's process ended after every possible number of writes, in-process against the twin's
 doubles (the same call the twin's executor makes), for win_schannel (registry values) and win_tls_cipher_suites
-(Group Policy order and the local CNG order).
+(Group Policy order, the local CNG order, and the restore of a policy-order backup).
 
 After each cut the host's registry is the old state, the new state, or it holds the run's write-ahead intent; the
 recovery the action plugin runs (the intent's undo with ``run.recover``; or its operations for ``finish``) brings it
@@ -59,6 +59,13 @@ def _protocol_ops():
     return list(order.operations)
 
 
+def _policy_restore_ops():
+    """A policy-order backup as a run that created the policy key returns it: values, then the key."""
+    reason = "the Group Policy cipher-suite and curve order is read at boot"
+    return [{"path": POLICY, "name": name, "state": "absent", "type": None, "data": None, "reboot_reason": reason}
+            for name in ("Functions", "EccCurves", None)]
+
+
 def _initial_registry():
     reg = copy.deepcopy(scenarios.stock(VERSION))
     reg.setdefault("HKLM\\SOFTWARE", {})  # always there on Windows (the collection's key goes under it)
@@ -76,6 +83,10 @@ CASES = {
     "policy_order": dict(module="win_tls_cipher_suites", local=None,
                          args=lambda: {"scope": "policy", "cipher_suites": NEW_SUITES, "ecc_curves": NEW_CURVES},
                          policy_before={"Functions": {"type": "string", "data": ",".join(OLD_SUITES)}}),
+    "policy_restore": dict(module="win_tls_cipher_suites", local=None,
+                           args=lambda: {"scope": "policy", "restore": _policy_restore_ops()},
+                           policy_before={"Functions": {"type": "string", "data": ",".join(NEW_SUITES)},
+                                          "EccCurves": {"type": "multistring", "data": NEW_CURVES}}),
     "local_order": dict(module="win_tls_cipher_suites", local={"cipher_suites": OLD_SUITES, "ecc_curves": OLD_CURVES},
                         args=lambda: {"scope": "local", "cipher_suites": NEW_SUITES, "ecc_curves": NEW_CURVES}),
 }
