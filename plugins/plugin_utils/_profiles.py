@@ -207,19 +207,24 @@ def apply_overrides(profile, overrides, source="overrides"):
             if key == "cipher_suites":
                 literal = [n for n in literal if n in result] + [n for n in added if n not in literal]
         elif key in MAP_SETTINGS and isinstance(value, dict):
-            merged = dict(out.get(key) or {})
-            merged.update(value)
-            out[key] = merged
-            if key == "protocols":
-                # an override of both sides wins over the profile's per-side settings of the same protocol too
-                # (the compiler applies server_protocols/client_protocols after protocols)
-                for side in ("server_protocols", "client_protocols"):
-                    if isinstance(out.get(side), dict) and side not in overrides:
-                        out[side] = dict((p, v) for p, v in out[side].items() if p not in value)
+            _override_map(out, key, value, overrides)
         else:
             out[key] = copy.deepcopy(value)
     out["cipher_suites_literal"] = literal
     return out
+
+
+def _override_map(out, key, value, overrides):
+    """Merge a mapping setting's override into ``out`` key by key."""
+    merged = dict(out.get(key) or {})
+    merged.update(value)
+    out[key] = merged
+    if key == "protocols":
+        # an override of both sides wins over the profile's per-side settings of the same protocol too
+        # (the compiler applies server_protocols/client_protocols after protocols)
+        for side in ("server_protocols", "client_protocols"):
+            if isinstance(out.get(side), dict) and side not in overrides:
+                out[side] = dict((p, v) for p, v in out[side].items() if p not in value)
 
 
 def load_profile(name_or_path, search_dirs=None, _seen=None):
