@@ -228,8 +228,9 @@ def certificate_findings(result: TargetResult) -> List[ProbeFinding]:
     if cert.trusted is False:
         hint = ""
         if cert.verify_error and "local issuer" in cert.verify_error:
-            hint = (" (the server may not send its intermediate certificate: import it into the machine's "
-                    "Intermediate Certification Authorities store)")
+            hint = (" (either the server does not send its intermediate certificate: import it into the machine's "
+                    "Intermediate Certification Authorities store; or the chain ends at a private CA: give its "
+                    "certificate in ca_path)")
         elif cert.verify_error and "self" in cert.verify_error:
             hint = " (self-signed: clients trust it only if it is in their root store)"
         findings.append(ProbeFinding("certificate_untrusted", "error", "the chain does not validate: %s%s"

@@ -42,3 +42,16 @@ def test_ssl3_handshake_failure_text_depends_on_what_ssl3_could_carry():
     only12.protocols["TLS 1.2"].cipher_suites = ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
     text = diagnose._handshake_failure_text(only12, "SSL 3.0")
     assert "cannot tell which" in text and "no shared suite" not in text
+
+
+def test_untrusted_chain_hint_names_both_fixes():
+    """review §3 friction 5 (h16): with a private CA the fix is on the controller (ca_path), not on the server."""
+    from ansible_collections.tlsops.schannel.plugins.module_utils.tls.results import CertificateInfo, CertificateResult
+
+    leaf = CertificateInfo("CN=h", "CN=ca", "01", "2026-01-01", "2027-01-01", 30, 365, False, False, "rsa", 2048, None,
+                           "sha256WithRSAEncryption", "sha256", ["h"], [], False, False, "00")
+    r = _result("TLS 1.2")
+    r.certificate = CertificateResult(source="ssl", chain=[leaf], trusted=False,
+                                      verify_error="unable to get local issuer certificate")
+    (finding,) = [f for f in diagnose.certificate_findings(r) if f.code == "certificate_untrusted"]
+    assert "Intermediate Certification Authorities store" in finding.message and "ca_path" in finding.message
