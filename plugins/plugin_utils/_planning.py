@@ -185,6 +185,25 @@ def _profile_value(profile, setting, item):
     return (profile.get(setting) or {}).get(item) if isinstance(profile.get(setting), dict) else None
 
 
+def _item_weakens(key, item, before, wanted):
+    """Whether overriding ``key.item`` from ``before`` to ``wanted`` loosens the profile."""
+    if key in _PROTOCOL_SETTINGS + _ALGORITHM_SETTINGS and before is not None:
+        return _STATE_STRENGTH.get(wanted, 1) > _STATE_STRENGTH.get(before, 1)
+    if key == "key_sizes" and isinstance(before, int) and isinstance(wanted, int):
+        return wanted < before if not item.endswith("_max") else wanted > before
+    return False
+
+
+def _setting_weakens(key, before, value):
+    """Whether a whole-setting override (strong crypto, the suite list) loosens the profile's ``before``."""
+    if key == "dotnet_strong_crypto" and before is not None:
+        return before == "enabled" and value != "enabled"
+    if key == "cipher_suites" and isinstance(before, list):
+        added = value.get("add") if isinstance(value, dict) else (value if isinstance(value, list) else [])
+        return any(str(s).upper() not in [str(b).upper() for b in before] for s in added or ())
+    return False
+
+
 def override_records(profile, overrides, findings):
     """One record per overridden setting ``{setting, profile, override, weakens}``; findings where an override
     weakens the profile (warning) or breaks one of its ``requirements`` (error, a policy failure)."""
@@ -197,11 +216,7 @@ def override_records(profile, overrides, findings):
         if isinstance(value, dict) and key not in ("cipher_suites", "ecc_curves", "winhttp_protocols"):
             for item, wanted in value.items():
                 before = _profile_value(profile, key, item)
-                weakens = False
-                if key in _PROTOCOL_SETTINGS + _ALGORITHM_SETTINGS and before is not None:
-                    weakens = _STATE_STRENGTH.get(wanted, 1) > _STATE_STRENGTH.get(before, 1)
-                elif key == "key_sizes" and isinstance(before, int) and isinstance(wanted, int):
-                    weakens = wanted < before if not item.endswith("_max") else wanted > before
+                weakens = _item_weakens(key, item, before, wanted)
                 setting = "%s.%s" % (key, item)
                 records.append({"setting": setting, "profile": before, "override": wanted, "weakens": weakens})
                 if key in _PROTOCOL_SETTINGS and item in required and wanted != "enabled" and \
@@ -218,12 +233,7 @@ def override_records(profile, overrides, findings):
                                                 "keep it only as long as a client needs it"))
             continue
         before = profile.get(key)
-        weakens = False
-        if key == "dotnet_strong_crypto" and before is not None:
-            weakens = before == "enabled" and value != "enabled"
-        elif key == "cipher_suites" and isinstance(before, list):
-            added = value.get("add") if isinstance(value, dict) else (value if isinstance(value, list) else [])
-            weakens = any(str(s).upper() not in [str(b).upper() for b in before] for s in added or ())
+        weakens = _setting_weakens(key, before, value)
         records.append({"setting": key, "profile": before, "override": value, "weakens": weakens})
         if weakens:
             findings.append(PlanFinding(OVERRIDE_WEAKENS, "warning", key, "the override of %s adds to or loosens what %s "
