@@ -122,3 +122,36 @@ def test_a_lease_left_by_a_dead_run_expires_and_is_taken_over(tmp_path):
     taken = _call(host, _ops(TLS11, 0), "laptop:22:bb", "alice@laptop")
     assert taken["changed"] and not taken.get("failed"), taken
     assert runstate.RUN_KEY not in host.registry.dump()
+
+
+def test_a_cut_counts_only_the_writes_of_its_own_module(tmp_path):
+    """The twin's cut fault is per module run: writes another run makes meanwhile (another thread) do not count."""
+    host = _host(tmp_path)
+    other_wrote = threading.Event()
+
+    def other():
+        host.registry.reset_write_count(None)
+        for i in range(5):
+            host.registry.ensure_key(SCHANNEL + "\\Hashes\\Other%d" % i)
+        other_wrote.set()
+
+    def guard(path, name, action):
+        if threading.current_thread().name == "cut-run" and path.lower().startswith(SCHANNEL.lower() + "\\protocols"):
+            threading.Thread(target=other, name="other").start()
+            assert other_wrote.wait(10)
+
+    host.registry.write_guard = guard
+    outcome = {}
+
+    def cut_run():
+        host.registry.reset_write_count(4)  # key, lease, intent, then the first Schannel write
+        try:
+            _call(host, _ops(TLS10, 0), "awx-1:11:aa", "ops@awx-1")
+        except BaseException as exc:  # ProcessCut
+            outcome["cut_after"] = host.registry.writes
+            outcome["exc"] = type(exc).__name__
+    t = threading.Thread(target=cut_run, name="cut-run")
+    t.start()
+    t.join(20)
+    assert outcome == {"cut_after": 4, "exc": "ProcessCut"}, outcome
+    assert runstate.record(host.registry, "Intent") is not None

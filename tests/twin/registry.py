@@ -76,8 +76,9 @@ class RegistryStore:
         # write_guard(path, name, action) raises RegistryWriteError; set by the fault switchboard.
         # action: "create_key" | "delete_key" | "set_value" | "delete_value".
         self.write_guard = None
-        self.writes = 0  # writes done since the last reset_write_count (the "cut after N writes" fault counts them)
-        self.cut_after: int | None = None
+        # writes done since the last reset_write_count and the armed cut, per thread: the twin runs each module in
+        # the thread of its WinRM request, so a cut counts the writes of its own module, not of one running beside it
+        self._count = threading.local()
         if self.path is not None and self.path.exists():
             self._keys = json.loads(self.path.read_text())
         else:
@@ -93,8 +94,16 @@ class RegistryStore:
         other._keys = copy.deepcopy(self._keys)
         return other
 
+    @property
+    def writes(self) -> int:
+        return getattr(self._count, "writes", 0)
+
+    @property
+    def cut_after(self) -> int | None:
+        return getattr(self._count, "cut_after", None)
+
     def reset_write_count(self, cut_after: int | None = None) -> None:
-        self.writes, self.cut_after = 0, cut_after
+        self._count.writes, self._count.cut_after = 0, cut_after
 
     # -- reading -----------------------------------------------------------------------------------------
     def _real_key(self, path: str) -> str | None:
@@ -168,7 +177,7 @@ class RegistryStore:
         """One write is durable: save it, count it, and end the process here if the cut fault says so (called with
         the lock held)."""
         self.save()
-        self.writes += 1
+        self._count.writes = self.writes + 1
         if self.cut_after is not None and self.writes >= self.cut_after:
             raise ProcessCut(f"process ended after write {self.writes}")
 
