@@ -44,21 +44,21 @@ def connect_failure(ex: Exchange, host: str, port: int) -> Optional[ProbeFinding
         return None
     code, severity, text = entry
     return ProbeFinding(code, severity, text.format(host=host, port=port, detail=ex.detail),
-                   {"outcome": ex.outcome, "detail": ex.detail, "elapsed": round(ex.elapsed, 3)})
+                        {"outcome": ex.outcome, "detail": ex.detail, "elapsed": round(ex.elapsed, 3)})
 
 
 def sni_refused(host: str, port: int, name: Optional[str]) -> ProbeFinding:
     """The first hello got a fatal unrecognized_name alert: the server name decides, not the suites."""
     if name is None:
         return ProbeFinding("sni_required", "critical",
-                       "%s:%d refuses every hello without a server name (SNI) with an unrecognized_name alert: the "
-                       "server serves only names it knows (IIS: 'Require Server Name Indication' on every binding, "
-                       "nginx: ssl_reject_handshake). Probe it by name (host: the site's name, or sni: <name>); "
-                       "clients that send no SNI cannot connect" % (host, port), {"alert": "unrecognized_name"})
+                            "%s:%d refuses every hello without a server name (SNI) with an unrecognized_name alert: the "
+                            "server serves only names it knows (IIS: 'Require Server Name Indication' on every binding, "
+                            "nginx: ssl_reject_handshake). Probe it by name (host: the site's name, or sni: <name>); "
+                            "clients that send no SNI cannot connect" % (host, port), {"alert": "unrecognized_name"})
     return ProbeFinding("sni_unrecognized", "critical",
-                   "%s:%d refuses the server name %r with an unrecognized_name alert: no binding or virtual host "
-                   "serves that name (check the IIS binding's host name, or the target's sni)" % (host, port, name),
-                   {"alert": "unrecognized_name", "server_name": name})
+                        "%s:%d refuses the server name %r with an unrecognized_name alert: no binding or virtual host "
+                        "serves that name (check the IIS binding's host name, or the target's sni)" % (host, port, name),
+                        {"alert": "unrecognized_name", "server_name": name})
 
 
 def sni_findings(result: TargetResult) -> List[ProbeFinding]:
@@ -82,8 +82,8 @@ def sni_findings(result: TargetResult) -> List[ProbeFinding]:
         findings.append(ProbeFinding(
             "sni_certificate_differs", "warning",
             "without a server name the server presents another certificate (%s) than for %r (%s): a client that "
-            "sends no SNI gets a certificate for another name" % (check.without_name_certificate, check.server_name,
-                                                                 check.with_name_certificate),
+            "sends no SNI gets a certificate for another name"
+            % (check.without_name_certificate, check.server_name, check.with_name_certificate),
             {"with_name": check.with_name_certificate, "without_name": check.without_name_certificate}))
     return findings
 
@@ -95,16 +95,16 @@ def client_certificate_findings(result: TargetResult) -> List[ProbeFinding]:
     cas = "; ".join(cc.ca_names) or "no CA names (any certificate)"
     if cc.required:
         return [ProbeFinding("client_certificate_required", "warning",
-                        "the server requires a client certificate (%s, CAs named: %s): a client without one is "
-                        "refused%s, so no browser or script without a certificate can connect"
-                        % (cc.protocol or "handshake", cas, " with a %s alert" % cc.alert if cc.alert else
-                           " (%s)" % cc.detail if cc.detail else ""),
-                        {"ca_names": cc.ca_names, "alert": cc.alert})]
+                             "the server requires a client certificate (%s, CAs named: %s): a client without one is "
+                             "refused%s, so no browser or script without a certificate can connect"
+                             % (cc.protocol or "handshake", cas, " with a %s alert" % cc.alert if cc.alert else
+                                " (%s)" % cc.detail if cc.detail else ""),
+                             {"ca_names": cc.ca_names, "alert": cc.alert})]
     state = "optional: a client without one still connects" if cc.required is False else \
         "whether a client without one is refused was not determined"
     return [ProbeFinding("client_certificate_requested", "info",
-                    "the server asks for a client certificate (%s, CAs named: %s); %s"
-                    % (cc.protocol or "handshake", cas, state), {"ca_names": cc.ca_names})]
+                         "the server asks for a client certificate (%s, CAs named: %s); %s"
+                         % (cc.protocol or "handshake", cas, state), {"ca_names": cc.ca_names})]
 
 
 def sslv2_finding(result: TargetResult) -> Optional[ProbeFinding]:
@@ -121,7 +121,7 @@ def sslv2_finding(result: TargetResult) -> Optional[ProbeFinding]:
     if only:
         text += "; it is also the only protocol this server speaks, so no current client can connect"
     return ProbeFinding("sslv2_enabled", "critical", text, {"cipher_suites": list(proto.cipher_suites),
-                                                       "only_protocol": only})
+                                                            "only_protocol": only})
 
 
 def version_findings(result: TargetResult, outcomes: Dict[str, str]) -> List[ProbeFinding]:
@@ -134,7 +134,7 @@ def version_findings(result: TargetResult, outcomes: Dict[str, str]) -> List[Pro
     ssl2 = result.protocols.get("SSL 2.0")  # the other versions' untested probes have a warning of their own
     if ssl2 is not None and not ssl2.tested and ssl2.untested_reason:
         findings.append(ProbeFinding("protocol_untested", "warning", ssl2.untested_reason,
-                                {"protocol": "SSL 2.0", "outcome": ssl2.outcome}))
+                                     {"protocol": "SSL 2.0", "outcome": ssl2.outcome}))
     if not supported:
         kinds = set(outcomes.values())
         if "alert:unrecognized_name" in kinds:
@@ -157,7 +157,7 @@ def version_findings(result: TargetResult, outcomes: Dict[str, str]) -> List[Pro
                 "with its certificate or configuration", {"outcomes": outcomes}))
         else:
             findings.append(ProbeFinding("no_protocol", "critical", "no protocol version could be negotiated",
-                                    {"outcomes": outcomes}))
+                                         {"outcomes": outcomes}))
         return findings
     for version, outcome in outcomes.items():
         proto = result.protocols.get(version)
@@ -216,15 +216,15 @@ def certificate_findings(result: TargetResult) -> List[ProbeFinding]:
     leaf = cert.chain[0]
     if leaf.expired:
         findings.append(ProbeFinding("certificate_expired", "error", "the certificate expired on %s" % leaf.not_after,
-                                {"subject": leaf.subject}))
+                                     {"subject": leaf.subject}))
     if leaf.not_yet_valid:
         findings.append(ProbeFinding("certificate_not_yet_valid", "error", "the certificate is valid only from %s"
-                                % leaf.not_before, {"subject": leaf.subject}))
+                                     % leaf.not_before, {"subject": leaf.subject}))
     if cert.hostname_match is False:
         names = ", ".join(leaf.san_dns + leaf.san_ip) or leaf.subject
         findings.append(ProbeFinding("certificate_hostname_mismatch", "error",
-                                "the certificate is for %s, not %s" % (names, cert.hostname),
-                                {"san_dns": leaf.san_dns, "san_ip": leaf.san_ip}))
+                                     "the certificate is for %s, not %s" % (names, cert.hostname),
+                                     {"san_dns": leaf.san_dns, "san_ip": leaf.san_ip}))
     if cert.trusted is False:
         hint = ""
         if cert.verify_error and "local issuer" in cert.verify_error:
@@ -234,21 +234,21 @@ def certificate_findings(result: TargetResult) -> List[ProbeFinding]:
         elif cert.verify_error and "self" in cert.verify_error:
             hint = " (self-signed: clients trust it only if it is in their root store)"
         findings.append(ProbeFinding("certificate_untrusted", "error", "the chain does not validate: %s%s"
-                                % (cert.verify_error, hint), {"verify_error": cert.verify_error}))
+                                     % (cert.verify_error, hint), {"verify_error": cert.verify_error}))
     if cert.sha1_in_chain:
         findings.append(ProbeFinding("certificate_sha1", "error",
-                                "SHA-1 signatures in the chain (%s): ATS, Chrome and PCI DSS reject them"
-                                % "; ".join(cert.weak_signature_certificates),
-                                {"certificates": cert.weak_signature_certificates}))
+                                     "SHA-1 signatures in the chain (%s): ATS, Chrome and PCI DSS reject them"
+                                     % "; ".join(cert.weak_signature_certificates),
+                                     {"certificates": cert.weak_signature_certificates}))
     if leaf.key_type == "rsa" and leaf.key_size < 2048:
         findings.append(ProbeFinding("certificate_weak_key", "error", "RSA key of %d bits (2048 is the minimum clients "
-                                "accept)" % leaf.key_size, {"key_size": leaf.key_size}))
+                                     "accept)" % leaf.key_size, {"key_size": leaf.key_size}))
     if cert.chain_in_order is False:
         findings.append(ProbeFinding("certificate_chain_order", "warning", "the served chain is not in issuing order",
-                                {"subjects": [c.subject for c in cert.chain]}))
+                                     {"subjects": [c.subject for c in cert.chain]}))
     if leaf.self_signed:
         findings.append(ProbeFinding("certificate_self_signed", "warning", "the certificate is self-signed",
-                                {"subject": leaf.subject}))
+                                     {"subject": leaf.subject}))
     return findings
 
 
@@ -278,7 +278,7 @@ def expectation_findings(result: TargetResult, expect: Dict[str, Dict[str, objec
         observed = result.clients.get(key)
         if observed is None:
             findings.append(ProbeFinding("prediction_unchecked", "warning", "no client simulation for predicted client "
-                                    "%r" % key, {"client": key}))
+                                         "%r" % key, {"client": key}))
             continue
         diffs: Dict[str, Tuple[object, object]] = {}
         if "connects" in predicted and bool(predicted["connects"]) != observed.connected:
