@@ -596,19 +596,26 @@ def _order(profile, facts, plan, desired):
             if suites != "default":
                 local_suites = suites
     if curves is not None:
-        if at_least(version, "2016"):
-            plan.ecc_curves = None if curves == "default" else curves
-            if scope == "policy":
-                desired.set("ecc_curves.policy", rm.POLICY_SSL, "EccCurves", None if curves == "default" else curves)
-            else:
-                desired.set("ecc_curves.policy", rm.POLICY_SSL, "EccCurves", None)
-                if curves != "default":
-                    local_curves = curves
-        elif curves != "default" and [c for c in curves if c in catalogue.CURVE_TO_SUFFIX] != ["NistP256", "NistP384"]:
-            findings.append(PlanFinding("SCH011", "info", "ecc_curves", "%s has no curve list; the curve comes from the "
-                                        "_P256/_P384 suffix of each suite, ordered by this list (facts §3.2)"
-                                        % WINDOWS_VERSIONS[version].label, None))
+        local_curves = _curve_order(curves, plan, desired, local_curves)
     return local_suites, local_curves, literal_names
+
+
+def _curve_order(curves, plan, desired, local_curves):
+    """The curve list in the plan's scope (2016 and later); before 2016 the suites' suffixes decide -> local curves."""
+    version = plan.version
+    if at_least(version, "2016"):
+        plan.ecc_curves = None if curves == "default" else curves
+        if plan.cipher_suite_scope == "policy":
+            desired.set("ecc_curves.policy", rm.POLICY_SSL, "EccCurves", None if curves == "default" else curves)
+        else:
+            desired.set("ecc_curves.policy", rm.POLICY_SSL, "EccCurves", None)
+            if curves != "default":
+                local_curves = curves
+    elif curves != "default" and [c for c in curves if c in catalogue.CURVE_TO_SUFFIX] != ["NistP256", "NistP384"]:
+        plan.findings.append(PlanFinding("SCH011", "info", "ecc_curves", "%s has no curve list; the curve comes from "
+                                         "the _P256/_P384 suffix of each suite, ordered by this list (facts §3.2)"
+                                         % WINDOWS_VERSIONS[version].label, None))
+    return local_curves
 
 
 def _lint(plan, profile, facts, explicit, literal_names, http2, management, current, updates):
