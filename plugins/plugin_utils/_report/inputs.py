@@ -56,6 +56,8 @@ class InterruptedRun:
     started: Optional[str] = None
     operations: object = None  # what it was writing and its undo, as the module recorded them
     undo: object = None
+    raw: Optional[str] = None  # the record's text and why it could not be read, when it is not a JSON object
+    error: Optional[str] = None
 
 
 @dataclass

@@ -545,5 +545,8 @@ def test_other_runs_found_on_the_host_are_said_in_its_notes():
                                 "(run 9a9a)"]
     assert hosts["c"].notes[0].startswith("not changed: an interrupted run of win_schannel (ops@awx-1")
     assert "leased by ops@awx-2" in html.render_html(FleetReport(list(hosts.values())))
+    unreadable = {"host": "d", "failed": True, "interrupted": {"raw": "{not json", "error": "not a JSON object"}}
+    assert FleetReport.from_results({"d": unreadable}).hosts[0].notes[0].startswith(
+        "not changed: an interrupted run of a write module (owner unknown")
     with pytest.raises(ReportError, match=r"results\[b\]\.lease: unknown key\(s\) holder"):
         FleetReport.from_results({"b": dict(leased, lease={"holder": "x"})})
