@@ -127,16 +127,33 @@ def _pending_path(task_vars):
     return os.path.join(_private_dir(os.path.join(state_dir(), "pending-reboot")), host_key(task_vars) + ".json")
 
 
-def owed_reboot(task_vars, last_boot_time):
-    """Reasons a previous run left for a reboot that has not happened yet (the boot time is unchanged), or []."""
+def controller_run():
+    """This ansible-playbook run: every task's worker is forked from its process, so the parent PID is one value for
+    all tasks of a run and another for the next run (with the host name, as several controllers share no PIDs)."""
+    return "%s:%d" % (socket.gethostname(), os.getppid())
+
+
+def _owed_record(task_vars, last_boot_time):
     path = _pending_path(task_vars)
     try:
         with open(path) as handle:
             data = json.load(handle)
     except (OSError, ValueError):
-        return []
-    if not last_boot_time or data.get("last_boot_time") != last_boot_time:
-        clear_owed_reboot(task_vars)  # the host rebooted since: nothing is owed
+        return None
+    if not isinstance(data, dict) or not last_boot_time or data.get("last_boot_time") != last_boot_time:
+        clear_owed_reboot(task_vars)  # the host rebooted since (or the record is unreadable): nothing is owed
+        return None
+    return data
+
+
+def owed_reboot(task_vars, last_boot_time, earlier_runs_only=False):
+    """Reasons recorded for a reboot that has not happened yet (the boot time is unchanged), or [].
+
+    ``earlier_runs_only``: only when another ansible-playbook run recorded them. An earlier task of this same run
+    already returned its reasons in its own ``reboot_reasons``, so saying "a previous run" about them would be false.
+    """
+    data = _owed_record(task_vars, last_boot_time)
+    if data is None or (earlier_runs_only and data.get("controller_run") == controller_run()):
         return []
     return list(data.get("reasons") or [])
 
@@ -151,7 +168,7 @@ def record_owed_reboot(task_vars, last_boot_time, reasons):
     tmp = path + ".%d.tmp" % os.getpid()
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
-        json.dump({"last_boot_time": last_boot_time, "reasons": merged}, handle)
+        json.dump({"last_boot_time": last_boot_time, "reasons": merged, "controller_run": controller_run()}, handle)
     os.replace(tmp, path)
 
 

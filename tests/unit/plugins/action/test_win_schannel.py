@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 
 from ansible_collections.tlsops.schannel.plugins.action.win_schannel import ActionModule
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import _guard, _regfile
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _guard, _host_state, _regfile
 
 from tests.unit.plugins.action.test_win_harness import (RECORDED_INFO_2008R2, RECORDED_INFO_2019, SCHANNEL, Recorder,
                                                         run_action)
@@ -60,19 +60,45 @@ def test_second_run_reports_no_change():
     assert second["backup"] == [] and second["reboot_required"] is False
 
 
-def test_a_reboot_owed_by_an_earlier_run_is_still_required():
-    """Interrupted between apply and reboot: the re-run finds the registry as wanted but the host has not rebooted
-    (same boot time), so it reports the earlier reasons as reboot_owed (plugin_utils/host_lock.py)."""
+def _rerun_after_first_apply():
+    """A first apply that needs a reboot, then the host as it left it (same boot time, registry as wanted)."""
     first, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}})
     from ansible_collections.tlsops.schannel.plugins.plugin_utils import _regops
     info = dict(RECORDED_INFO_2019, registry=_regops.apply_operations(RECORDED_INFO_2019["registry"],
                                                                       first["operations"]))
-    second, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}}, Recorder(info=info))
-    assert first["reboot_required"] and not second["changed"]
-    assert second["reboot_required"] is False and second["reboot_owed"] == first["reboot_reasons"]
-    rebooted = dict(info, last_boot_time="2026-11-28T07:00:00Z")  # the boot time moved: nothing is owed
-    third, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}}, Recorder(info=rebooted))
+    return first, info
+
+
+def test_a_reboot_owed_by_an_earlier_run_is_still_required():
+    """Interrupted between apply and reboot: the re-run finds the registry as wanted but the host has not rebooted
+    (same boot time), so it reports the earlier reasons as reboot_owed (plugin_utils/_host_state.py)."""
+    with mock.patch.object(_host_state, "controller_run", return_value="controller:100"):
+        first, info = _rerun_after_first_apply()
+    with mock.patch.object(_host_state, "controller_run", return_value="controller:200"):  # the next playbook run
+        second, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}}, Recorder(info=info))
+        assert first["reboot_required"] and not second["changed"]
+        assert second["reboot_required"] is False and second["reboot_owed"] == first["reboot_reasons"]
+        assert any("a previous run changed settings" in w for w in second.get("warnings", [])), second
+        rebooted = dict(info, last_boot_time="2026-11-28T07:00:00Z")  # the boot time moved: nothing is owed
+        third, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}}, Recorder(info=rebooted))
     assert "reboot_owed" not in third
+
+
+def test_a_later_task_of_the_same_run_does_not_call_its_own_reboot_a_previous_run():
+    """Review §3 friction 6: in one playbook run the registry task records the reboot it needs and the next task
+    read it back as 'a previous run ...'. The same run's record gives no warning and no reboot_owed; reboot: true
+    still performs it."""
+    with mock.patch.object(_host_state, "controller_run", return_value="controller:100"):
+        first, info = _rerun_after_first_apply()
+        second, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}}, Recorder(info=info))
+        assert first["reboot_required"] and not second["changed"]
+        assert "reboot_owed" not in second and second["reboot_required"] is False
+        assert not any("previous run" in w for w in second.get("warnings", [])), second
+        with mock.patch("ansible_collections.tlsops.schannel.plugins.plugin_utils._reboot.reboot_host",
+                        return_value={"changed": True, "elapsed": 1, "rebooted": True}) as reboot:
+            third, _ignored = run_action(ActionModule, {"protocols": {"TLS 1.0": "disabled"}, "reboot": True},
+                                         Recorder(info=info))
+    assert reboot.called and third["rebooted"] is True and third["reboot_reasons"] == first["reboot_reasons"]
 
 
 def test_default_removes_values_and_the_emptied_key():
