@@ -337,7 +337,7 @@ results:
       contains:
         client: {description: "Client key.", type: str}
         label: {description: "Client name.", type: str}
-        connected: {description: "The client would complete the handshake.", type: bool}
+        connects: {description: "The client would complete the handshake.", type: bool}
         protocol: {description: "Negotiated version.", type: str}
         cipher_suite: {description: "Negotiated IANA suite.", type: str}
         alpn: {description: "Negotiated application protocol.", type: str}

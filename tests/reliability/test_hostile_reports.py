@@ -36,7 +36,7 @@ def hostile_target():
         host="web01" + HOSTILE, port=443, sni=hc.IMG, reachable=True, failed=True, error=HOSTILE,
         protocols={"TLS 1.2" + hc.ESCAPES: tls.ProtocolResult("TLS 1.2", True, ["TLS_X" + hc.SCRIPT])},
         certificate=tls.CertificateResult(source="ssl", chain=[leaf], chain_length=1, verify_error=HOSTILE),
-        clients={client: tls.ClientResult(client=client, label=HOSTILE, connected=False,
+        clients={client: tls.ClientResult(client=client, label=HOSTILE, connects=False,
                                           symptom="tcp_reset" + hc.ESCAPES, reason=HOSTILE)},
         policies={"ios_ats": tls.PolicyResult("ios_ats", False, [tls.Violation("rule" + hc.IMG, HOSTILE)])},
         findings=[tls.ProbeFinding("certificate_hostname_mismatch", "error", HOSTILE),

@@ -255,7 +255,7 @@ def certificate_findings(result: TargetResult) -> List[ProbeFinding]:
 def client_findings(result: TargetResult) -> List[ProbeFinding]:
     findings = []
     winrm = result.clients.get("pywinrm")
-    if winrm is not None and not winrm.connected and winrm.symptom != "client_certificate_required":
+    if winrm is not None and not winrm.connects and winrm.symptom != "client_certificate_required":
         findings.append(ProbeFinding(
             "controller_locked_out", "critical",
             "the controller's own WinRM client (pywinrm on OpenSSL 3 defaults) cannot connect: %s. Ansible over "
@@ -281,13 +281,13 @@ def expectation_findings(result: TargetResult, expect: Dict[str, Dict[str, objec
                                          "%r" % key, {"client": key}))
             continue
         diffs: Dict[str, Tuple[object, object]] = {}
-        if "connects" in predicted and bool(predicted["connects"]) != observed.connected:
-            diffs["connects"] = (predicted["connects"], observed.connected)
-        if observed.connected and predicted.get("connects", True):
+        if "connects" in predicted and bool(predicted["connects"]) != observed.connects:
+            diffs["connects"] = (predicted["connects"], observed.connects)
+        if observed.connects and predicted.get("connects", True):
             for field_name, value in (("protocol", observed.protocol), ("cipher_suite", observed.cipher_suite)):
                 if predicted.get(field_name) is not None and predicted[field_name] != value:
                     diffs[field_name] = (predicted[field_name], value)
-        if not observed.connected and predicted.get("symptom") and not predicted.get("connects", False):
+        if not observed.connects and predicted.get("symptom") and not predicted.get("connects", False):
             if predicted["symptom"] != observed.symptom:
                 diffs["symptom"] = (predicted["symptom"], observed.symptom)
         if diffs:

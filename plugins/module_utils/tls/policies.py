@@ -96,7 +96,7 @@ def check_ios_ats(result: TargetResult, policy: PolicyResult) -> None:
             "cipher_suites", "none of the 11 ATS suites (ECDHE with AES-GCM/CBC) is accepted under TLS 1.2",
             {"accepted": result.accepted("TLS 1.2")}))
     sim = result.clients.get("ios9_ats")
-    if sim is not None and not sim.connected:
+    if sim is not None and not sim.connects:
         policy.violations.append(Violation("client_simulation", "an ATS client (iOS 9) cannot connect: %s"
                                            % sim.reason, {"symptom": sim.symptom}))
     _key_size(result, policy, 2048, 256)

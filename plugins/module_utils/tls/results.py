@@ -89,7 +89,7 @@ class ClientResult:
 
     client: str
     label: str
-    connected: bool
+    connects: bool
     protocol: Optional[str] = None
     cipher_suite: Optional[str] = None
     alpn: Optional[str] = None

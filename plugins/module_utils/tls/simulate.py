@@ -42,8 +42,8 @@ def judge(profile: ClientProfile, ex: Exchange, certs: Dict[str, Dict[str, Any]]
     comes from one full handshake of the engine). ``client_certificate``: the engine's finding; a server that
     requires a client certificate refuses every simulated client (none of them presents one)."""
     res = _judge(profile, ex, certs, tls13_alpn)
-    if res.connected and client_certificate is not None and client_certificate.required:
-        res.connected = False
+    if res.connects and client_certificate is not None and client_certificate.required:
+        res.connects = False
         res.symptom = "client_certificate_required"
         cas = ", ".join(client_certificate.ca_names[:3]) or "any CA"
         res.reason = ("the server requires a client certificate (issued by %s) and this client presents none%s"
@@ -54,7 +54,7 @@ def judge(profile: ClientProfile, ex: Exchange, certs: Dict[str, Dict[str, Any]]
 
 def _judge(profile: ClientProfile, ex: Exchange, certs: Dict[str, Dict[str, Any]],
            tls13_alpn: Optional[str]) -> ClientResult:
-    res = ClientResult(client=profile.key, label=profile.label, connected=False)
+    res = ClientResult(client=profile.key, label=profile.label, connects=False)
     if ex.outcome not in ("hello", "hrr"):
         if ex.outcome == "reset":
             res.symptom = "tcp_reset"
@@ -115,7 +115,7 @@ def _judge(profile: ClientProfile, ex: Exchange, certs: Dict[str, Dict[str, Any]
             res.alpn = "http/1.1"
     else:
         res.alpn = hello.alpn
-    res.connected = True
+    res.connects = True
     if res.alpn == "h2" and hello.version == wire.TLS12 and suite is not None and suite.h2_blocklisted:
         res.http2_blocked = True
         res.reason = ("HTTP/2 negotiated with %s, which RFC 7540 Appendix A blocklists: the client ends the "
@@ -128,7 +128,7 @@ def _judge(profile: ClientProfile, ex: Exchange, certs: Dict[str, Dict[str, Any]
 
 
 def _rejected(res: ClientResult, reason: str) -> ClientResult:
-    res.connected = False
+    res.connects = False
     res.symptom = "certificate_rejected" if "certificate" in reason or "key" in reason else "client_policy"
     res.reason = reason
     return res

@@ -40,7 +40,7 @@ _NOT_SHOWN = {"prediction_unchecked"}
 
 @dataclass
 class ClientCell:
-    """One cell of the host x client matrix. ``connects`` is the one verdict name (the prober's ``connected``)."""
+    """One cell of the host x client matrix. ``connects`` is the one verdict name (the prober's and the predictor's)."""
 
     client: str
     label: str
@@ -232,7 +232,7 @@ def _endpoint(target) -> Endpoint:
         certificate=Certificate(subject=leaf.subject, issuer=leaf.issuer, key_type=leaf.key_type,
                                 key_size=leaf.key_size, signature_hash=leaf.signature_hash, not_after=leaf.not_after,
                                 trusted=cert.trusted) if leaf is not None else None,
-        clients=[ClientCell(client=key, label=c.label, connects=c.connected, protocol=c.protocol,
+        clients=[ClientCell(client=key, label=c.label, connects=c.connects, protocol=c.protocol,
                             cipher_suite=c.cipher_suite, symptom=c.symptom, reason=c.reason,
                             predicted=predicted.get(key)) for key, c in target.clients.items()],
         policies=[PolicyVerdict(policy=name, passed=p.passed, reasons=[v.message for v in p.violations],

@@ -43,7 +43,7 @@ def target(port, protocols, clients, policies, subject="CN=web"):
         host="127.0.0.1", port=port, sni=None, reachable=True,
         protocols={v: tls.ProtocolResult(v, True, list(s)) for v, s in protocols.items()},
         certificate=tls.CertificateResult(source="ssl", chain=[leaf], chain_length=1),
-        clients={key: tls.ClientResult(client=key, label=CLIENTS[key].label, connected=ok, protocol=proto,
+        clients={key: tls.ClientResult(client=key, label=CLIENTS[key].label, connects=ok, protocol=proto,
                                        cipher_suite=suite, symptom=None if ok else "tcp_reset",
                                        reason=None if ok else "no shared cipher suite: TLS 1.2 is disabled")
                  for key, (ok, proto, suite) in clients.items()},

@@ -233,11 +233,11 @@ def test_client_certificate_request(tmp_path, pki, started, mode, protocol):
     codes = {f.code for f in r.findings}
     if required:
         assert "client_certificate_required" in codes and "controller_locked_out" not in codes
-        assert all(not c.connected and c.symptom == "client_certificate_required"
+        assert all(not c.connects and c.symptom == "client_certificate_required"
                    for c in r.clients.values() if c.protocol)
         assert cc.alert == ("handshake_failure" if protocol else "certificate_required")
     else:
-        assert "client_certificate_requested" in codes and r.clients["chrome"].connected
+        assert "client_certificate_requested" in codes and r.clients["chrome"].connects
     if required and protocol:  # TLS 1.2: the validation handshake cannot finish without a certificate
         assert "client certificate" in r.untested["certificate_trust"]
         assert r.certificate.trusted is None and r.certificate.chain[0].subject == "CN=localhost"
@@ -355,7 +355,7 @@ def test_nginx_requiring_sni_and_client_certificates_with_chacha_priority(tmp_pa
     assert (cc.requested, cc.required, cc.ca_names) == (True, True, ["CN=tlsops test root"])
     # nginx finishes the TLS handshake without a certificate and refuses at the HTTP layer
     assert cc.alert is None and "400 Bad Request: 400 No required SSL certificate was sent" in cc.detail
-    assert not any(c.connected for c in r.clients.values())
+    assert not any(c.connects for c in r.clients.values())
     codes = {f.code for f in r.findings}
     assert {"sni_required", "client_certificate_required"} <= codes and "no_shared_suite" not in codes
     # openssl s_client: ChaCha20 first gets ChaCha20, no name is refused, the CA list is the test root

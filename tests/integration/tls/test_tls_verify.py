@@ -77,8 +77,8 @@ def test_2008r2_hardened_server(servers, pki, tmp_path):
         "TLS 1.2", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "h2")
     assert c["chrome"].http2_blocked is True
     assert c["ie11_win7"].cipher_suite == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"
-    assert c["ios9_ats"].connected and c["ios9_ats"].cipher_suite == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"
-    assert c["pywinrm"].connected and c["pywinrm"].alpn == "http/1.1"
+    assert c["ios9_ats"].connects and c["ios9_ats"].cipher_suite == "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"
+    assert c["pywinrm"].connects and c["pywinrm"].alpn == "http/1.1"
     assert not c["android44"].http2_blocked  # no ALPN offered
     assert r.policies["ios_ats"].passed is True
     assert r.policies["http2"].passed is False
@@ -116,17 +116,17 @@ def test_ecdsa_client_order(servers, pki):
     assert [v.message for v in modern.violations] == ["TLS 1.2 is offered; Mozilla 6.0 modern allows only TLS 1.3",
                                                       "none of TLS 1.3 is offered"]
     assert r.clients["chrome"].cipher_suite == "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
-    assert r.clients["pywinrm"].connected
+    assert r.clients["pywinrm"].connects
 
 
 def test_sha1_certificate(servers, pki):
     (r,) = run_probe([servers["sha1"]], pki, policies=("ios_ats",))
     cert = r.certificate
     assert cert.sha1_in_chain is True and cert.chain[0].signature_hash == "sha1"
-    assert r.clients["ios9_ats"].connected is False
+    assert r.clients["ios9_ats"].connects is False
     assert r.clients["ios9_ats"].symptom == "certificate_rejected"
-    assert r.clients["chrome"].connected is False  # SSL Labs data: Chrome requires SHA-2
-    assert r.clients["firefox"].connected is True
+    assert r.clients["chrome"].connects is False  # SSL Labs data: Chrome requires SHA-2
+    assert r.clients["firefox"].connects is True
     assert any(v.rule == "certificate_signature" for v in r.policies["ios_ats"].violations)
     assert any(f.code == "certificate_sha1" for f in r.findings)
 
@@ -155,7 +155,7 @@ def test_nginx_http2_trap(servers, pki, tmp_path, have_nginx):
 def test_modern_server_passes_everything_it_should(servers, pki):
     (r,) = run_probe([servers["modern"]], pki, policies=("ios_ats", "http2", "pci_dss_4", "no_legacy"))
     assert all(p.passed for p in r.policies.values()), {k: p.violations for k, p in r.policies.items()}
-    assert r.clients["ie11_win7"].connected is False  # IE 11 / Win 7 has no ECDHE_RSA GCM
+    assert r.clients["ie11_win7"].connects is False  # IE 11 / Win 7 has no ECDHE_RSA GCM
     assert r.clients["ie11_win7"].symptom == "alert:handshake_failure"
 
 

@@ -36,9 +36,9 @@ def test_prober_observes_what_the_predictor_predicts(start):
         for client, prediction in predicted.items():
             p, o = prediction.as_dict(), observed.clients[client]
             if p["connects"]:
-                same = o.connected and (o.protocol, o.cipher_suite) == (p["protocol"], p["cipher_suite"])
+                same = o.connects and (o.protocol, o.cipher_suite) == (p["protocol"], p["cipher_suite"])
             else:
-                same = not o.connected and o.symptom == p["symptom"]
+                same = not o.connects and o.symptom == p["symptom"]
             if not same:
                 mismatches.append(f"{name} ({twin['version']}) {client}: predicted {p} observed {o}")
     assert not mismatches, "\n".join(mismatches)

@@ -43,10 +43,10 @@ def target(port=443, protocols=None, clients=(), policies=(), findings=(), subje
     return result.to_dict()
 
 
-def client(key, connected, protocol=None, suite=None, symptom=None, reason=None):
+def client(key, connects, protocol=None, suite=None, symptom=None, reason=None):
     return tls.ClientResult(client=key, label={"ios9_ats": "Apple ATS (iOS 9)", "ie11_win7": "IE 11 / Windows 7",
                                                "pywinrm": "pywinrm"}.get(key, key),
-                            connected=connected, protocol=protocol, cipher_suite=suite, symptom=symptom, reason=reason)
+                            connects=connects, protocol=protocol, cipher_suite=suite, symptom=symptom, reason=reason)
 
 
 def policy(name, passed, *reasons):

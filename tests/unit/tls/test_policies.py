@@ -99,12 +99,12 @@ def test_judge_ats_certificate_rules_and_h2():
     rsa1024 = {"rsa": {"key_type": "rsa", "key_size": 1024, "signature_hash": "sha256",
                        "weak_signature_in_chain": False}}
     res = simulate.judge(ats, _hello_exchange(wire.TLS12, 0xC027, "h2"), rsa1024, None)
-    assert not res.connected and res.symptom == "certificate_rejected" and "1024" in res.reason
+    assert not res.connects and res.symptom == "certificate_rejected" and "1024" in res.reason
     good = {"rsa": dict(rsa1024["rsa"], key_size=2048)}
     res = simulate.judge(ats, _hello_exchange(wire.TLS12, 0xC027, "h2"), good, None)
-    assert res.connected and res.http2_blocked
+    assert res.connects and res.http2_blocked
     res = simulate.judge(ats, _hello_exchange(wire.TLS12, 0xC02F, "h2"), good, None)
-    assert res.connected and not res.http2_blocked
+    assert res.connects and not res.http2_blocked
 
 
 def test_judge_failures():
@@ -120,12 +120,12 @@ def test_judge_failures():
     ie = clients.CLIENTS["ie11_win7"]
     dhe = _hello_exchange(wire.TLS12, 0x009F, key_exchange=wire.ServerKeyExchange(dh_bits=768))
     res = simulate.judge(ie, dhe, {}, None)
-    assert not res.connected and "768" in res.reason
+    assert not res.connects and "768" in res.reason
 
 
 def test_judge_tls13_alpn():
     res = simulate.judge(clients.CLIENTS["android12"], _hello_exchange(wire.TLS13, 0x1301), {}, "h2")
-    assert res.connected and res.alpn == "http/1.1"
+    assert res.connects and res.alpn == "http/1.1"
     res = simulate.judge(clients.CLIENTS["chrome"], _hello_exchange(wire.TLS13, 0x1301), {}, "h2")
     assert res.alpn == "h2" and not res.http2_blocked
 
