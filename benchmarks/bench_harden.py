@@ -46,7 +46,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 VENV_BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO))
-import tests.conftest  # noqa: E402,F401  links the checkout as .cache/collections/ansible_collections/tlsops/schannel
+# imported for its side effect: it links the checkout into .cache/collections
+import tests.conftest  # noqa: E402,F401 pylint: disable=unused-import
 sys.path.insert(0, str(REPO / ".cache" / "collections"))  # after the link exists, or the import system caches a miss
 
 ROLE_TARGET = 3  # module executions per host
