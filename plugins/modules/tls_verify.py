@@ -182,7 +182,9 @@ EXAMPLES = r"""
 
 - name: Probe a fleet at once and compare with the plan's predictions
   tlsops.schannel.tls_verify:
-    targets: "{{ groups['iis'] | map('community.general.dict_kv', 'host') | list }}"
+    # one {host: <name>} per host of the group, with ansible.builtin filters only
+    targets: >-
+      {{ groups['iis'] | map('regex_replace', '^(.+)$', '{"host": "\1"}') | map('from_json') | list }}
     expect: "{{ plan.predictions }}"
     report: [mozilla_intermediate, pci_dss_4]
     ca_path: /etc/pki/corp-root.pem
