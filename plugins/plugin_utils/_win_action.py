@@ -201,6 +201,17 @@ class SchannelAction(ActionBase):
         except (ModuleFailed, Refused) as exc:
             exc.result["recovered"] = recovered
             raise
+        except SchannelError as exc:
+            if exc.field != "plan.fingerprints":
+                raise
+            # A plan made while the host was mid-change describes neither the state the recovery left nor where it
+            # goes from there: writing it would be guessing. The host is settled now, so the next plan is good.
+            raise Refused({"failed": True, "changed": bool(recovered.get("changed")), "field": exc.field, "recovered": recovered,
+                           "msg": "an interrupted run was %s first (%s), so the host is no longer in the state this "
+                                  "plan was made from; nothing of this plan was written; plan again from the settled "
+                                  "host (run the play again)" % (
+                                      "rolled back" if recovered.get("action") == "rollback" else "finished",
+                                      recovered.get("interrupted", {}).get("module"))}) from exc
         out["recovered"] = recovered
         return out
 
