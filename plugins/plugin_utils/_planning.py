@@ -22,7 +22,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import co
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler import Dump
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import write_order
-from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelInputError
+from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.errors import SchannelError, SchannelInputError
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.lints import PlanFinding
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.versions import at_least
 from ansible_collections.tlsops.schannel.plugins.plugin_utils import _info_facts, _profiles, _regops
@@ -91,6 +91,33 @@ def fingerprint(version: Optional[str], dump: Optional[Dump], local_suites: Opti
                        "bindings": sorted(json.dumps(b, sort_keys=True, default=str) for b in bindings or ())},
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def settled_facts(info: dict) -> dict:
+    """The host as it will be once the interrupted run its facts show (``run_state.interrupted``) is rolled back.
+
+    A write task settles such a run before its own change (``interrupted_run``, default ``rollback``): the recovery
+    applies the intent's ``undo``, registry operations or, for a local cipher-suite order, the previous lists. A plan
+    is made from that state, not from the host mid-change, so the task can write it after the recovery. Facts without
+    an interrupted run, or with an intent whose undo cannot be read, come back unchanged (the task then refuses the
+    plan, or the recovery says why it cannot settle).
+    """
+    intent = (info.get("run_state") or {}).get("interrupted")
+    undo = intent.get("undo") if isinstance(intent, dict) else None
+    settled = dict(info, run_state=dict(info.get("run_state") or {}, interrupted=None))
+    if isinstance(undo, dict) and undo.get("scope") == "local":
+        for key, facts_key in (("cipher_suites", "tls_cipher_suites"), ("ecc_curves", "tls_ecc_curves")):
+            if undo.get(key) is not None:
+                settled[facts_key] = list(undo[key])
+        return settled
+    if isinstance(undo, list):
+        try:
+            ops = _regops.validate_operations(undo, field="run_state.interrupted.undo")
+        except SchannelError:
+            return info
+        settled["registry"] = compiler.apply_operations(info.get("registry") or {}, ops)
+        return settled
+    return info
 
 
 def host_fingerprint(info: dict) -> str:
@@ -256,6 +283,7 @@ def plan_for_host(profile_name: Optional[str], overrides: Optional[dict], facts:
         profile = {"name": None}
         resolved = _profiles.apply_overrides({"name": None}, overrides)
         alternatives = None
+    facts = settled_facts(facts) if facts else facts  # an interrupted run is rolled back before the plan is written
     cfacts = compiler_facts(facts, certificate_port) if facts else {}
     for key, value in (explicit or {}).items():
         if value not in (None, ""):
@@ -318,8 +346,10 @@ def take_plan(plan: object, info: dict) -> dict:
     if version != plan["windows_version"]:
         raise SchannelInputError("plan.windows_version", "the plan is for Windows %s, the host runs %s; nothing was "
                                  "written" % (plan["windows_version"], version))
-    now = host_fingerprint(info)
-    if now not in plan["fingerprints"].values():
+    # a host left mid-change by an interrupted run: the write module refuses, the action plugin settles it, and the
+    # plan is checked again against the settled host (run_recovering); a plan made from that state passes here
+    now = {host_fingerprint(info), host_fingerprint(settled_facts(info))}
+    if not now & set(plan["fingerprints"].values()):
         raise SchannelInputError("plan.fingerprints", "the host changed since the plan was computed (its registry, "
                                  "local suite order or certificates differ from the facts the plan was made from, "
                                  "and from every state the plan leads to); nothing was written; read the host "

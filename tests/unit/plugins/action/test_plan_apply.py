@@ -166,3 +166,24 @@ def test_the_updates_fact_reaches_the_compiler():
     assert _planning.compiler_facts(info)["updates"] == {"KB3042058": False}
     info.pop("updates")
     assert _planning.compiler_facts(info)["updates"] is None
+
+
+# -- a host left mid-change by an interrupted run (issue 14.1) ------------------------------------------------------
+def test_settled_facts_are_the_host_after_the_rollback_of_the_interrupted_run():
+    from ansible_collections.tlsops.schannel.plugins.plugin_utils import _planning
+    key = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.0\\Server"
+    mid = {"registry": {key: {"Enabled": {"type": "dword", "data": 0}}},
+           "tls_cipher_suites": ["B", "A"], "tls_ecc_curves": ["NistP256"],
+           "run_state": {"lease": None, "interrupted": {
+               "module": "win_schannel", "undo": [{"path": key, "name": "Enabled", "state": "absent"}]}}}
+    settled = _planning.settled_facts(mid)
+    assert settled["registry"] == {key: {}}  # the value the cut run wrote is gone again, its key stays
+    assert settled["run_state"]["interrupted"] is None and mid["run_state"]["interrupted"] is not None
+    local = dict(mid, run_state={"interrupted": {"module": "win_tls_cipher_suites", "undo": {
+        "scope": "local", "cipher_suites": ["A", "B"], "ecc_curves": None}}})
+    settled = _planning.settled_facts(local)
+    assert settled["tls_cipher_suites"] == ["A", "B"] and settled["tls_ecc_curves"] == ["NistP256"]
+    assert settled["registry"] == mid["registry"]
+    unreadable = dict(mid, run_state={"interrupted": {"raw": "{", "error": "not JSON"}})
+    assert _planning.settled_facts(unreadable) is unreadable  # nothing to predict: the recovery says why
+    assert _planning.settled_facts(dict(mid, run_state=None))["registry"] == mid["registry"]
