@@ -31,6 +31,7 @@ import os
 import re
 import socket
 import time
+from typing import NamedTuple
 
 try:
     import fcntl
@@ -133,29 +134,30 @@ def controller_run():
     return "%s:%d" % (socket.gethostname(), os.getppid())
 
 
-def _owed_record(task_vars, last_boot_time):
+class OwedReboot(NamedTuple):
+    """A reboot the host still owes: its reasons, and whether this ansible-playbook run recorded it (an earlier task
+    of the run returned those reasons itself, so "a previous run" would be false about them)."""
+    reasons: list
+    this_run: bool
+
+
+def owed_reboot_record(task_vars, last_boot_time):
+    """The :class:`OwedReboot` recorded for a reboot that has not happened yet (the boot time is unchanged)."""
     path = _pending_path(task_vars)
     try:
         with open(path) as handle:
             data = json.load(handle)
     except (OSError, ValueError):
-        return None
+        return OwedReboot([], False)
     if not isinstance(data, dict) or not last_boot_time or data.get("last_boot_time") != last_boot_time:
         clear_owed_reboot(task_vars)  # the host rebooted since (or the record is unreadable): nothing is owed
-        return None
-    return data
+        return OwedReboot([], False)
+    return OwedReboot(list(data.get("reasons") or []), data.get("controller_run") == controller_run())
 
 
-def owed_reboot(task_vars, last_boot_time, earlier_runs_only=False):
-    """Reasons recorded for a reboot that has not happened yet (the boot time is unchanged), or [].
-
-    ``earlier_runs_only``: only when another ansible-playbook run recorded them. An earlier task of this same run
-    already returned its reasons in its own ``reboot_reasons``, so saying "a previous run" about them would be false.
-    """
-    data = _owed_record(task_vars, last_boot_time)
-    if data is None or (earlier_runs_only and data.get("controller_run") == controller_run()):
-        return []
-    return list(data.get("reasons") or [])
+def owed_reboot(task_vars, last_boot_time):
+    """Reasons recorded for a reboot that has not happened yet (the boot time is unchanged), or []."""
+    return owed_reboot_record(task_vars, last_boot_time).reasons
 
 
 def record_owed_reboot(task_vars, last_boot_time, reasons):

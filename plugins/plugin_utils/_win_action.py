@@ -388,16 +388,15 @@ class SchannelAction(ActionBase):
         changes need; a reboot an earlier run needed that has not happened (same boot time) comes back as
         ``reboot_owed`` (its reasons) with a warning, and ``reboot: true`` performs it."""
         boot = (facts or {}).get("last_boot_time")
-        owed = _host_state.owed_reboot(task_vars, boot, earlier_runs_only=True)
-        if owed:
-            result["reboot_owed"] = owed
+        owed = _host_state.owed_reboot_record(task_vars, boot)
+        if owed.reasons and not owed.this_run:
+            result["reboot_owed"] = owed.reasons
             self.warn("a previous run changed settings that apply at boot and %s has not rebooted since (%s): %s"
-                      % (task_vars.get("inventory_hostname", "the host"), boot, "; ".join(owed)))
+                      % (task_vars.get("inventory_hostname", "the host"), boot, "; ".join(owed.reasons)))
         # reboot: true performs what is owed, an earlier task's of this run included (it said so in its result)
-        owed_by_any_run = _host_state.owed_reboot(task_vars, boot)
-        if owed_by_any_run and args.get("reboot") and not result.get("reboot_required"):
+        if owed.reasons and args.get("reboot") and not result.get("reboot_required"):
             result["reboot_required"] = True  # so that maybe_reboot performs the owed reboot
-            result["reboot_reasons"] = list(owed_by_any_run)
+            result["reboot_reasons"] = list(owed.reasons)
         result = self.maybe_reboot(args, task_vars, result)
         if self._task.check_mode:
             return result
