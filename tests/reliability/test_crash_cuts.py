@@ -79,16 +79,16 @@ def _initial_registry():
 
 # -- the three ways a module writes ----------------------------------------------------------------------------
 CASES = {
-    "win_schannel": dict(module="win_schannel", local=None, args=lambda: {"operations": _protocol_ops()}),
-    "policy_order": dict(module="win_tls_cipher_suites", local=None,
+    "win_schannel": dict(module="win_schannel", local=None, writes=24, args=lambda: {"operations": _protocol_ops()}),
+    "policy_order": dict(module="win_tls_cipher_suites", local=None, writes=9,
                          args=lambda: {"scope": "policy", "cipher_suites": NEW_SUITES, "ecc_curves": NEW_CURVES},
                          policy_before={"Functions": {"type": "string", "data": ",".join(OLD_SUITES)}}),
-    "policy_restore": dict(module="win_tls_cipher_suites", local=None,
+    "policy_restore": dict(module="win_tls_cipher_suites", local=None, writes=10,
                            args=lambda: {"scope": "policy", "restore": _policy_restore_ops()},
                            policy_before={"Functions": {"type": "string", "data": ",".join(NEW_SUITES)},
                                           "EccCurves": {"type": "multistring", "data": NEW_CURVES}}),
     "local_order": dict(module="win_tls_cipher_suites", local={"cipher_suites": OLD_SUITES, "ecc_curves": OLD_CURVES},
-                        args=lambda: {"scope": "local", "cipher_suites": NEW_SUITES, "ecc_curves": NEW_CURVES}),
+                        writes=20, args=lambda: {"scope": "local", "cipher_suites": NEW_SUITES, "ecc_curves": NEW_CURVES}),
 }
 
 
@@ -166,6 +166,8 @@ def test_cut_after_every_write(name, tmp_path):
     case = CASES[name]
     total, old, new = _full_run(case, tmp_path)
     assert old != new
+    assert total == case["writes"], "docs/reliability.md counts %d writes for %s, the run made %d" % (
+        case["writes"], name, total)
     seen = {"old": 0, "new": 0, "interrupted": 0}
     for n in range(1, total + 1):
         host = _cut(case, tmp_path, n, "cut%d" % n)

@@ -70,3 +70,13 @@ def test_pywinrm_matches_local_ssl():
 def test_unknown_client_message():
     with pytest.raises(KeyError, match="valid: android12"):
         clients.get_client("netscape")
+
+
+@pytest.mark.parametrize("key", sorted(KEYS))
+def test_no_recorded_client_puts_chacha20_first(key):
+    """docs/client-simulation.md says the replays never exercise a PrioritizeChaCha server's client-first branch
+    because no recorded client lists ChaCha20 first (per protocol: TLS 1.3 suites, then the rest)."""
+    suites = [iana.SUITES_BY_CODE[c] for c in clients.CLIENTS[key].cipher_suites]
+    for tls13 in (True, False):
+        first = next((s for s in suites if s.tls13 is tls13), None)
+        assert first is None or "CHACHA20" not in first.name, (key, first.name)
