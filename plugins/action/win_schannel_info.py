@@ -4,7 +4,7 @@
 """Action plugin of tlsops.schannel.win_schannel_info: one read on the host, everything derived in Python."""
 from __future__ import annotations
 
-from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import SchannelAction
+from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import RUN_KEY, SchannelAction
 
 
 def fact_warnings(facts):
@@ -27,7 +27,7 @@ def fact_warnings(facts):
     for name, label in (("lease", "Lease"), ("interrupted", "Intent")):
         value = run_state.get(name)
         if isinstance(value, dict) and "error" in value:
-            out.append("HKLM\\SOFTWARE\\tlsops\\schannel\\%s: %s" % (label, value["error"]))
+            out.append("%s\\%s: %s" % (RUN_KEY, label, value["error"]))
     return out
 
 

@@ -103,7 +103,9 @@ def settled_facts(info: dict) -> dict:
     plan, or the recovery says why it cannot settle).
     """
     intent = (info.get("run_state") or {}).get("interrupted")
-    undo = intent.get("undo") if isinstance(intent, dict) else None
+    if not isinstance(intent, dict):
+        return info
+    undo = intent.get("undo")
     settled = dict(info, run_state=dict(info.get("run_state") or {}, interrupted=None))
     if isinstance(undo, dict) and undo.get("scope") == "local":
         for key, facts_key in (("cipher_suites", "tls_cipher_suites"), ("ecc_curves", "tls_ecc_curves")):
@@ -348,7 +350,8 @@ def take_plan(plan: object, info: dict) -> dict:
                                  "written" % (plan["windows_version"], version))
     # a host left mid-change by an interrupted run: the write module refuses, the action plugin settles it, and the
     # plan is checked again against the settled host (run_recovering); a plan made from that state passes here
-    now = {host_fingerprint(info), host_fingerprint(settled_facts(info))}
+    settled = settled_facts(info)
+    now = {host_fingerprint(info)} | ({host_fingerprint(settled)} if settled is not info else set())
     if not now & set(plan["fingerprints"].values()):
         raise SchannelInputError("plan.fingerprints", "the host changed since the plan was computed (its registry, "
                                  "local suite order or certificates differ from the facts the plan was made from, "

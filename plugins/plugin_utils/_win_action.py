@@ -59,6 +59,7 @@ APPLY_OPTIONS = {
 
 # The modules that write and therefore take the lease and keep the intent (their internal option ``run``).
 WRITE_MODULES = ("win_schannel", "win_tls_cipher_suites")
+SETTLED = {"rollback": "rolled back", "finish": "finished"}  # interrupted_run -> what it did
 RUN_KEY = "HKLM\\SOFTWARE\\tlsops\\schannel"
 
 
@@ -139,7 +140,7 @@ class SchannelAction(ActionBase):
         # with reboot: true the lease is kept through the reboot and released after it (a lease that outlives a
         # failed reboot expires by itself), so no other controller writes the host while it boots into this change
         self._hold_lease = bool(self.WRITES and args.get("reboot") and not self._task.check_mode)
-        self._lease_seconds = 900 + (args.get("reboot_timeout") or 600 if self._hold_lease else 0)
+        self._lease_seconds = 900 + (args.get("reboot_timeout") or 600)  # read only when the lease is held
         self._lease_kept = False
         try:
             if self.WRITES:
@@ -187,7 +188,6 @@ class SchannelAction(ActionBase):
     def run_recovering(self, args, task_vars):
         """``run_action``; when the write module refuses because an earlier run left an intent on the host, settle
         it as ``interrupted_run`` says and do the task again from a fresh read of the host."""
-        intent = None
         try:
             return self.run_action(args, task_vars)
         except ModuleFailed as exc:
@@ -210,7 +210,7 @@ class SchannelAction(ActionBase):
                            "msg": "an interrupted run was %s first (%s), so the host is no longer in the state this "
                                   "plan was made from; nothing of this plan was written; plan again from the settled "
                                   "host (run the play again)" % (
-                                      "rolled back" if recovered.get("action") == "rollback" else "finished",
+                                      SETTLED[recovered.get("action")],
                                       recovered.get("interrupted", {}).get("module"))}) from exc
         out["recovered"] = recovered
         return out
@@ -238,7 +238,7 @@ class SchannelAction(ActionBase):
             msg = ("%s; its record cannot be read (%s), so it cannot be %s: nothing was written; set the host's state by "
                    "hand (the backup of that run, if any, is on its controller) and delete %s\\Intent" % (
                        refusal.get("msg"), intent.get("error") or "no %s" % part,
-                       "rolled back" if choice == "rollback" else "finished", RUN_KEY))
+                       SETTLED[choice], RUN_KEY))
             raise ModuleFailed(dict(refusal, msg=msg))
         module_args["run"] = dict(self._run, recover=True, release=False)
         res = self.run_module(name, module_args, task_vars)
@@ -358,9 +358,7 @@ class SchannelAction(ActionBase):
         certificate = _planning.endpoint_certificate(facts.get("bindings"), connection.get("port"))
         verdict = _guard.check(connection, after_state, version, certificate, rdp=args.get("rdp", False),
                                rdp_kb3080079=args.get("rdp_kb3080079", False), live_probe=live,
-                               after_dump=after_dump)
-        if not dotnet_warning:
-            verdict["warnings"] = [w for w in verdict["warnings"] if ".NET strong crypto" not in w]
+                               after_dump=after_dump, dotnet_warning=dotnet_warning)
         for message in verdict["warnings"]:
             self.warn(message)
         if verdict["blocked"]:

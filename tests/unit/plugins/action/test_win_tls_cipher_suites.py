@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.tlsops.schannel.plugins.action.win_tls_cipher_suites import ActionModule, resolve_list
 from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import catalogue
-from ansible_collections.tlsops.schannel.plugins.plugin_utils import _guard
+from ansible_collections.tlsops.schannel.plugins.plugin_utils import _guard, _info_facts
 
 from tests.unit.plugins.action.test_win_harness import (POLICY, RECORDED_INFO_2008R2, RECORDED_INFO_2019, Recorder,
                                                         run_action)
@@ -221,15 +221,17 @@ def test_the_dotnet_warning_is_win_schannels_not_repeated_here():
         for side in ("Server", "Client"):
             info["registry"]["HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\%s\\%s"
                              % (proto, side)] = {"Enabled": {"type": "dword", "data": 0}}
-    seen = []
+    asked = []
     real_check = _guard.check
 
     def check(*a, **k):
-        verdict = real_check(*a, **k)
-        seen.extend(verdict["warnings"])
-        return verdict
+        asked.append(k.get("dotnet_warning", True))
+        return real_check(*a, **k)
     with mock.patch.object(_guard, "check", check):
         result, rec = _run({"cipher_suites": GCM}, info=info)
     assert not result.get("failed"), result
-    assert any(".NET strong crypto" in w for w in seen)  # the guard says it ...
-    assert not any(".NET strong crypto" in w for w in result.get("warnings", []))  # ... this task does not
+    assert asked == [False]  # the guard is asked to leave it out (the registry task gives it) ...
+    assert not any(".NET strong crypto" in w for w in result.get("warnings", []))  # ... so this task does not
+    with_it = real_check(_guard.connection_info({}, "winrm"), _info_facts.effective_of("2019", info["registry"], info),
+                         "2019", None, after_dump=info["registry"])
+    assert any(".NET strong crypto" in w for w in with_it["warnings"])  # the state is one that warns
