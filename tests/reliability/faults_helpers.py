@@ -14,6 +14,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 SCHANNEL = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
+TLS10 = SCHANNEL + "\\Protocols\\TLS 1.0\\Server"
+TLS11 = SCHANNEL + "\\Protocols\\TLS 1.1\\Server"
 
 
 class TwinRun(object):

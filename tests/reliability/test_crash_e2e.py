@@ -12,26 +12,11 @@ import json
 
 import pytest
 
-from tests.reliability.faults_helpers import SCHANNEL, TwinRun, schannel_task
+from tests.reliability.faults_helpers import TLS10, schannel_task
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.slow]
 
 RUN_KEY = "HKLM\\SOFTWARE\\tlsops\\schannel"
-TLS10 = SCHANNEL + "\\Protocols\\TLS 1.0\\Server"
-
-
-@pytest.fixture
-def twin(tmp_path):
-    runs = []
-
-    def start(spec="web01:2019", **kwargs):
-        t = TwinRun(tmp_path / ("t%d" % len(runs)), spec, **kwargs)
-        runs.append(t)
-        return t
-
-    yield start
-    for t in runs:
-        t.stop()
 
 
 def _without_run_key(registry):

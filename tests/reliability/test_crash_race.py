@@ -17,9 +17,7 @@ from tests.conformance.test_vectors import VectorHost
 from tests.twin import scenarios
 from tests.twin.doubles import MODULES, runstate
 
-SCHANNEL = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
-TLS10 = SCHANNEL + "\\Protocols\\TLS 1.0\\Server"
-TLS11 = SCHANNEL + "\\Protocols\\TLS 1.1\\Server"
+from tests.reliability.faults_helpers import SCHANNEL, TLS10, TLS11
 
 
 def _ops(path, data):

@@ -13,26 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.faults_helpers import SCHANNEL, TwinRun, restore_task, schannel_task
+from tests.reliability.faults_helpers import TLS10, TLS11, TwinRun, restore_task, schannel_task
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.slow]
-
-TLS10 = SCHANNEL + "\\Protocols\\TLS 1.0\\Server"
-TLS11 = SCHANNEL + "\\Protocols\\TLS 1.1\\Server"
-
-
-@pytest.fixture
-def twin(tmp_path):
-    runs = []
-
-    def start(spec="web01:2019", **kwargs):
-        t = TwinRun(tmp_path / ("t%d" % len(runs)), spec, **kwargs)
-        runs.append(t)
-        return t
-
-    yield start
-    for t in runs:
-        t.stop()
 
 
 def _private(path):
