@@ -24,23 +24,6 @@ from ansible_collections.tlsops.schannel.plugins.plugin_utils._win_action import
 )
 
 
-def within_managed_keys(backup):
-    """The module's backup with the undo of a key creation kept at or below a managed root: when the run created an
-    ancestor of a root (``HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows`` for the 32-bit WinHTTP key on a host that
-    lacks it), the undo removes the root(s) under it instead, as ``_regops.backup_for`` does, so a ``restore`` of the
-    backup (which takes only managed keys) accepts it. The empty ancestors stay; they have no effect."""
-    out = []
-    for op in backup:
-        if op.get("name") is None and str(op.get("state") or "").lower() == "absent" and not rm.is_managed_path(op["path"]):
-            low = op["path"].rstrip("\\").lower() + "\\"
-            roots = [root for root in rm.MANAGED_KEYS if root.lower().startswith(low)]
-            if roots:
-                out.extend(dict(op, path=root) for root in roots)
-                continue
-        out.append(op)
-    return out
-
-
 class ActionModule(SchannelAction):
 
     WRITES = True
@@ -120,7 +103,7 @@ class ActionModule(SchannelAction):
             result["changes"] = [dict(c, layer=_regops.layer(c["path"]),
                                       reboot_reason=reasons.get((c["path"].lower(), (c.get("name") or "").lower())))
                                  for c in module.get("changes") or []]
-            result["backup"] = within_managed_keys(module.get("backup") or [])
+            result["backup"] = _regops.removals_within(module.get("backup") or [], rm.MANAGED_KEYS)
             result["reboot_required"] = bool(module.get("reboot_required"))
             result["reboot_reasons"] = list(module.get("reboot_reasons") or [])
             diff = module.get("diff") or {}

@@ -64,6 +64,17 @@ def resolve_list(mode, current, given, position=None):
     return current[:position] + missing + current[position:]
 
 
+# The highest key a cipher-suite backup may remove: the module creates the policy key path from here down.
+_POLICY_FLOOR = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography"
+
+
+def _removes_policy_parent(op):
+    """Whether ``op`` removes a key between ``_POLICY_FLOOR`` (included) and the policy key (excluded)."""
+    low = op["path"].lower() + "\\"
+    return (op["name"] is None and op["state"] == "absent" and rm.POLICY_SSL.lower().startswith(low)
+            and low.startswith(_POLICY_FLOOR.lower() + "\\"))
+
+
 class ActionModule(SchannelAction):
 
     WRITES = True
@@ -220,16 +231,13 @@ class ActionModule(SchannelAction):
         """A policy-scope backup is a list of registry operations on the policy key; this module's ``restore`` applies
         them (with the pre-write backup, the lost-connection handling and the owed reboots of every write path)."""
         ops = _regops.validate_operations(ops, field="restore")
-        allowed = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography".lower()
         for i, op in enumerate(ops):
-            low = op["path"].lower()
-            if low != rm.POLICY_SSL.lower() and not (op["name"] is None and rm.POLICY_SSL.lower().startswith(low)
-                                                     and (low == allowed or low.startswith(allowed + "\\"))):
+            if op["path"].lower() != rm.POLICY_SSL.lower() and not _removes_policy_parent(op):
                 raise SchannelInputError("restore[%d].path" % i, "a cipher-suite backup only touches %s; restore "
                                          "other values with tlsops.schannel.win_schannel" % rm.POLICY_SSL)
         # the module writes the policy key only: a backup that removes a parent the backed-up run created (older
-        # releases wrote those) removes the policy key instead; empty parents have no effect
-        ops = [dict(op, path=rm.POLICY_SSL) if op["name"] is None else op for op in ops]
+        # releases wrote those) removes the policy key instead, as win_schannel's backups do for every managed root
+        ops = _regops.removals_within(ops, [rm.POLICY_SSL])
         dump = facts["registry"] or {}
         after_dump = _regops.apply_operations(dump, ops)
         verdict = self.guard(args, task_vars, facts["windows_version"], facts, after_dump, dotnet_warning=False)

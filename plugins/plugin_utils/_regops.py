@@ -24,7 +24,7 @@ from ansible_collections.tlsops.schannel.plugins.module_utils.schannel.compiler 
 )
 
 __all__ = ["BYTE_TYPES", "TYPES", "OperationError", "apply_operations", "backup_for", "diff_operations", "display",
-           "layer", "same_state", "validate_operation", "validate_operations", "with_key_creation"]
+           "layer", "removals_within", "same_state", "validate_operation", "validate_operations", "with_key_creation"]
 
 # 'none' is REG_NONE (data: a byte list), written with RegistryValueKind.None (PLAN.md P16); 'unknown' only in dumps.
 TYPES = ("dword", "qword", "string", "expandstring", "multistring", "binary", "none")
@@ -134,6 +134,29 @@ def backup_for(dump: Optional[Dump], ops: List[dict]) -> List[dict]:
         blocks.append(_undo_block(current, op))
         current = apply_operations(current, [op])
     return [undo for block in reversed(blocks) for undo in block]
+
+
+def removals_within(ops: List[dict], roots: Iterable[str]) -> List[dict]:
+    """``ops`` with each removal of a key *above* some of ``roots`` turned into the removal of those roots.
+
+    A run that had to create an ancestor of a root (``HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows`` on the way to
+    the 32-bit WinHTTP key, or ``...\\Cryptography\\Configuration`` on a host that never had a cipher-suite policy)
+    gets a backup that removes that ancestor. A restore only takes keys at or below a root, and removing the ancestor
+    would also remove whatever else was written there since, so the undo removes the roots under it instead, as
+    ``backup_for`` never goes above a key the dump has. The empty ancestors stay; they have no effect. Every other
+    operation is kept as it is, so applying this twice changes nothing more.
+    """
+    roots = list(roots)
+    out = []
+    for op in ops:
+        if op.get("name") is None and str(op.get("state") or "").lower() == "absent":
+            above = op["path"].rstrip("\\").lower() + "\\"
+            below = [root for root in roots if root.lower().startswith(above)]
+            if below:
+                out.extend(dict(op, path=root) for root in below)
+                continue
+        out.append(op)
+    return out
 
 
 def _undo(path: str, name: Optional[str], value: Optional[dict], reason: Optional[str]) -> dict:

@@ -376,12 +376,17 @@ def test_restore_validates_operations_from_a_reg_file(tmp_path):
 def test_the_backup_never_removes_a_key_above_a_managed_root():
     """A run that created Wow6432Node\\Microsoft\\Windows (to reach the 32-bit WinHTTP key) returns a backup that removes
     the WinHTTP key, not that ancestor, so restore (managed keys only) takes it (h16's guide test via h17)."""
-    from ansible_collections.tlsops.schannel.plugins.action.win_schannel import within_managed_keys
+    from ansible_collections.tlsops.schannel.plugins.module_utils.schannel import registry_model as rm
+    from ansible_collections.tlsops.schannel.plugins.plugin_utils._regops import removals_within
     root = "HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp"
     backup = [{"path": root, "name": "DefaultSecureProtocols", "state": "absent", "type": None, "data": None,
                "reboot_reason": None},
               {"path": "HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows", "name": None, "state": "absent", "type": None,
                "data": None, "reboot_reason": None}]
-    fixed = within_managed_keys(backup)
+    fixed = removals_within(backup, rm.MANAGED_KEYS)
     assert fixed[0] == backup[0] and [op["path"] for op in fixed[1:]] == [root]
-    assert within_managed_keys(fixed) == fixed
+    assert removals_within(fixed, rm.MANAGED_KEYS) == fixed
+    # a key creation above a root, or a removal above no root, is left for the restore's own path check to refuse
+    create = dict(backup[1], state="present")
+    other = dict(backup[1], path="HKLM\\SOFTWARE\\Contoso")
+    assert removals_within([create, other], rm.MANAGED_KEYS) == [create, other]

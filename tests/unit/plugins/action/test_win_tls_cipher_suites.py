@@ -205,6 +205,12 @@ def test_restore_policy_backup_may_remove_the_policy_key_it_created():
     assert rec.calls[1][1]["restore"][1]["path"] == POLICY  # the module removes the policy key itself
     bad, _ignored = _run({"restore": [dict(backup[1], path="HKLM\\SOFTWARE\\Policies")]})
     assert bad["failed"] and bad["field"] == "restore[0].path"
+    # creating a parent is not something a backup of this module holds: refused, not turned into the policy key
+    bad, _ignored = _run({"restore": [dict(backup[1], state="present")]})
+    assert bad["failed"] and bad["field"] == "restore[0].path"
+    # a removal of the policy key's own subkey is not a parent either
+    bad, _ignored = _run({"restore": [dict(backup[1], path=POLICY + "\\sub")]})
+    assert bad["failed"] and bad["field"] == "restore[0].path"
 
 
 def test_a_reg_file_path_is_sent_to_win_schannel_by_name_before_the_host_is_read():
