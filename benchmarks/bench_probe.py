@@ -213,21 +213,9 @@ def bench_compare(workdir, pki, tree: Path, runs: int, endpoints: int, ciphers: 
     finally:
         server.stop()
     if endpoints:
-        ports: list = []
-        while len(ports) < endpoints:
-            port = tf.free_port()
-            if port not in ports:
-                ports.append(port)
-        prefix = workdir / "nginx-compare"
-        prefix.mkdir()
-        listens = "\n".join("    listen 127.0.0.1:%d ssl;" % p for p in ports)
-        conf = tf.NGINX_CONF.replace("    listen 127.0.0.1:{port} ssl http2;", listens)
-        conf = conf.replace("worker_processes 1;", "worker_processes 2;")
-        (prefix / "nginx.conf").write_text(conf.format(prefix=prefix, port=ports[0], cert=pki["rsa"],
-                                                       key=pki["rsa_key"], protocols="TLSv1.2 TLSv1.3",
-                                                       ciphers=ciphers, prefer="on"))
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        batch = tf.CommandServer([nginx, "-c", str(prefix / "nginx.conf"), "-p", str(prefix)], ports[0])
+        ports = tf.free_ports(endpoints)
+        batch = tf.nginx_server(workdir, pki, ciphers, protocols="TLSv1.2 TLSv1.3", ports=ports, workers=2,
+                                http2=False)
         try:
             print("compare, batch of %d endpoints (%d rounds):" % (endpoints, max(1, runs // 3)), flush=True)
             results["batch"] = rotate(ports, 50, max(1, runs // 3), False)
@@ -333,23 +321,10 @@ def bench_single(workdir, pki, runs, testssl_runs, short):
 
 
 def bench_batch(workdir, pki, count, short, ciphers=W2019_SUITES):
-    ports: list = []
-    while len(ports) < count:  # free_port() may hand out a port twice once the probe socket is closed
-        port = tf.free_port()
-        if port not in ports:
-            ports.append(port)
-    prefix = workdir / "nginx-batch"
-    prefix.mkdir()
-    listens = "\n".join("    listen 127.0.0.1:%d ssl;" % p for p in ports)
-    conf = tf.NGINX_CONF.replace("    listen 127.0.0.1:{port} ssl http2;", listens)
-    conf = conf.replace("worker_processes 1;", "worker_processes 2;")
-    (prefix / "nginx.conf").write_text(conf.format(prefix=prefix, port=ports[0], cert=pki["rsa"], key=pki["rsa_key"],
-                                                   protocols="TLSv1.2 TLSv1.3", ciphers=ciphers,
-                                                   prefer="on"))
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
+    ports = tf.free_ports(count)
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
         return {"skipped": "nginx not installed"}
-    server = tf.CommandServer([nginx, "-c", str(prefix / "nginx.conf"), "-p", str(prefix)], ports[0])
+    server = tf.nginx_server(workdir, pki, ciphers, protocols="TLSv1.2 TLSv1.3", ports=ports, workers=2, http2=False)
     out = {"endpoints": count, "server": "nginx, %d ports, TLS 1.2 + 1.3, %s, server order" % (count, ciphers)}
     try:
         wall, rss, stdout = timed(cmd_probe(ports, pki["ca"], concurrency=50))

@@ -335,16 +335,11 @@ def test_nginx_requiring_sni_and_client_certificates_with_chacha_priority(tmp_pa
     """review §5's cases 1, 3 and 4 in one nginx: server order with PrioritizeChaCha, ssl_reject_handshake for
     hellos without the name, ssl_verify_client on (which lets the TLS handshake finish and answers the HTTP request
     with 400)."""
-    import shutil
-
     port = tf.free_port()
     prefix = tmp_path / "nginx"
-    prefix.mkdir()
-    (prefix / "nginx.conf").write_text(NGINX_ENFORCING.format(
+    server = started(tf.nginx_process(prefix, NGINX_ENFORCING.format(
         prefix=prefix, port=port, cert=pki["rsa"], key=pki["rsa_key"], ca=pki["ca"], ciphers=CHACHA_TLS12,
-        suites=CHACHA_TLS13))
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    server = started(tf.CommandServer([nginx, "-c", str(prefix / "nginx.conf"), "-p", str(prefix)], port))
+        suites=CHACHA_TLS13), port))
     r = run_probe(server.port, pki, sni="localhost")
     assert r.supported_protocols == ["TLS 1.2", "TLS 1.3"]
     assert r.accepted("TLS 1.2") == names(0xC030, 0xC02F, 0xCCA8)

@@ -154,6 +154,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_ports(count: int) -> List[int]:
+    """``count`` distinct free ports: ``free_port`` may hand out a port twice once its probe socket is closed."""
+    ports: List[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    return ports
+
+
 class CommandServer(ServerProcess):
     """A third-party server (openssl s_server, nginx) under ``timeout``, so it exits by itself; stopped by PID."""
 
@@ -195,7 +205,7 @@ def openssl_server(workdir: Path, pki: Dict[str, Path], ciphers: str, protocol: 
 NGINX_CONF = """
 daemon off;
 master_process on;
-worker_processes 1;
+worker_processes {workers};
 user root;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log;
@@ -205,7 +215,7 @@ http {{
   client_body_temp_path {prefix}/cb; proxy_temp_path {prefix}/px; fastcgi_temp_path {prefix}/fc;
   uwsgi_temp_path {prefix}/uw; scgi_temp_path {prefix}/sc;
   server {{
-    listen 127.0.0.1:{port} ssl http2;
+{listens}
     ssl_certificate {cert};
     ssl_certificate_key {key};
     ssl_protocols {protocols};
@@ -219,15 +229,25 @@ http {{
 """
 
 
-def nginx_server(workdir: Path, pki: Dict[str, Path], ciphers: str, protocols: str = "TLSv1.2",
-                 server_order: bool = True) -> CommandServer:
+def nginx_process(prefix: Path, conf: str, port: int) -> CommandServer:
+    """nginx (Debian's) run with the configuration text ``conf``, which keeps its pid, log and temporary files under
+    ``prefix``; ready once ``port`` accepts. The one place a test or benchmark starts nginx."""
     import shutil
 
-    port = free_port()
-    prefix = workdir / ("nginx-%d" % port)
-    prefix.mkdir()
-    conf = prefix / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(prefix=prefix, port=port, cert=pki["rsa"], key=pki["rsa_key"],
-                                      protocols=protocols, ciphers=ciphers, prefer="on" if server_order else "off"))
+    prefix.mkdir(parents=True, exist_ok=True)
+    (prefix / "nginx.conf").write_text(conf)
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    return CommandServer([nginx, "-c", str(conf), "-p", str(prefix)], port)
+    return CommandServer([nginx, "-c", str(prefix / "nginx.conf"), "-p", str(prefix)], port)
+
+
+def nginx_server(workdir: Path, pki: Dict[str, Path], ciphers: str, protocols: str = "TLSv1.2",
+                 server_order: bool = True, ports: Sequence[int] = (), workers: int = 1,
+                 http2: bool = True) -> CommandServer:
+    """One nginx with the RSA certificate on ``ports`` (default: one free port), as a web server is deployed: the
+    single-server tests and benchmarks take the default, the batch benchmarks give many ports and two workers."""
+    ports = list(ports) or [free_port()]
+    listens = "\n".join("    listen 127.0.0.1:%d ssl%s;" % (port, " http2" if http2 else "") for port in ports)
+    prefix = workdir / ("nginx-%d" % ports[0])
+    conf = NGINX_CONF.format(prefix=prefix, workers=workers, listens=listens, cert=pki["rsa"], key=pki["rsa_key"],
+                             protocols=protocols, ciphers=ciphers, prefer="on" if server_order else "off")
+    return nginx_process(prefix, conf, ports[0])
