@@ -43,7 +43,10 @@ attributes:
   platform:
     support: full
     platforms: windows
-    description: Windows Server 2008 R2 to 2025 over WinRM or PSRP.
+    description: >-
+      Windows Server 2008 R2 to 2025 over WinRM or PSRP, with Windows PowerShell 5.1 on the host (ansible-core runs no
+      Windows module below it): in-box from 2016; on 2008 R2 SP1, 2012 and 2012 R2 install .NET Framework 4.5.2 or
+      later, then WMF 5.1. The role's first task checks this.
   action:
     support: full
     description: An action plugin reads the host once and derives the effective state on the controller.
