@@ -3,7 +3,8 @@
 What each test proves:
 
 * a canary wave that fails verification stops the rollout (later waves are never touched);
-* automatic rollback puts back the exact registry the host had before;
+* automatic rollback puts back the exact registry the host had before, also on a host that never had a cipher-suite
+  policy (review P2: the backup removes the policy key, never a key above it);
 * the backups are the action plugins' own .reg files (one run: the registry values' file, and the cipher-suite
   order's file in the folder of the same name; no JSON); the rollback entry point puts back the newest run only
   (both files when both changed), or the run of a file named with schannel_restore_file;
@@ -158,6 +159,36 @@ def test_automatic_rollback_restores_the_exact_registry(twins, playbook, tmp_pat
     assert registry(doc, "canary") == before
     host = load_report(tmp_path / "reports", "schannel-report")["hosts"][0]
     assert host["rolled_back"] is True and host["status"] == "rolled_back"
+
+
+def test_automatic_rollback_on_a_host_that_never_had_a_cipher_suite_policy(twins, playbook, tmp_path):
+    """Review P2: the run creates the policy key path (...\\Cryptography\\Configuration\\SSL\\00010002 and the keys
+    above it the host lacks); the backup removes the policy key only, never a key above it, so the role's automatic
+    rollback (restore of that backup, which takes managed keys only) succeeds and leaves at most empty parents."""
+    doc = twins(["fresh:2019"])
+    before = registry(doc, "fresh")
+    assert not [k for k in before if k.lower().startswith("hklm\\software\\policies\\")]
+    inventory = Path(doc["inventory"])
+    inv = json.loads(inventory.read_text().split("\n", 1)[1])
+    inv["all"]["children"]["twins"]["hosts"]["fresh"]["tlsops_twin_https_port"] = 1  # verification fails
+    inventory.write_text(json.dumps(inv))
+    result = playbook("harden.yml", inventory, role_vars(tmp_path, schannel_profile="mozilla_intermediate",
+                                                         schannel_rollback_on_verify_failure=True))
+    assert result.returncode != 0
+    host = load_report(tmp_path / "reports", "schannel-report")["hosts"][0]
+    assert host["rolled_back"] is True and host["status"] == "rolled_back", host
+    assert "outside the keys this collection manages" not in result.stdout
+    after = registry(doc, "fresh")
+    added = {k: v for k, v in after.items() if k not in before}
+    # the harden run did write a policy order (its own backup file, in the folder named after the values' file),
+    # whose undo removes the policy key and nothing above it
+    order_files = [f for f in backup_files(tmp_path, "fresh") if "/" in f]
+    assert len(order_files) == 1, backup_files(tmp_path, "fresh")
+    text = (tmp_path / "backups" / "fresh" / order_files[0]).read_text(encoding="utf-16")
+    removals = [line for line in text.splitlines() if line.startswith("[-")]
+    assert removals == ["[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002]"], text
+    assert all(POLICY_SSL.lower().startswith(k.lower() + "\\") and v == {} for k, v in added.items()), added
+    assert {k: v for k, v in after.items() if k in before} == before
 
 
 def test_rollback_playbook_restores_the_last_backup(twins, playbook, tmp_path):
