@@ -28,6 +28,8 @@ TEXTS = [
     ("; the previous local order could not be restored (see warnings)", ["win_tls_cipher_suites.ps1"],
      ["win_tls_cipher_suites.py"]),
     ("rollback of the local order failed: ", ["win_tls_cipher_suites.ps1"], ["win_tls_cipher_suites.py"]),
+    # T7: a local failure names the step that failed
+    ("failed to write the local ", ["win_tls_cipher_suites.ps1"], ["win_tls_cipher_suites.py"]),
     ("holds a value of kind unknown, which cannot be written back; the key was not removed", ["win_schannel.ps1"],
      ["regops.py"]),
     ("the Group Policy cipher-suite and curve order is read at boot", ["win_tls_cipher_suites.ps1"],
@@ -78,3 +80,15 @@ def test_empty_key_name_text_is_in_the_twin():
     twin = "\n".join(p.read_text(encoding="utf-8") for p in (_gate.REPO_ROOT / "tests" / "twin").rglob("*.py"))
     assert "has an empty key name" in twin
     assert "must start with 'HKLM\\\\'" in twin or "must start with 'HKLM\\'" in twin
+
+
+def test_local_failure_names_its_step_the_same_way():
+    """T7: both sides build "failed to write the local <step> order (", step one of the two local lists, and set
+    the step to the same two names in the same order."""
+    ps = _ps_text("win_tls_cipher_suites.ps1")
+    py = _py_text(DOUBLES / "win_tls_cipher_suites.py")
+    assert "failed to write the local $step order (" in ps
+    assert "failed to write the local {step} order (" in py
+    ps_steps = re.findall(r"\$step = '([a-z_]+)'", ps)
+    py_steps = re.findall(r'\bstep = "([a-z_]+)"', py)
+    assert ps_steps == py_steps == ["cipher_suites", "ecc_curves"], (ps_steps, py_steps)
