@@ -29,7 +29,8 @@ $module.Result.changed = $false
 # Update ids are checked before anything is read (only KB ids reach the WQL filter below)
 $wanted = [System.Collections.Generic.List[String]]@()
 foreach ($id in $module.Params.updates) {
-    if ($id -notmatch '^KB\d+$') { $module.FailJson("updates: '$id' is not an update id such as KB3042058") }
+    # \A...\z and [0-9]: '$' would also match before a final newline and '\d' any Unicode digit
+    if ($id -notmatch '\AKB[0-9]+\z') { $module.FailJson("updates: '$id' is not an update id such as KB3042058") }
     $wanted.Add($id)
 }
 
@@ -101,8 +102,11 @@ if ($module.Params.cipher_suites) {
 Function Get-CertificateFacts {
     param([String]$Thumbprint, [String]$Store)
     $facts = @{ subject = $null; key_type = $null; key_size = $null; signature_hash = $null; not_after = $null }
+    # An empty hash would name the store itself (Get-Item returns the X509Store, whose NotAfter is $null and fails
+    # the [DateTime] parameter): only a certificate has facts.
+    if ($Thumbprint -eq '') { return $facts }
     $cert = Get-Item -LiteralPath "Cert:\LocalMachine\$Store\$Thumbprint" -ErrorAction SilentlyContinue
-    if ($null -eq $cert) { return $facts }
+    if ($cert -isnot [System.Security.Cryptography.X509Certificates.X509Certificate2]) { return $facts }
     $facts.subject = $cert.Subject
     $facts.not_after = Get-SchannelTimestamp -Date $cert.NotAfter
     switch ($cert.PublicKey.Oid.Value) {
@@ -124,9 +128,31 @@ Function Get-CertificateFacts {
             }
         }
     }
-    $sig = [String]$cert.SignatureAlgorithm.FriendlyName
-    if ($sig -match '^(md5|sha\d*)') {
-        $facts.signature_hash = if ($Matches[1] -eq 'sha') { 'sha1' } else { $Matches[1] }
+    # The signature hash from the algorithm's OID (FriendlyName is a display name from the OID table); a name only
+    # for an OID not listed here. RSASSA-PSS (1.2.840.113549.1.1.10) keeps its hash in the parameters: null.
+    $facts.signature_hash = switch ([String]$cert.SignatureAlgorithm.Value) {
+        '1.2.840.113549.1.1.4' { 'md5' }
+        '1.2.840.113549.1.1.5' { 'sha1' }
+        '1.3.14.3.2.29' { 'sha1' }
+        '1.2.840.10045.4.1' { 'sha1' }
+        '1.2.840.10040.4.3' { 'sha1' }
+        '1.2.840.113549.1.1.14' { 'sha224' }
+        '1.2.840.10045.4.3.1' { 'sha224' }
+        '1.2.840.113549.1.1.11' { 'sha256' }
+        '1.2.840.10045.4.3.2' { 'sha256' }
+        '2.16.840.1.101.3.4.3.2' { 'sha256' }
+        '1.2.840.113549.1.1.12' { 'sha384' }
+        '1.2.840.10045.4.3.3' { 'sha384' }
+        '1.2.840.113549.1.1.13' { 'sha512' }
+        '1.2.840.10045.4.3.4' { 'sha512' }
+        '1.2.840.113549.1.1.10' { $null }
+        default {
+            $hash = $null
+            if ([String]$cert.SignatureAlgorithm.FriendlyName -match '^(md5|sha\d*)') {
+                $hash = if ($Matches[1] -eq 'sha') { 'sha1' } else { $Matches[1].ToLowerInvariant() }
+            }
+            $hash
+        }
     }
     $facts
 }
@@ -197,7 +223,11 @@ foreach ($m in $markers) {
             if ($null -ne $value -and $value.data) { $reasons.Add($m.reason) }
         }
     }
-    catch { Add-ReadError -What "$($m.path)\$($m.name)" -Message $_.Exception.Message }
+    catch {
+        $what = $m.path
+        if ($null -ne $m.name) { $what = "$($m.path)\$($m.name)" }
+        Add-ReadError -What $what -Message $_.Exception.Message
+    }
 }
 $module.Result.reboot_pending = $reasons.Count -gt 0
 $module.Result.reboot_pending_reasons = $reasons

@@ -48,7 +48,7 @@ _PENDING = (
 
 
 RUN_KEY = "HKLM\\SOFTWARE\\tlsops\\schannel"
-UPDATE_ID = re.compile(r"^KB\d+$", re.IGNORECASE)  # PowerShell's -match is case-insensitive
+UPDATE_ID = re.compile(r"KB[0-9]+", re.IGNORECASE)  # fullmatch (\A..\z); PowerShell's -match is case-insensitive
 # Updates a stock twin lists: the ones the knowledge tables of its release assume (catalogue.PREREQUISITE_UPDATES:
 # W32-CS7/W32-CS8 KB3042058, W32-CS81 KB2919355) and the one a managed value needs (catalogue.VALUE_UPDATES:
 # KB3140245 for DefaultSecureProtocols), so a stock twin is the fully updated host the tables describe.
@@ -65,7 +65,10 @@ def _updates(host, wanted: list) -> dict:
     if not wanted:
         return {}
     listed = {str(h).strip().upper() for h in installed_hotfixes(host)}
-    return {kb: kb.upper() in listed for kb in wanted}
+    out = common.CaseInsensitiveDict()  # a PowerShell hashtable: 'kb1' after 'KB1' is the same key
+    for kb in wanted:
+        out[kb] = kb.upper() in listed
+    return out
 
 
 def _run_state_value(host, name: str):
@@ -133,10 +136,17 @@ def _bindings(host, read_errors: list) -> list:
     out = []
     for kind_key, kind in BINDING_KINDS:
         root = f"{HTTP_PARAMETERS}\\{kind_key}"
+        try:
+            if store.key_exists(root):
+                _check_read(host, root)  # Get-SchannelSubKeyName opens the kind's key
+        except RegistryWriteError as exc:
+            read_errors.append({"what": f"registry key {root}", "error": str(exc)})
+            continue
         for endpoint in store.child_names(root):
             path = f"{root}\\{endpoint}"
             try:
-                _check_read(host, path)
+                if kind != "ccs":  # the .ps1 opens an endpoint's key only for its SslCertHash (not for ccs)
+                    _check_read(host, path)
             except RegistryWriteError as exc:
                 read_errors.append({"what": f"binding {kind_key}\\{endpoint}", "error": str(exc)})
                 continue
@@ -165,7 +175,7 @@ def _check_read(host, path: str) -> None:
 
 
 def _dump(host, keys: list, read_errors: list) -> dict:
-    out = {}
+    out = common.CaseInsensitiveDict()  # $registry is a PowerShell hashtable (overlapping roots spelled differently)
     for root in keys:
         unreadable = []  # a key that cannot be opened hides its subkeys too
         for path, values in host.registry.subtree(root).items():
@@ -183,17 +193,24 @@ def _dump(host, keys: list, read_errors: list) -> dict:
 
 def _info(host, params: dict) -> dict:
     for kb in params["updates"]:
-        if not UPDATE_ID.match(kb):
+        if not UPDATE_ID.fullmatch(kb):
             return {"failed": True, "msg": f"updates: '{kb}' is not an update id such as KB3042058"}
     for path in params["keys"]:
         if not path.upper().startswith("HKLM\\"):
             return {"failed": True, "msg": f"keys: '{path}' must start with 'HKLM\\'"}
     read_errors: list = []
     version = versions().WINDOWS_VERSIONS[host.version]
-    installation = host.registry.get_value(personality.CURRENT_VERSION_KEY, "InstallationType")
+    registry = _dump(host, params["keys"], read_errors)
+    installation = None
+    try:
+        if host.registry.key_exists(personality.CURRENT_VERSION_KEY):
+            _check_read(host, personality.CURRENT_VERSION_KEY)
+        installation = host.registry.get_value(personality.CURRENT_VERSION_KEY, "InstallationType")
+    except RegistryWriteError as exc:
+        read_errors.append({"what": "InstallationType", "error": str(exc)})
     result = {
         "changed": False,
-        "registry": _dump(host, params["keys"], read_errors),
+        "registry": registry,
         "os": {"version": version.version_string, "build": version.build,
                "caption": personality.caption(host.version, getattr(host.config, "edition", "Datacenter")),
                "installation_type": installation["data"] if installation else None},
@@ -215,7 +232,13 @@ def _info(host, params: dict) -> dict:
         result["bindings"] = _bindings(host, read_errors)
     reasons = []
     for path, name, reason in _PENDING:
-        present = ps_truthy(host.registry.get_value(path, name)) if name else host.registry.key_exists(path)
+        try:
+            if host.registry.key_exists(path):
+                _check_read(host, path)  # Test-SchannelKey / Get-SchannelValue open the key for reading
+            present = ps_truthy(host.registry.get_value(path, name)) if name else host.registry.key_exists(path)
+        except RegistryWriteError as exc:
+            read_errors.append({"what": f"{path}\\{name}" if name else path, "error": str(exc)})
+            continue
         if present:
             reasons.append(reason)
     result["reboot_pending"] = bool(reasons)
