@@ -127,6 +127,8 @@ Function Set-LocalOrder {
     # The CNG call sequence, in one place (issue 14 may reorder it). Prefix-safe: the live list never loses an entry
     # that both the old and the new list hold, except the one being moved, and is never empty while they share one.
     # CNG cannot move an entry, only remove and insert it; -Position is 0-based.
+    # -Confirm:$false: the cmdlets support ShouldProcess and their ConfirmImpact is not documented; the module runs
+    # in a runspace without a host (Ansible's module_wrapper), where a confirmation prompt would fail the call.
     param([String]$Kind, [String[]]$Current, [String[]]$Wanted, [Switch]$WhatIf)
     $live = [System.Collections.Generic.List[String]]@()
     foreach ($name in $Current) { $live.Add($name) }
@@ -136,14 +138,17 @@ Function Set-LocalOrder {
         $at = -1
         for ($j = 0; $j -lt $live.Count; $j++) { if ($live[$j] -ceq $name) { $at = $j; break } }
         if ($at -ge 0) {
-            if ($Kind -eq 'suite') { Disable-TlsCipherSuite -Name $name -WhatIf:$WhatIf } else { Disable-TlsEccCurve -Name $name -WhatIf:$WhatIf }
+            if ($Kind -eq 'suite') { Disable-TlsCipherSuite -Name $name -WhatIf:$WhatIf -Confirm:$false }
+            else { Disable-TlsEccCurve -Name $name -WhatIf:$WhatIf -Confirm:$false }
             $live.RemoveAt($at)
         }
-        if ($Kind -eq 'suite') { Enable-TlsCipherSuite -Name $name -Position $i -WhatIf:$WhatIf } else { Enable-TlsEccCurve -Name $name -Position $i -WhatIf:$WhatIf }
+        if ($Kind -eq 'suite') { Enable-TlsCipherSuite -Name $name -Position $i -WhatIf:$WhatIf -Confirm:$false }
+        else { Enable-TlsEccCurve -Name $name -Position $i -WhatIf:$WhatIf -Confirm:$false }
         $live.Insert([Math]::Min($i, $live.Count), $name)
     }
     for ($i = $live.Count - 1; $i -ge $Wanted.Count; $i--) {
-        if ($Kind -eq 'suite') { Disable-TlsCipherSuite -Name $live[$i] -WhatIf:$WhatIf } else { Disable-TlsEccCurve -Name $live[$i] -WhatIf:$WhatIf }
+        if ($Kind -eq 'suite') { Disable-TlsCipherSuite -Name $live[$i] -WhatIf:$WhatIf -Confirm:$false }
+        else { Disable-TlsEccCurve -Name $live[$i] -WhatIf:$WhatIf -Confirm:$false }
     }
 }
 
@@ -189,6 +194,7 @@ if ($null -ne $module.Params.restore) {
                 foreach ($value in (Get-SchannelValueSet -Path $policyLabel)) { $block.Add((New-PolicyUndo -Name $value.name -Value $value)) }
             }
             else {
+                if ($op.state -ne 'absent' -and $null -eq $op.type) { throw 'type is required to write a value' }
                 $current = Get-SchannelValue -Path $policyLabel -Name $op.name
                 if ($op.state -eq 'absent') {
                     if ($null -eq $current) { continue }

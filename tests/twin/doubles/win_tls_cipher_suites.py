@@ -39,6 +39,14 @@ def _split(value):
     return [s.strip() for s in ",".join(str(i) for i in items).split(",") if s.strip()]
 
 
+def _curves(value):
+    """``foreach ($entry in @($ecc.data))``: a list's items, or the one value of another kind (REG_SZ)."""
+    if value is None:
+        return None
+    data = value["data"]
+    return [str(c) for c in (data if isinstance(data, list) else [data])]
+
+
 def _undo_op(name, value):
     if value is None:
         return {"path": POLICY_SSL, "name": name, "state": "absent", "type": None, "data": None, "reboot_reason": REBOOT_REASON}
@@ -55,7 +63,7 @@ def _policy(host, params, check_mode, warnings):
     store = live.scratch_copy() if check_mode else live
     functions = store.get_value(POLICY_SSL, "Functions")
     curves = store.get_value(POLICY_SSL, "EccCurves")
-    before = {"cipher_suites": _split(functions), "ecc_curves": [str(c) for c in curves["data"]] if curves else None}
+    before = {"cipher_suites": _split(functions), "ecc_curves": _curves(curves)}
     wanted = dict(before)
     if str(params["state"]).lower() == "absent":
         wanted = {"cipher_suites": None, "ecc_curves": None}
@@ -142,7 +150,7 @@ def _policy_diff(before, after) -> dict:
 def _policy_state(store) -> dict:
     functions = store.get_value(POLICY_SSL, "Functions")
     curves = store.get_value(POLICY_SSL, "EccCurves")
-    return {"cipher_suites": _split(functions), "ecc_curves": [str(c) for c in curves["data"]] if curves else None}
+    return {"cipher_suites": _split(functions), "ecc_curves": _curves(curves)}
 
 
 def _restore(host, params, check_mode, warnings):
@@ -179,6 +187,8 @@ def _restore(host, params, check_mode, warnings):
                 values = sim.subtree(POLICY_SSL).get(POLICY_SSL, {})
                 block += [_undo_op(name, values[name]) for name in sorted(values, key=str.upper)]
             else:
+                if str(op["state"]).lower() != "absent" and op.get("type") is None:
+                    raise ValueError("type is required to write a value")
                 current = sim.get_value(POLICY_SSL, op["name"])
                 if str(op["state"]).lower() == "absent":
                     if current is None:
