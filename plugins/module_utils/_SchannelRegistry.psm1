@@ -17,11 +17,35 @@
 # - Check mode: Enable-SchannelSimulation makes every write go to an in-memory overlay that every read goes
 #   through, so a check run decides exactly as the real run would, also for dependent operations (P5).
 # - Paths are 'HKLM\...' spelled as the caller gave them; the spelling is kept in every path this module returns.
+# - Error text: a .NET method's exception reaches a catch block wrapped ('Exception calling "SetValue" with "3"
+#   argument(s): "..."'); Get-SchannelErrorMessage gives the .NET text itself, which is what the twin and the
+#   conformance vectors carry. A key that cannot be created or removed fails with .NET's own text for a refused
+#   RegCreateKeyEx, naming the key ('Access to the registry key 'HKEY_LOCAL_MACHINE\...' is denied.'), never
+#   silently (DeleteSubKeyTree(name, $false) does nothing at all when it may not open the key).
 
 $script:Hklm = $null
 # $null: writes go to the registry. Otherwise check mode: a case-insensitive dictionary from subkey path to
 # $null (key removed by this run) or @{ fresh = <created by this run>; values = <name -> @{name; type; data}> }.
 $script:Overlay = $null
+
+Function Get-SchannelErrorMessage {
+    # The message of a caught error as .NET gave it: PowerShell wraps an exception thrown inside a .NET method or
+    # property (MethodInvocationException, GetValueInvocationException, SetValueInvocationException, all
+    # ExtendedTypeSystemException) around the original, which is the text a user should read.
+    param($ErrorRecord)
+    $e = $ErrorRecord
+    if ($e -is [System.Management.Automation.ErrorRecord]) { $e = $e.Exception }
+    while ($e -is [System.Management.Automation.ExtendedTypeSystemException] -and $null -ne $e.InnerException) {
+        $e = $e.InnerException
+    }
+    $e.Message
+}
+
+Function New-SchannelAccessDenied {
+    # The exception .NET throws when RegCreateKeyEx is refused, for a key this module may not create or remove.
+    param([String]$SubKey)
+    New-Object -TypeName System.UnauthorizedAccessException -ArgumentList "Access to the registry key 'HKEY_LOCAL_MACHINE\$SubKey' is denied."
+}
 
 Function Get-Hklm {
     if ($null -eq $script:Hklm) {
@@ -225,7 +249,7 @@ Function Get-SchannelSubtree {
     }
     catch {
         if ($null -eq $ReadErrors) { throw }
-        $ReadErrors.Add(@{ what = "registry key $Path"; error = $_.Exception.Message })
+        $ReadErrors.Add(@{ what = "registry key $Path"; error = (Get-SchannelErrorMessage -ErrorRecord $_) })
         return , $Into
     }
     $Into.Add(@{ path = $node.path; values = $node.values })
@@ -256,9 +280,14 @@ Function New-SchannelKey {
     $remaining = $segments[$existing..($segments.Count - 1)] -join '\'
     $anchor = Get-Hklm
     if ($existing -gt 0) {
-        # KEY_CREATE_SUB_KEY on the nearest existing ancestor is all RegCreateKeyEx needs there
-        $anchor = (Get-Hklm).OpenSubKey(($segments[0..($existing - 1)] -join '\'),
-            [Microsoft.Win32.RegistryKeyPermissionCheck]::ReadWriteSubTree, [System.Security.AccessControl.RegistryRights]::CreateSubKey)
+        # KEY_CREATE_SUB_KEY on the nearest existing ancestor is all RegCreateKeyEx needs there; refused, OpenSubKey
+        # throws a SecurityException that names no key, so the failure says which key could not be created
+        try {
+            $anchor = (Get-Hklm).OpenSubKey(($segments[0..($existing - 1)] -join '\'),
+                [Microsoft.Win32.RegistryKeyPermissionCheck]::ReadWriteSubTree, [System.Security.AccessControl.RegistryRights]::CreateSubKey)
+        }
+        catch [System.Security.SecurityException] { throw (New-SchannelAccessDenied -SubKey $sub) }
+        if ($null -eq $anchor) { throw "key '$($prefix + ($segments[0..($existing - 1)] -join '\'))' disappeared while its subkeys were being created" }
     }
     try {
         $created = $anchor.CreateSubKey($remaining)
@@ -291,7 +320,10 @@ Function Set-SchannelValue {
     if ($null -ne $script:Overlay) {
         if (-not (Get-KeyView -SubKey $sub).exists) { throw "key '$Path' does not exist" }
         $entry = Add-OverlayEntry -SubKey $sub
-        $entry.values[$Name] = @{ name = $Name; type = $Type; data = $Data }
+        # an existing value keeps the spelling it was created with, as the registry keeps it
+        $stored = $Name
+        if ($entry.values.Contains($Name)) { $stored = $entry.values[$Name].name }
+        $entry.values[$Name] = @{ name = $stored; type = $Type; data = $Data }
         return
     }
     $key = (Get-Hklm).OpenSubKey($sub, $true)
@@ -333,7 +365,20 @@ Function Remove-SchannelKey {
             [System.Security.AccessControl.RegistryRights]::ReadKey)
     }
     if ($null -eq $parent) { return }
-    try { $parent.DeleteSubKeyTree($leaf, $false) } finally { Close-RealKey -Key $parent }
+    try {
+        # DeleteSubKeyTree opens the key with KEY_READ|KEY_WRITE through an internal call that returns null on ANY
+        # error: with throwOnMissingSubKey $false a key it may not open is silently left in place. So the key is
+        # opened first the same way (SecurityException when refused, $null when missing), then deleted with $true.
+        $target = $null
+        try { $target = $parent.OpenSubKey($leaf, $true) }
+        catch [System.Security.SecurityException] { throw (New-SchannelAccessDenied -SubKey $sub) }
+        if ($null -eq $target) { return }
+        $target.Dispose()
+        # RegDeleteKeyEx refused (no DELETE right) throws UnauthorizedAccessException without a key name
+        try { $parent.DeleteSubKeyTree($leaf, $true) }
+        catch [System.UnauthorizedAccessException], [System.Security.SecurityException] { throw (New-SchannelAccessDenied -SubKey $sub) }
+    }
+    finally { Close-RealKey -Key $parent }
 }
 
 Function Get-SchannelTimestamp {
@@ -368,7 +413,8 @@ Function Get-SchannelRunRecord {
         return @{ text = $text; value = $value; error = $null }
     }
     catch {
-        return @{ text = $text; value = @{ raw = $text; error = $_.Exception.Message }; error = $_.Exception.Message }
+        $message = Get-SchannelErrorMessage -ErrorRecord $_
+        return @{ text = $text; value = @{ raw = $text; error = $message }; error = $message }
     }
 }
 
@@ -517,7 +563,7 @@ Function Exit-SchannelRun {
     }
 }
 
-Export-ModuleMember -Function ConvertTo-SchannelSubKey, Enable-SchannelSimulation, Disable-SchannelSimulation, Test-SchannelKey,
+Export-ModuleMember -Function Get-SchannelErrorMessage, ConvertTo-SchannelSubKey, Enable-SchannelSimulation, Disable-SchannelSimulation, Test-SchannelKey,
     Get-SchannelValue, Get-SchannelValueSet, Get-SchannelSubKeyName, Get-SchannelSubtree, New-SchannelKey, Set-SchannelValue,
     Remove-SchannelValue, Remove-SchannelKey, Get-SchannelTimestamp, Get-SchannelRunRecord, Enter-SchannelRun,
     Write-SchannelIntent, Write-SchannelPlannedIntent, Exit-SchannelRun

@@ -120,7 +120,7 @@ Function Invoke-Undo {
             try { Invoke-Operation -Op $undo }
             catch {
                 $clean = $false
-                $module.Warn("rollback of $($undo.path)\$($undo.name) failed: $($_.Exception.Message)")
+                $module.Warn("rollback of $($undo.path)\$($undo.name) failed: $(Get-SchannelErrorMessage -ErrorRecord $_)")
             }
         }
     }
@@ -192,7 +192,7 @@ foreach ($op in $module.Params.operations) {
     }
     catch {
         # nothing has been written yet (an intent being recovered stays); the lease is released for real
-        $message = $_.Exception.Message
+        $message = Get-SchannelErrorMessage -ErrorRecord $_
         $module.Result.failed_operation = $op
         if (-not $module.CheckMode) { Disable-SchannelSimulation }
         Exit-SchannelRun -Module $module
@@ -214,7 +214,7 @@ if (-not $module.CheckMode) {
             $backupBlocks.Add($entry.block)
         }
         catch {
-            $message = $_.Exception.Message
+            $message = Get-SchannelErrorMessage -ErrorRecord $_
             $module.Result.failed_operation = $op
             $own = [System.Collections.Generic.List[Hashtable]]@()
             foreach ($undo in $entry.block) {

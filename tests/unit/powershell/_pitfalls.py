@@ -109,10 +109,138 @@ def registry_helpers(root):
             yield ("registry-helper", _line(node), _text(node))
 
 
+# .NET methods that return a value whatever they are called on (a RegistryKey, a Mutex, a builder, a dictionary):
+# called as a statement, the value goes to the output stream, i.e. into the enclosing function's return value (or
+# after the module's JSON at script level).
+NON_VOID_ANY = frozenset({"createsubkey", "opensubkey", "openbasekey", "waitone", "getvalue", "getvaluenames",
+                          "getsubkeynames", "getvaluekind", "containskey", "containsvalue", "trygetvalue", "tryadd",
+                          "pop", "dequeue", "append", "appendline", "appendformat"})
+# Methods that return a value on some collection types only (List[T].Add is void, ArrayList.Add returns the index;
+# Hashtable/OrderedDictionary.Remove are void, Dictionary[K,V]/HashSet[T]/List[T].Remove return a bool).
+COLLECTION_TYPES = [
+    ("arraylist", re.compile(r"(?i)\bArrayList\b")),
+    ("hashset", re.compile(r"(?i)\bHashSet\b")),
+    ("list", re.compile(r"(?i)Generic\.List\b|\bList\[")),
+    ("dictionary", re.compile(r"(?i)Generic\.Dictionary\b|(?<![A-Za-z])Dictionary\[")),
+    ("stringbuilder", re.compile(r"(?i)\bStringBuilder\b")),
+]
+NON_VOID_ON = {
+    "arraylist": {"add"},
+    "hashset": {"add", "remove"},
+    "list": {"remove"},
+    "dictionary": {"remove"},
+    "stringbuilder": {"insert", "remove", "replace", "clear"},
+}
+
+
+def _variable_name(node):
+    text = node.text.decode("utf-8", "replace").lstrip("$").lower()
+    return text.split(":", 1)[-1].strip("{}")
+
+
+def _collection_kinds(root):
+    """Variable name -> collection family, from its typed parameters and its assignments (flow-insensitive)."""
+    kinds = {}
+
+    def classify(text):
+        for kind, rx in COLLECTION_TYPES:
+            if rx.search(text):
+                return kind
+        return None
+
+    for node in _walk(root):
+        if node.type == "script_parameter":
+            variables = [c for c in node.children if c.type == "variable"]
+            types = [c for c in node.children if c.type == "attribute_list"]
+            if variables and types:
+                kind = classify(types[0].text.decode("utf-8", "replace"))
+                if kind:
+                    kinds[_variable_name(variables[0])] = kind
+        elif node.type == "assignment_expression":
+            left = [n for n in _walk(node.children[0]) if n.type == "variable"]
+            values = [c for c in node.children if c.type == "assignment_value"]
+            if left and values and node.children[0].text.strip().startswith(b"$") and len(left) == 1:
+                kind = classify(values[0].text.decode("utf-8", "replace"))
+                if kind:
+                    kinds[_variable_name(left[0])] = kind
+    return kinds
+
+
+def output_pollution(root):
+    """A non-void .NET method called as a statement (not assigned, not ``[void]``, not piped to ``Out-Null``, not
+    redirected): its value becomes part of the function's output, so the caller gets an array instead of the one
+    value it expects (e.g. ``$x.Add(...)`` on an ArrayList inside a function that returns a bool). The last
+    statement of a function body is taken as its intended return value."""
+    kinds = _collection_kinds(root)
+    # the last statement of a function body is its return value: meant as output
+    results = set()
+    for fn in _walk(root):
+        if fn.type == "function_statement":
+            bodies = [n for n in _walk(fn) if n.type == "script_block_body"][:1]
+            lists = [c for c in bodies[0].children if c.type == "statement_list"] if bodies else []
+            statements = [c for c in lists[0].children if c.type != "empty_statement"] if lists else []
+            if statements:
+                results.add((statements[-1].start_byte, statements[-1].end_byte))
+    for node in _walk(root):
+        if node.type != "pipeline" or node.parent is None or node.parent.type != "statement_list":
+            continue
+        if (node.start_byte, node.end_byte) in results:
+            continue
+        if [c.type for c in node.children] != ["pipeline_chain"]:
+            continue
+        chain = node.children[0]
+        if [c.type for c in chain.children] != ["unary_expression"]:
+            continue
+        inner = chain.children[0].children
+        if len(inner) != 1 or inner[0].type != "invocation_expression":
+            continue
+        call = inner[0]
+        method = _member(call)
+        receiver = call.children[0] if call.children and call.children[0].type == "variable" else None
+        kind = kinds.get(_variable_name(receiver)) if receiver is not None else None
+        if method in NON_VOID_ANY or (kind and method in NON_VOID_ON.get(kind, ())):
+            yield ("output-pollution", _line(node), _text(node))
+
+
+def wrapped_exception_text(root):
+    """``$_.Exception.Message`` in a catch block: for an exception thrown inside a .NET method PowerShell wraps it
+    ('Exception calling "SetValue" with "3" argument(s): "..."'); Get-SchannelErrorMessage gives the .NET text."""
+    for node in _walk(root):
+        if node.type == "member_access" and re.match(rb"(?i)^\$(_|psitem)\.exception\.message$", node.text):
+            yield ("wrapped-exception-text", _line(node), _text(node))
+
+
+def silent_delete(root):
+    """``DeleteSubKeyTree(name, $false)`` / ``DeleteSubKey(name, $false)``: .NET opens the key through an internal
+    call that returns null on any error, so a key the account may not open is left in place without an error."""
+    for node in _walk(root):
+        if node.type == "invocation_expression" and _member(node) in ("deletesubkeytree", "deletesubkey"):
+            args = [n for n in _walk(node) if n.type == "argument_expression"]
+            if len(args) >= 2 and args[1].text.strip().lower() == b"$false":
+                yield ("silent-delete", _line(node), _text(node))
+
+
+def ps7_syntax(root):
+    """Syntax Windows PowerShell 5.1 does not parse (the modules run there): ``??``, ``??=``, ``a ? b : c``,
+    ``&&``/``||`` between pipelines, a ``clean`` block, ``ForEach-Object -Parallel``."""
+    for node in _walk(root):
+        bad = node.type in ("null_coalesce_expression", "ternary_expression", "pipeline_chain_tail")
+        bad = bad or (node.type == "assignment_operator" and node.text.strip() == b"??=")
+        bad = bad or (node.type == "block_name" and node.text.strip().lower() == b"clean")
+        if node.type == "command":
+            names = [c for c in node.children if c.type == "command_name"]
+            if names and names[0].text.decode().lower() in ("foreach-object", "%", "foreach") and \
+                    re.search(rb"(?i)\s-parallel\b", node.text):
+                bad = True
+        if bad:
+            yield ("ps7-syntax", _line(node), _text(node))
+
+
 def find(source: bytes, module_util: bool = False):
     """Every pitfall in one file; a module util (the shared .psm1) may call RegistryKey members."""
     root = _gate.parse(source).root_node
-    found = [*provider_cmdlets(root), *array_shape_lost(root), *culture_formats(root), *registry_view(root)]
+    found = [*provider_cmdlets(root), *array_shape_lost(root), *culture_formats(root), *registry_view(root),
+             *output_pollution(root), *wrapped_exception_text(root), *silent_delete(root), *ps7_syntax(root)]
     if not module_util:
         found.extend(registry_helpers(root))
     return found

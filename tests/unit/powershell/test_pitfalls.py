@@ -4,9 +4,13 @@
 
 Rules (``_pitfalls.py``): registry provider cmdlets (``New-Item``, ``*-ItemProperty``, item cmdlets on an ``HKLM:``
 path), an array assigned through an ``if`` (P4), a culture-dependent date format (P7), ``[Microsoft.Win32.Registry]``
-base keys without a view (P8), and a RegistryKey member called outside ``_SchannelRegistry.psm1`` (the one place
-that touches the registry). Each rule has a broken fixture that must fail; the three modules as they were before
-issue 13 are caught too (P4, P7, P8 and their own registry helpers), see test_pre_issue_13_modules_are_caught.
+base keys without a view (P8), a RegistryKey member called outside ``_SchannelRegistry.psm1`` (the one place
+that touches the registry), a non-void .NET call as a statement (its value leaks into the function's output), the
+wrapped text of a .NET exception (``$_.Exception.Message``), ``DeleteSubKeyTree(name, $false)`` (silent when the key
+cannot be opened) and PowerShell 7 syntax. Each rule has a broken fixture that must fail; the three modules as they
+were before issue 13 are caught too (P4, P7, P8 and their own registry helpers), see
+test_pre_issue_13_modules_are_caught, and the shared module before the silent-delete fix, see
+test_shared_module_before_the_delete_fix_is_caught.
 """
 from __future__ import annotations
 
@@ -19,6 +23,9 @@ from tests.unit.powershell import _gate, _pitfalls
 
 FIXTURES = _gate.REPO_ROOT / "tests" / "unit" / "powershell" / "fixtures"
 SCRIPTS = sorted(p for ext in ("*.ps1", "*.psm1") for p in _gate.PLUGINS.rglob(ext))
+# Modules that still read $_.Exception.Message (psB's, asked to use Get-SchannelErrorMessage): the rule is waived
+# there until they do, and test_pending_error_text_waivers_are_still_needed fails once a waiver is no longer needed.
+PENDING_ERROR_TEXT = {"win_schannel_info.ps1", "win_tls_cipher_suites.ps1"}
 MODULES = sorted((_gate.PLUGINS / "modules").glob("*.ps1"))
 SHARED = _gate.PLUGINS / "module_utils" / "_SchannelRegistry.psm1"
 REQUIRES = "#AnsibleRequires -PowerShell ansible_collections.tlsops.schannel.plugins.module_utils._SchannelRegistry"
@@ -27,7 +34,15 @@ REQUIRES = "#AnsibleRequires -PowerShell ansible_collections.tlsops.schannel.plu
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
 def test_no_pitfall(path):
     found = _pitfalls.find(path.read_bytes(), module_util=path.suffix == ".psm1")
+    if path.name in PENDING_ERROR_TEXT:
+        found = [f for f in found if f[0] != "wrapped-exception-text"]
     assert found == [], "%s: %s" % (path.name, found)
+
+
+@pytest.mark.parametrize("name", sorted(PENDING_ERROR_TEXT))
+def test_pending_error_text_waivers_are_still_needed(name):
+    found = _pitfalls.find((_gate.PLUGINS / "modules" / name).read_bytes())
+    assert "wrapped-exception-text" in {r for r, _l, _t in found}, "%s no longer needs its waiver: drop it" % name
 
 
 @pytest.mark.parametrize("fixture, rule", [
@@ -36,6 +51,10 @@ def test_no_pitfall(path):
     ("pitfall_culture.ps1", "culture-format"),
     ("pitfall_registry_view.ps1", "registry-view"),
     ("pitfall_helper.ps1", "registry-helper"),
+    ("pitfall_output_pollution.ps1", "output-pollution"),
+    ("pitfall_exception_text.ps1", "wrapped-exception-text"),
+    ("pitfall_silent_delete.ps1", "silent-delete"),
+    ("pitfall_ps7.ps1", "ps7-syntax"),
 ])
 def test_broken_fixture_is_caught(fixture, rule):
     found = _pitfalls.find((FIXTURES / fixture).read_bytes())
@@ -46,6 +65,37 @@ def test_provider_fixture_catches_each_cmdlet():
     lines = {line for rule, line, _text in _pitfalls.find((FIXTURES / "pitfall_provider.ps1").read_bytes())
              if rule == "provider-cmdlet"}
     assert lines == {3, 4, 5}
+
+
+def _lines(fixture, rule):
+    return {line for r, line, _text in _pitfalls.find((FIXTURES / fixture).read_bytes()) if r == rule}
+
+
+def test_output_pollution_fixture_catches_each_leak_and_spares_the_discarded_and_void_calls():
+    """ArrayList.Add (index), HashSet.Add and Dictionary.Remove (bool), CreateSubKey (a key) and WaitOne at script
+    level leak; $null =, [void], | Out-Null, > $null, List[T].Add and Hashtable.Remove (void) and a function's last
+    statement (its return value) do not."""
+    assert _lines("pitfall_output_pollution.ps1", "output-pollution") == {5, 6, 7, 9, 20}
+
+
+def test_each_ps7_construct_is_caught():
+    assert _lines("pitfall_ps7.ps1", "ps7-syntax") == {2, 3, 4, 5, 6}
+
+
+def test_silent_delete_spares_a_delete_that_throws():
+    assert _lines("pitfall_silent_delete.ps1", "silent-delete") == {2, 3}
+
+
+def test_shared_module_before_the_delete_fix_is_caught():
+    """fc80eee: Remove-SchannelKey called DeleteSubKeyTree($leaf, $false), and the module reported .NET's wrapped
+    exception text."""
+    try:
+        old = subprocess.run(["git", "-C", str(_gate.REPO_ROOT), "show",
+                              "fc80eee:plugins/module_utils/_SchannelRegistry.psm1"], capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("no git history here")
+    rules = {r for r, _l, _t in _pitfalls.find(old, module_util=True)}
+    assert {"silent-delete", "wrapped-exception-text"} <= rules, rules
 
 
 def test_invariant_culture_and_direct_array_assignment_pass():
