@@ -129,6 +129,8 @@ Function Set-LocalOrder {
     # CNG cannot move an entry, only remove and insert it; -Position is 0-based.
     # -Confirm:$false: the cmdlets support ShouldProcess and their ConfirmImpact is not documented; the module runs
     # in a runspace without a host (Ansible's module_wrapper), where a confirmation prompt would fail the call.
+    # $null = : their output type is not documented (System.Object); anything they wrote would follow the module's
+    # JSON on stdout.
     param([String]$Kind, [String[]]$Current, [String[]]$Wanted, [Switch]$WhatIf)
     $live = [System.Collections.Generic.List[String]]@()
     foreach ($name in $Current) { $live.Add($name) }
@@ -138,17 +140,17 @@ Function Set-LocalOrder {
         $at = -1
         for ($j = 0; $j -lt $live.Count; $j++) { if ($live[$j] -ceq $name) { $at = $j; break } }
         if ($at -ge 0) {
-            if ($Kind -eq 'suite') { Disable-TlsCipherSuite -Name $name -WhatIf:$WhatIf -Confirm:$false }
-            else { Disable-TlsEccCurve -Name $name -WhatIf:$WhatIf -Confirm:$false }
+            if ($Kind -eq 'suite') { $null = Disable-TlsCipherSuite -Name $name -WhatIf:$WhatIf -Confirm:$false }
+            else { $null = Disable-TlsEccCurve -Name $name -WhatIf:$WhatIf -Confirm:$false }
             $live.RemoveAt($at)
         }
-        if ($Kind -eq 'suite') { Enable-TlsCipherSuite -Name $name -Position $i -WhatIf:$WhatIf -Confirm:$false }
-        else { Enable-TlsEccCurve -Name $name -Position $i -WhatIf:$WhatIf -Confirm:$false }
+        if ($Kind -eq 'suite') { $null = Enable-TlsCipherSuite -Name $name -Position $i -WhatIf:$WhatIf -Confirm:$false }
+        else { $null = Enable-TlsEccCurve -Name $name -Position $i -WhatIf:$WhatIf -Confirm:$false }
         $live.Insert([Math]::Min($i, $live.Count), $name)
     }
     for ($i = $live.Count - 1; $i -ge $Wanted.Count; $i--) {
-        if ($Kind -eq 'suite') { Disable-TlsCipherSuite -Name $live[$i] -WhatIf:$WhatIf -Confirm:$false }
-        else { Disable-TlsEccCurve -Name $live[$i] -WhatIf:$WhatIf -Confirm:$false }
+        if ($Kind -eq 'suite') { $null = Disable-TlsCipherSuite -Name $live[$i] -WhatIf:$WhatIf -Confirm:$false }
+        else { $null = Disable-TlsEccCurve -Name $live[$i] -WhatIf:$WhatIf -Confirm:$false }
     }
 }
 
