@@ -320,10 +320,11 @@ Function Set-SchannelValue {
     if ($null -ne $script:Overlay) {
         if (-not (Get-KeyView -SubKey $sub).exists) { throw "key '$Path' does not exist" }
         $entry = Add-OverlayEntry -SubKey $sub
-        # an existing value keeps the spelling it was created with, as the registry keeps it
+        # as the registry would read it back: an existing value keeps the spelling it was created with, and the kind
+        # is the contract's lower-case name whatever case the caller's type choice had (Ansible.Basic accepts any)
         $stored = $Name
         if ($entry.values.Contains($Name)) { $stored = $entry.values[$Name].name }
-        $entry.values[$Name] = @{ name = $stored; type = $Type; data = $Data }
+        $entry.values[$Name] = @{ name = $stored; type = $Type.ToLowerInvariant(); data = $Data }
         return
     }
     $key = (Get-Hklm).OpenSubKey($sub, $true)
