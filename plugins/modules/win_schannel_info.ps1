@@ -81,6 +81,8 @@ if ($module.Params.cipher_suites) {
     if (Get-Command -Name Get-TlsCipherSuite -ErrorAction SilentlyContinue) {
         try {
             $suites = [System.Collections.Generic.List[Hashtable]]@()
+            # foreach, never a pipeline (Select-Object, ForEach-Object): Get-TlsCipherSuite's output is known not to
+            # behave as one object per suite there (serverfault 910177), and foreach enumerates a list either way.
             foreach ($suite in Get-TlsCipherSuite) {
                 $suites.Add(@{ name = [String]$suite.Name; code = [Int32]$suite.CipherSuite })
             }

@@ -360,6 +360,7 @@ else {
     Function Get-LocalState {
         # Lists always (never a scalar for one entry, review P4); ecc_curves $null only without the cmdlet.
         $state = @{ cipher_suites = [System.Collections.Generic.List[String]]@(); ecc_curves = $null }
+        # foreach, never a pipeline: see win_schannel_info.ps1 (Get-TlsCipherSuite's output in Select-Object)
         foreach ($suite in Get-TlsCipherSuite) { $state.cipher_suites.Add([String]$suite.Name) }
         if ($hasCurves) {
             $state.ecc_curves = [System.Collections.Generic.List[String]]@()
