@@ -1,164 +1,426 @@
 # Copyright: (c) 2026, tlsops maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-# Pester 5 runner of the conformance vectors (tests/conformance/vectors/<module>/<case>.json) against the REAL
-# modules on a Windows host: for each vector it writes registry_before, runs plugins/modules/<module>.ps1 through
-# Ansible.Basic with the vector's args and check/diff flags in a child Windows PowerShell, and compares the result
-# subset (key by key, lists exactly) and the dump of registry_after_roots, as tests/conformance/test_vectors.py
-# does against the twin's doubles.
+#Requires -Version 5.1
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+
+# Pester 5 runner of the conformance vectors (tests/conformance/vectors/<module>/<case>.json) against the REAL modules
+# on a Windows host, with the rules of tests/conformance/test_vectors.py (format: tests/conformance/README.md). For
+# each vector it:
+#  1. checks the vector's keys as the pytest runner does (an unknown key fails, it is not ignored);
+#  2. decides whether a real host can run it, and skips it naming why if not: `certificates` and `host` model what
+#     only the twin can make up; `faults.fail_writes` is per value and per action, a registry ACL only per key and
+#     right; a windows_version other than the host's (a vector without one runs on any 2016+ host); a key outside
+#     the prefixes below (it holds the host's own state); a result that reports host state the runner cannot set;
+#  3. backs up every key it or the module may touch (raw values of every kind, each key's DACL) and the CNG local
+#     cipher-suite and curve lists;
+#  4. clears those keys (the twin starts from an empty registry), writes registry_before and local_before, denies
+#     the `faults.fail_reads` keys to this account with a registry ACL;
+#  5. runs plugins/modules/<module>.ps1 in a child Windows PowerShell the way ansible-core's module_wrapper.ps1 does
+#     (Ansible.Basic compiled with Add-CSharpType, the .psm1 loaded with New-Module, ErrorActionPreference Stop, the
+#     module's Console output captured), with the arguments in a file named by $args[0];
+#  6. takes the denies off and compares: every `expected` key present and equal (JSON equality: lists in order,
+#     objects key by key, a bool equals only a bool), the dump of registry_after_roots equal to registry_after,
+#     each local_after list equal;
+#  7. puts every backup back (also when a step above failed) and the local lists if they changed.
+# Its registry access is its own (ConformanceRegistry.cs), not the _SchannelRegistry.psm1 under test.
 #
-# DESTRUCTIVE: run it only on a disposable host. It deletes and rewrites every key a vector names (most live under
-# HKLM\SOFTWARE\tlsops_conformance) and, for vectors with local_before, changes the local CNG cipher-suite order.
-# Vectors that need the twin (fault injection, a certificate store model, a host personality) are skipped, and so
-# are vectors for another windows_version than the host's.
-#
-# Usage (from a checkout on the host, elevated):
-#   $env:ANSIBLE_BASIC_CS = 'C:\path\to\ansible\module_utils\csharp\Ansible.Basic.cs'   # from the ansible-core used
+# Usage (Windows PowerShell 5.1, elevated, Pester 5, from a checkout; molecule/windows/README.md has the steps):
+#   $env:ANSIBLE_MODULE_UTILS = 'C:\ansible\module_utils'   # lib/ansible/module_utils of the ansible-core in use
 #   Invoke-Pester -Path tests\windows\Conformance.Tests.ps1 -Output Detailed
-# Not run in this project's CI: no Windows host and no pwsh exist where it is built (molecule/windows/README.md).
+# It changes the host only between a test's backup and its restore; use a disposable host all the same.
+# Not run in this project's CI: no Windows host and no pwsh exist where it is built.
 
 BeforeDiscovery {
-    $repo = (Resolve-Path (Join-Path $PSScriptRoot '..\..')).Path
-    $vectorRoot = Join-Path $repo 'tests\conformance\vectors'
-    $script:Vectors = foreach ($file in (Get-ChildItem -LiteralPath $vectorRoot -Recurse -Filter '*.json' | Sort-Object FullName)) {
-        @{ Name = "$($file.Directory.Name)/$($file.BaseName)"; Path = $file.FullName }
-    }
+    $vectorRoot = Join-Path ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..\..'))) 'tests\conformance\vectors'
+    # one level, as test_vectors.py's glob('*/*.json')
+    $Vectors = @(
+        foreach ($folder in @(Get-ChildItem -LiteralPath $vectorRoot -Directory | Sort-Object -Property Name)) {
+            foreach ($file in @(Get-ChildItem -LiteralPath $folder.FullName -File | Where-Object { $_.Extension -eq '.json' } | Sort-Object -Property Name)) {
+                @{ Name = "$($folder.Name)/$($file.BaseName)"; Path = $file.FullName; Folder = $folder.Name }
+            }
+        }
+    )
+    if ($Vectors.Count -eq 0) { throw "no vectors under $vectorRoot" }
 }
 
 BeforeAll {
-    $repo = (Resolve-Path (Join-Path $PSScriptRoot '..\..')).Path
-    $shared = Join-Path $repo 'plugins\module_utils\_SchannelRegistry.psm1'
-    Import-Module -Name $shared -Force
-    # The twin personalities' version keys, from the build number Windows reports
-    $builds = @{ 7601 = '2008r2'; 9200 = '2012'; 9600 = '2012r2'; 14393 = '2016'; 17763 = '2019'; 20348 = '2022'; 26100 = '2025' }
-    $script:HostVersion = $builds[[Int32](Get-CimInstance -ClassName Win32_OperatingSystem).BuildNumber]
+    $script:Repo = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..\..'))
+    $script:SharedUtil = Join-Path $script:Repo 'plugins\module_utils\_SchannelRegistry.psm1'
+    $script:SharedUtilName = 'ansible_collections.tlsops.schannel.plugins.module_utils._SchannelRegistry'
 
-    Function Set-RegistryState {
-        # Writes a dump {path: {name: {type, data}}} after removing every path it names and every root to compare.
-        param($Dump, [String[]]$Roots)
-        foreach ($root in $Roots) { Remove-SchannelKey -Path $root }
-        foreach ($path in @($Dump.Keys)) { Remove-SchannelKey -Path $path }
-        foreach ($path in @($Dump.Keys | Sort-Object Length)) {
-            $null = New-SchannelKey -Path $path
-            foreach ($name in @($Dump[$path].Keys)) {
-                $v = $Dump[$path][$name]
-                Set-SchannelValue -Path $path -Name $name -Type $v.type -Data $v.data
+    # The vector format, as tests/conformance/test_vectors.py accepts it
+    $script:TopKeys = @('description', 'module', 'windows_version', 'registry_before', 'local_before', 'args', 'check_mode',
+        'diff', 'expected', 'registry_after', 'registry_after_roots', 'local_after', 'faults', 'certificates', 'host')
+    $script:HostKeys = @('edition', 'hotfixes')
+    $script:FaultKeys = @('fail_writes', 'fail_reads')
+    $script:LocalKeys = @('cipher_suites', 'ecc_curves')
+    $script:ModuleNames = @('win_schannel', 'win_tls_cipher_suites', 'win_schannel_info')
+    # What a real host cannot be made to show: skipped, with the reason
+    $script:TwinOnly = @('certificates', 'host')
+    # Result keys of a module that report host state the runner does not set (bindings of the host's own services,
+    # the reboot markers Windows keeps, the OS identity, the boot clock): a vector expecting a value there is skipped
+    $script:HostStateResults = @{ win_schannel_info = @('bindings', 'os', 'reboot_pending', 'reboot_pending_reasons', 'last_boot_time') }
+    # Keys the runner may back up, clear and rewrite; a vector naming any other key is skipped
+    $script:Rewritable = [String[]]@(
+        'HKLM\SOFTWARE\tlsops_conformance',
+        'HKLM\SOFTWARE\tlsops',
+        'HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL',
+        'HKLM\SOFTWARE\Policies\Microsoft\Cryptography')
+    # Cleared before every vector, as the twin's registry starts without them: the sandbox and the modules' run state
+    $script:AlwaysCleared = @('HKLM\SOFTWARE\tlsops_conformance', 'HKLM\SOFTWARE\tlsops\schannel')
+    # A key a module reads or writes whatever its arguments
+    $script:ModuleKeys = @{ win_tls_cipher_suites = @('HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002') }
+    # The twin personalities' versions, by the build number Windows reports
+    $script:Builds = @{ 7601 = '2008r2'; 9200 = '2012'; 9600 = '2012r2'; 14393 = '2016'; 17763 = '2019'; 20348 = '2022'; 26100 = '2025' }
+
+    if ($PSVersionTable.PSEdition -ne 'Desktop') { throw 'run it in Windows PowerShell 5.1, where Ansible runs these modules' }
+    $identity = [Security.Principal.WindowsIdentity]::GetCurrent()
+    if (-not (New-Object -TypeName Security.Principal.WindowsPrincipal -ArgumentList $identity).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) {
+        throw 'run it elevated: the vectors write under HKLM'
+    }
+    if (-not $env:ANSIBLE_MODULE_UTILS) {
+        throw 'set $env:ANSIBLE_MODULE_UTILS to the lib\ansible\module_utils folder of the ansible-core in use'
+    }
+    # no trailing '\': in a quoted command-line argument it would escape the closing quote
+    $script:ModuleUtils = $env:ANSIBLE_MODULE_UTILS.TrimEnd('\')
+    $script:AddTypeUtil = Join-Path $script:ModuleUtils 'powershell\Ansible.ModuleUtils.AddType.psm1'
+    $script:BasicCs = Join-Path $script:ModuleUtils 'csharp\Ansible.Basic.cs'
+    foreach ($needed in @($script:AddTypeUtil, $script:BasicCs, $script:SharedUtil)) {
+        if (-not [IO.File]::Exists($needed)) { throw "missing $needed" }
+    }
+
+    Add-Type -AssemblyName System.Web.Extensions
+    if (-not ('TlsopsConformance.Registry64' -as [Type])) {
+        Add-Type -TypeDefinition ([IO.File]::ReadAllText((Join-Path $PSScriptRoot 'ConformanceRegistry.cs')))
+    }
+    $script:Json = New-Object -TypeName System.Web.Script.Serialization.JavaScriptSerializer
+    $script:Json.MaxJsonLength = [Int32]::MaxValue
+    $script:Json.RecursionLimit = 1000
+
+    $script:HostVersion = $script:Builds[[Int32](Get-CimInstance -ClassName Win32_OperatingSystem).BuildNumber]
+    $script:HasTlsCmdlets = $null -ne (Get-Command -Name Get-TlsCipherSuite -ErrorAction SilentlyContinue)
+
+    Function Read-Json {
+        # Case-sensitive Dictionary[String, Object] and Object[], numbers as Int32/Int64/Decimal: what Python's json
+        # gives, where ConvertFrom-Json on 5.1 would give case-insensitive PSCustomObjects.
+        param([String]$Text)
+        , $script:Json.DeserializeObject($Text)
+    }
+
+    Function Test-Key {
+        param($Dictionary, [String]$Key)
+        ($Dictionary -is [System.Collections.IDictionary]) -and $Dictionary.Contains($Key)
+    }
+
+    Function Get-VectorProblem {
+        # What test_vectors.py asserts of a vector's shape, as text ('' when it is well formed)
+        param($Vector, [String]$Folder)
+        if ($Vector -isnot [System.Collections.IDictionary]) { return 'not a JSON object' }
+        $unknown = @($Vector.Keys | Where-Object { $script:TopKeys -cnotcontains $_ })
+        if ($unknown.Count) { return "unknown keys $($unknown -join ', ')" }
+        foreach ($required in @('description', 'module', 'args', 'expected')) {
+            if (-not (Test-Key $Vector $required)) { return "missing key $required" }
+        }
+        if ($script:ModuleNames -cnotcontains $Vector['module'] -or $Vector['module'] -cne $Folder) {
+            return "module '$($Vector['module'])' does not match the folder '$Folder'"
+        }
+        if (Test-Key $Vector 'host') {
+            $unknown = @($Vector['host'].Keys | Where-Object { $script:HostKeys -cnotcontains $_ })
+            if ($unknown.Count) { return "unknown host keys $($unknown -join ', ')" }
+        }
+        if (Test-Key $Vector 'faults') {
+            $unknown = @($Vector['faults'].Keys | Where-Object { $script:FaultKeys -cnotcontains $_ })
+            if ($unknown.Count) { return "unknown faults keys $($unknown -join ', ')" }
+        }
+        foreach ($lists in @('local_before', 'local_after')) {
+            if (Test-Key $Vector $lists) {
+                $unknown = @($Vector[$lists].Keys | Where-Object { $script:LocalKeys -cnotcontains $_ })
+                if ($unknown.Count) { return "unknown $lists keys $($unknown -join ', ')" }
             }
         }
+        if ((Test-Key $Vector 'registry_after') -ne (Test-Key $Vector 'registry_after_roots')) {
+            return 'registry_after and registry_after_roots go together'
+        }
+        ''
     }
 
-    Function Get-RegistryState {
-        param([String[]]$Roots)
-        $dump = @{}
-        foreach ($root in $Roots) {
-            foreach ($node in (Get-SchannelSubtree -Path $root)) {
-                $values = @{}
-                foreach ($v in $node.values) { $values[$v.name] = @{ type = $v.type; data = $v.data } }
-                $dump[$node.path] = $values
-            }
-        }
-        $dump
-    }
-
-    Function Set-LocalLists {
-        param($Lists)
-        if ($null -ne $Lists.cipher_suites) {
-            foreach ($s in @(Get-TlsCipherSuite)) { Disable-TlsCipherSuite -Name $s.Name }
-            for ($i = 0; $i -lt @($Lists.cipher_suites).Count; $i++) { Enable-TlsCipherSuite -Name $Lists.cipher_suites[$i] -Position $i }
-        }
-        if ($null -ne $Lists.ecc_curves) {
-            foreach ($c in @(Get-TlsEccCurve)) { Disable-TlsEccCurve -Name $c }
-            for ($i = 0; $i -lt @($Lists.ecc_curves).Count; $i++) { Enable-TlsEccCurve -Name $Lists.ecc_curves[$i] -Position $i }
-        }
-    }
-
-    Function ConvertTo-Canonical {
-        # JSON text with sorted keys, so two results compare as values whatever their key order and .NET types.
+    Function Get-ArgumentPath {
+        # Every well-formed 'HKLM\...' string in the module arguments: keys the module may read or write. Paths the
+        # module refuses (another prefix, an empty key name) are never opened, so they need no backup.
         param($Value)
-        if ($null -eq $Value) { return 'null' }
-        if ($Value -is [System.Collections.IDictionary]) {
-            $parts = foreach ($k in (@($Value.Keys) | Sort-Object)) { (ConvertTo-Json -InputObject ([String]$k) -Compress) + ':' + (ConvertTo-Canonical $Value[$k]) }
-            return '{' + ($parts -join ',') + '}'
+        if ($Value -is [String]) {
+            if ($Value.StartsWith('HKLM\', [StringComparison]::OrdinalIgnoreCase)) {
+                try { $null = [TlsopsConformance.Registry64]::SubKey($Value); $Value } catch { Write-Verbose "not a key: $Value" }
+            }
         }
-        if ($Value -is [PSCustomObject]) {
-            $h = @{}
-            foreach ($p in $Value.PSObject.Properties) { $h[$p.Name] = $p.Value }
-            return ConvertTo-Canonical $h
-        }
-        if ($Value -is [System.Collections.IEnumerable] -and $Value -isnot [String]) {
-            $items = foreach ($i in $Value) { ConvertTo-Canonical $i }
-            return '[' + (@($items) -join ',') + ']'
-        }
-        if ($Value -is [Bool]) { return $Value.ToString().ToLowerInvariant() }
-        if ($Value -is [ValueType] -and $Value -isnot [Char]) { return [String]::Format([System.Globalization.CultureInfo]::InvariantCulture, '{0}', $Value) }
-        ConvertTo-Json -InputObject ([String]$Value) -Compress
+        elseif ($Value -is [System.Collections.IDictionary]) { foreach ($v in $Value.Values) { Get-ArgumentPath $v } }
+        elseif ($Value -is [System.Collections.IList]) { foreach ($v in $Value) { Get-ArgumentPath $v } }
     }
+
+    Function Get-SkipReason {
+        # Why a real host cannot run this vector ('' when it can)
+        param($Vector)
+        $twin = @($script:TwinOnly | Where-Object { Test-Key $Vector $_ })
+        if ($twin.Count) { return "needs the twin ($($twin -join ', '))" }
+        if ((Test-Key $Vector 'faults') -and (Test-Key $Vector['faults'] 'fail_writes')) {
+            return 'faults.fail_writes refuses a write per value and action; a registry ACL denies per key and right'
+        }
+        if (Test-Key $Vector 'windows_version') {
+            if ($Vector['windows_version'] -ne $script:HostVersion) {
+                return "written for $($Vector['windows_version']), the host is $($script:HostVersion)"
+            }
+        }
+        elseif (-not $script:HasTlsCmdlets) {
+            return 'written for the default 2019; the host has no TLS cmdlets (before 2016)'
+        }
+        foreach ($key in @($script:HostStateResults[$Vector['module']])) {
+            if ($null -ne $key -and (Test-Key $Vector['expected'] $key) -and $null -ne $Vector['expected'][$key]) {
+                return "expects result '$key', which reports the host's own state"
+            }
+        }
+        foreach ($path in @(Get-VectorPath -Vector $Vector)) {
+            if (-not [TlsopsConformance.Registry64]::IsUnder($path, $script:Rewritable)) {
+                return "names $path, which holds the host's own state (the runner rewrites only $($script:Rewritable -join ', '))"
+            }
+        }
+        ''
+    }
+
+    Function Get-VectorPath {
+        # Every key this vector's run may change or read back: cleared before it and backed up around it
+        param($Vector)
+        $paths = New-Object -TypeName System.Collections.Generic.List[String]
+        foreach ($p in $script:AlwaysCleared) { $paths.Add($p) }
+        if (Test-Key $Vector 'registry_before') { foreach ($p in $Vector['registry_before'].Keys) { $paths.Add($p) } }
+        if (Test-Key $Vector 'registry_after_roots') { foreach ($p in $Vector['registry_after_roots']) { $paths.Add($p) } }
+        if (Test-Key $Vector 'faults') {
+            if (Test-Key $Vector['faults'] 'fail_reads') { foreach ($p in $Vector['faults']['fail_reads']) { $paths.Add($p) } }
+        }
+        foreach ($p in @(Get-ArgumentPath $Vector['args'])) { $paths.Add($p) }
+        foreach ($p in @($script:ModuleKeys[$Vector['module']])) { if ($null -ne $p) { $paths.Add($p) } }
+        $paths
+    }
+
+    Function Backup-HostState {
+        # Snapshots of the backup roots of every path, outermost only, before anything is changed
+        param([String[]]$Paths)
+        $roots = New-Object -TypeName System.Collections.Generic.List[String]
+        foreach ($p in @($Paths + 'HKLM\SOFTWARE\tlsops')) { $roots.Add([TlsopsConformance.Registry64]::BackupRoot($p)) }
+        $outer = @($roots | Where-Object {
+                $r = $_
+                -not @($roots | Where-Object { [TlsopsConformance.Registry64]::SubKey($r).StartsWith([TlsopsConformance.Registry64]::SubKey($_) + '\', [StringComparison]::OrdinalIgnoreCase) }).Count
+            } | Sort-Object -Unique)
+        $saved = @{ registry = New-Object -TypeName System.Collections.Generic.List[Object]; local = $null }
+        foreach ($root in $outer) { $saved.registry.Add(@{ path = $root; snapshot = [TlsopsConformance.Registry64]::Snapshot($root) }) }
+        if ($script:HasTlsCmdlets) { $saved.local = Get-LocalList }
+        $saved
+    }
+
+    Function Restore-HostState {
+        # Every backup back, the local lists if they changed; one failure does not stop the others
+        param($Saved)
+        $failures = New-Object -TypeName System.Collections.Generic.List[String]
+        foreach ($entry in $Saved.registry) {
+            try { [TlsopsConformance.Registry64]::Restore($entry.path, $entry.snapshot) }
+            catch { $failures.Add("$($entry.path): $_") }
+        }
+        if ($null -ne $Saved.local) {
+            try {
+                $now = Get-LocalList
+                if ([TlsopsConformance.Json]::Difference($now, $Saved.local, 'local')) { Set-LocalList -Lists $Saved.local }
+            }
+            catch { $failures.Add("local lists: $_") }
+        }
+        if ($failures.Count) { throw "the host could not be put back: $($failures -join '; ')" }
+    }
+
+    Function Get-LocalList {
+        $lists = New-Object -TypeName 'System.Collections.Generic.Dictionary[String, Object]'
+        $lists['cipher_suites'] = [Object[]]@(Get-TlsCipherSuite | ForEach-Object { [String]$_.Name })
+        $lists['ecc_curves'] = [Object[]]@(Get-TlsEccCurve | ForEach-Object { [String]$_ })
+        , $lists
+    }
+
+    Function Set-LocalList {
+        # The CNG local lists exactly as given (only the fields given), in order
+        param($Lists)
+        if (Test-Key $Lists 'cipher_suites') {
+            foreach ($s in @(Get-TlsCipherSuite)) { Disable-TlsCipherSuite -Name $s.Name }
+            $wanted = @($Lists['cipher_suites'])
+            for ($i = 0; $i -lt $wanted.Count; $i++) { Enable-TlsCipherSuite -Name $wanted[$i] -Position $i }
+        }
+        if (Test-Key $Lists 'ecc_curves') {
+            foreach ($c in @(Get-TlsEccCurve)) { Disable-TlsEccCurve -Name $c }
+            $wanted = @($Lists['ecc_curves'])
+            for ($i = 0; $i -lt $wanted.Count; $i++) { Enable-TlsEccCurve -Name $wanted[$i] -Position $i }
+        }
+    }
+
+    Function Set-VectorState {
+        # The twin's starting point: the vector's keys cleared, registry_before written (missing parents created
+        # empty), local_before set
+        param($Vector, [String[]]$Paths)
+        foreach ($p in $Paths) { [TlsopsConformance.Registry64]::Delete($p) }
+        if (Test-Key $Vector 'registry_before') {
+            foreach ($p in $Vector['registry_before'].Keys) {
+                [TlsopsConformance.Registry64]::CreateKey($p)
+                $values = $Vector['registry_before'][$p]
+                foreach ($name in $values.Keys) {
+                    [TlsopsConformance.Registry64]::WriteVectorValue($p, $name, $values[$name]['type'], $values[$name]['data'])
+                }
+            }
+        }
+        if (Test-Key $Vector 'local_before') { Set-LocalList -Lists $Vector['local_before'] }
+    }
+
+    # The child process: what lib/ansible/executor/powershell/module_wrapper.ps1 does for a module with
+    # '#AnsibleRequires -CSharpUtil Ansible.Basic' and '-PowerShell <util>', with the arguments from a file.
+    $script:ChildScript = @'
+param([String]$Utils, [String]$UtilName, [String]$UtilPath, [String]$Module, [String]$ArgsFile, [String]$ReportFile)
+$ErrorActionPreference = 'Stop'
+Import-Module -Name (Join-Path $Utils 'powershell\Ansible.ModuleUtils.AddType.psm1')
+Add-CSharpType -References @([IO.File]::ReadAllText((Join-Path $Utils 'csharp\Ansible.Basic.cs')))
+
+$ps = [PowerShell]::Create()
+$ps.Runspace.SessionStateProxy.SetVariable('ErrorActionPreference', 'Stop')
+$ps.Runspace.SessionStateProxy.SetVariable('tlsopsUtilName', [IO.Path]::GetFileNameWithoutExtension($UtilName))
+$ps.Runspace.SessionStateProxy.SetVariable('tlsopsUtilText', [IO.File]::ReadAllText($UtilPath))
+$ps.Runspace.SessionStateProxy.SetVariable('tlsopsModuleText', [IO.File]::ReadAllText($Module))
+$null = $ps.AddScript('Function Write-Host($msg) { Write-Output -InputObject $msg }').AddStatement()
+$null = $ps.AddScript('New-Module -Name $tlsopsUtilName -ScriptBlock ([ScriptBlock]::Create($tlsopsUtilText)) | Import-Module -WarningAction SilentlyContinue -Scope Global').AddStatement()
+$null = $ps.AddScript('${function:<AnsibleModule>} = [ScriptBlock]::Create($tlsopsModuleText); Remove-Variable -Name tlsopsUtilName, tlsopsUtilText, tlsopsModuleText').AddStatement()
+$null = $ps.AddCommand('<AnsibleModule>', $false).AddArgument($ArgsFile).AddStatement()
+
+$origOut = [Console]::Out
+$sb = New-Object -TypeName System.Text.StringBuilder
+$newOut = New-Object -TypeName System.IO.StringWriter -ArgumentList $sb
+$exception = ''
+$modOut = @()
+try {
+    [Console]::SetOut($newOut)
+    $modOut = @($ps.Invoke())
+}
+catch { $exception = $_.Exception.ToString() }
+finally {
+    [Console]::SetOut($origOut)
+    $newOut.Dispose()
+}
+$report = @{
+    stdout = $sb.ToString()
+    output = [String[]]@($modOut | ForEach-Object { [String]$_ })
+    errors = [String[]]@($ps.Streams.Error | ForEach-Object { [String]$_ })
+    exception = $exception
+}
+[IO.File]::WriteAllText($ReportFile, (ConvertTo-Json -InputObject $report -Compress -Depth 4))
+'@
 
     Function Invoke-ModuleUnderTest {
-        # Runs plugins/modules/<module>.ps1 in a child Windows PowerShell, as Ansible's module wrapper would: Ansible.Basic
-        # compiled, the shared module util imported, the arguments in a file named by $args[0].
-        param([String]$Module, $Arguments, [Bool]$CheckMode, [Bool]$Diff)
-        $work = Join-Path ([IO.Path]::GetTempPath()) ("tlsops-conformance-" + [Guid]::NewGuid())
+        # The module's result as a Dictionary; fails when it printed anything but one JSON object
+        param($Vector)
+        $work = Join-Path ([IO.Path]::GetTempPath()) ('tlsops-conformance-' + [Guid]::NewGuid())
         $null = [IO.Directory]::CreateDirectory($work)
-        $moduleArgs = @{}
-        if ($null -ne $Arguments) { foreach ($p in $Arguments.PSObject.Properties) { $moduleArgs[$p.Name] = $p.Value } }
-        $moduleArgs['_ansible_check_mode'] = $CheckMode
-        $moduleArgs['_ansible_diff'] = $Diff
-        $argsFile = Join-Path $work 'args.json'
-        ConvertTo-Json -InputObject @{ ANSIBLE_MODULE_ARGS = $moduleArgs } -Depth 20 | Set-Content -LiteralPath $argsFile -Encoding UTF8
-        $runner = Join-Path $work 'run.ps1'
-        @'
-param([String]$Cs, [String]$Shared, [String]$Module, [String]$ArgsFile)
-$ErrorActionPreference = 'Stop'
-$refs = @(Select-String -LiteralPath $Cs -Pattern '^//AssemblyReference -Name (\S+)' | ForEach-Object { $_.Matches[0].Groups[1].Value -replace '\.dll$', '' })
-Add-Type -TypeDefinition (Get-Content -LiteralPath $Cs -Raw) -ReferencedAssemblies $refs
-Import-Module -Name $Shared
-& ([ScriptBlock]::Create((Get-Content -LiteralPath $Module -Raw))) $ArgsFile
-'@ | Set-Content -LiteralPath $runner -Encoding UTF8
-        $output = & powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File $runner -Cs $env:ANSIBLE_BASIC_CS `
-            -Shared $shared -Module (Join-Path $repo "plugins\modules\$Module.ps1") -ArgsFile $argsFile
-        Remove-Item -LiteralPath $work -Recurse -Force
-        ($output | Out-String) | ConvertFrom-Json
+        try {
+            $moduleArgs = New-Object -TypeName 'System.Collections.Generic.Dictionary[String, Object]'
+            foreach ($k in $Vector['args'].Keys) { $moduleArgs[$k] = $Vector['args'][$k] }
+            $moduleArgs['_ansible_check_mode'] = (Test-Key $Vector 'check_mode') -and [Bool]$Vector['check_mode']
+            $moduleArgs['_ansible_diff'] = (Test-Key $Vector 'diff') -and [Bool]$Vector['diff']
+            $moduleArgs['_ansible_module_name'] = $Vector['module']
+            $wrapped = New-Object -TypeName 'System.Collections.Generic.Dictionary[String, Object]'
+            $wrapped['ANSIBLE_MODULE_ARGS'] = $moduleArgs
+            $argsFile = Join-Path $work 'args.json'
+            [IO.File]::WriteAllText($argsFile, $script:Json.Serialize($wrapped))
+            $childFile = Join-Path $work 'run.ps1'
+            [IO.File]::WriteAllText($childFile, $script:ChildScript)
+            $reportFile = Join-Path $work 'report.json'
+            $modulePath = Join-Path $script:Repo "plugins\modules\$($Vector['module']).ps1"
+            # a Process, not '& powershell.exe ... 2>&1': on 5.1 a child's stderr line would be a terminating error
+            # under ErrorActionPreference Stop, and its text would be lost
+            $start = New-Object -TypeName System.Diagnostics.ProcessStartInfo
+            $start.FileName = Join-Path $PSHOME 'powershell.exe'
+            $start.Arguments = ('-NoProfile -NonInteractive -ExecutionPolicy Bypass -File "{0}" -Utils "{1}" -UtilName "{2}" ' +
+                '-UtilPath "{3}" -Module "{4}" -ArgsFile "{5}" -ReportFile "{6}"') -f $childFile, $script:ModuleUtils,
+                $script:SharedUtilName, $script:SharedUtil, $modulePath, $argsFile, $reportFile
+            $start.UseShellExecute = $false
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $child = [Diagnostics.Process]::Start($start)
+            $stdoutTask = $child.StandardOutput.ReadToEndAsync()
+            $stderr = $child.StandardError.ReadToEnd()
+            $child.WaitForExit()
+            if (-not [IO.File]::Exists($reportFile)) {
+                throw "the child PowerShell wrote no report (exit code $($child.ExitCode)): $($stdoutTask.Result) $stderr"
+            }
+            $report = Read-Json ([IO.File]::ReadAllText($reportFile))
+            $stdout = ([String]$report['stdout']).Trim()
+            $problems = @()
+            if ($report['exception']) { $problems += "exception: $($report['exception'])" }
+            if (@($report['errors']).Count) { $problems += "error records: $(@($report['errors']) -join ' | ')" }
+            if (@($report['output']).Count) { $problems += "pipeline output besides the result: $(@($report['output']) -join ' | ')" }
+            if (-not $stdout.StartsWith('{') -or $stdout.Contains("`n")) { $problems += "stdout is not one JSON object: $stdout" }
+            if ($problems.Count) { throw ($problems -join "`n") }
+            Read-Json $stdout
+        }
+        finally {
+            [IO.Directory]::Delete($work, $true)
+        }
     }
 }
 
 Describe 'conformance vectors against the real modules' {
-    It '<Name>' -ForEach $script:Vectors {
-        $vector = Get-Content -LiteralPath $Path -Raw | ConvertFrom-Json
-        $twinOnly = @('faults', 'certificates', 'host') | Where-Object { $vector.PSObject.Properties.Name -contains $_ }
-        if ($twinOnly) { Set-ItResult -Skipped -Because "needs the twin ($($twinOnly -join ', '))"; return }
-        $wantedVersion = '2019'
-        if ($vector.PSObject.Properties.Name -contains 'windows_version') { $wantedVersion = $vector.windows_version }
-        if ($wantedVersion -ne $script:HostVersion) { Set-ItResult -Skipped -Because "written for $wantedVersion, host is $($script:HostVersion)"; return }
-        if (-not $env:ANSIBLE_BASIC_CS) { throw 'set $env:ANSIBLE_BASIC_CS to the Ansible.Basic.cs of the ansible-core in use' }
-
-        $before = @{}
-        if ($null -ne $vector.registry_before) {
-            foreach ($p in $vector.registry_before.PSObject.Properties) {
-                $values = @{}
-                foreach ($v in $p.Value.PSObject.Properties) { $values[$v.Name] = @{ type = $v.Value.type; data = $v.Value.data } }
-                $before[$p.Name] = $values
-            }
+    It '<Name>' -ForEach $Vectors {
+        $vector = Read-Json ([IO.File]::ReadAllText($Path, [Text.Encoding]::UTF8))
+        $problem = Get-VectorProblem -Vector $vector -Folder $Folder
+        if ($problem) { throw "malformed vector: $problem" }
+        $skip = Get-SkipReason -Vector $vector
+        if ($skip) {
+            Set-ItResult -Skipped -Because $skip
+            return
         }
-        $roots = [String[]]@($vector.registry_after_roots)
-        Set-RegistryState -Dump $before -Roots $roots
-        if ($null -ne $vector.local_before) { Set-LocalLists -Lists $vector.local_before }
 
-        $result = Invoke-ModuleUnderTest -Module $vector.module -Arguments $vector.args -CheckMode ([Bool]$vector.check_mode) -Diff ([Bool]$vector.diff)
+        $paths = [String[]]@(Get-VectorPath -Vector $vector)
+        $saved = Backup-HostState -Paths $paths
+        $denied = New-Object -TypeName System.Collections.Generic.List[String]
+        try {
+            Set-VectorState -Vector $vector -Paths $paths
+            if ((Test-Key $vector 'faults') -and (Test-Key $vector['faults'] 'fail_reads')) {
+                foreach ($p in @($vector['faults']['fail_reads'])) {
+                    [TlsopsConformance.Registry64]::SetReadDenied($p, $true)
+                    $denied.Add($p)
+                }
+            }
+            try { $result = Invoke-ModuleUnderTest -Vector $vector }
+            finally {
+                foreach ($p in $denied) { [TlsopsConformance.Registry64]::SetReadDenied($p, $false) }
+                $denied.Clear()
+            }
 
-        foreach ($p in $vector.expected.PSObject.Properties) {
-            (ConvertTo-Canonical $result.($p.Name)) | Should -Be (ConvertTo-Canonical $p.Value) -Because "result.$($p.Name)"
-        }
-        if ($null -ne $vector.registry_after) {
-            (ConvertTo-Canonical (Get-RegistryState -Roots $roots)) | Should -Be (ConvertTo-Canonical $vector.registry_after) -Because 'registry_after'
-        }
-        if ($null -ne $vector.local_after) {
-            if ($null -ne $vector.local_after.cipher_suites) {
-                (ConvertTo-Canonical @(Get-TlsCipherSuite | ForEach-Object { $_.Name })) | Should -Be (ConvertTo-Canonical $vector.local_after.cipher_suites)
+            $differences = New-Object -TypeName System.Collections.Generic.List[String]
+            foreach ($key in $vector['expected'].Keys) {
+                if (-not (Test-Key $result $key)) { $differences.Add("result[$key]: missing from the result"); continue }
+                $d = [TlsopsConformance.Json]::Difference($result[$key], $vector['expected'][$key], "result[$key]")
+                if ($d) { $differences.Add($d) }
             }
-            if ($null -ne $vector.local_after.ecc_curves) {
-                (ConvertTo-Canonical @(Get-TlsEccCurve)) | Should -Be (ConvertTo-Canonical $vector.local_after.ecc_curves)
+            if (Test-Key $vector 'registry_after') {
+                $dump = [TlsopsConformance.Registry64]::Dump([String[]]@($vector['registry_after_roots']))
+                $d = [TlsopsConformance.Json]::Difference($dump, $vector['registry_after'], 'registry_after')
+                if ($d) { $differences.Add($d) }
             }
+            if (Test-Key $vector 'local_after') {
+                $now = Get-LocalList
+                foreach ($field in $vector['local_after'].Keys) {
+                    $d = [TlsopsConformance.Json]::Difference($now[$field], $vector['local_after'][$field], "local_after[$field]")
+                    if ($d) { $differences.Add($d) }
+                }
+            }
+            $differences -join "`n" | Should -BeNullOrEmpty -Because 'the real module must do what the vector and the twin agree on'
+        }
+        finally {
+            # a deny still set is also undone by the restore (each key's DACL is in the backup)
+            foreach ($p in $denied) {
+                try { [TlsopsConformance.Registry64]::SetReadDenied($p, $false) } catch { Write-Warning "deny on $p not taken off: $_" }
+            }
+            Restore-HostState -Saved $saved
         }
     }
 }
