@@ -127,7 +127,14 @@ Function Invoke-Undo {
     $clean
 }
 
-$runState = Enter-SchannelRun -Module $module -Name 'win_schannel'
+# A registry error while reading or taking the lease (or a mutex held past its wait) fails the module with its own
+# message instead of an unhandled exception; the FailJson calls inside Enter-SchannelRun exit through this catch (an
+# exit is a flow-control exception, which a catch block does not catch).
+$runState = $null
+try { $runState = Enter-SchannelRun -Module $module -Name 'win_schannel' }
+catch {
+    $module.FailJson("failed to take the host lease in HKLM\SOFTWARE\tlsops\schannel ($(Get-SchannelErrorMessage -ErrorRecord $_)); no setting was changed", $_)
+}
 
 # Pass 1, the plan: every read and decision of this module, one operation at a time, with the writes simulated in
 # memory so that each operation sees the ones before it. In check mode this is the whole run.

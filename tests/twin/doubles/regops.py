@@ -156,6 +156,9 @@ def apply_operations(store: RegistryStore, operations: list, check_mode: bool, w
             run_state = runstate.enter(store, params, check_mode, "win_schannel", warnings)
         except runstate.Refused as exc:
             return dict(exc.result, **({"warnings": warnings} if warnings else {}))
+        except (RegistryWriteError, OSError) as exc:
+            return {"failed": True, "changed": False, "msg": runstate.lease_failure(exc),
+                    **({"warnings": warnings} if warnings else {})}
     tracked = params is not None
     params = params or {}
     target = store.scratch_copy()

@@ -118,6 +118,12 @@ def write_planned_intent(store: RegistryStore, params: dict, check_mode: bool, s
                      [u for _op, block in reversed(planned) for u in block])
 
 
+def lease_failure(exc: Exception) -> str:
+    """A registry error while reading or taking the lease: the module fails with this, before any setting is written
+    (the .ps1 catches what ``Enter-SchannelRun`` throws; its own refusals exit through the catch)."""
+    return f"failed to take the host lease in {RUN_KEY} ({exc}); no setting was changed"
+
+
 def after_rollback(message: str, clean: bool) -> str:
     """A failed write's message, saying whether the rollback put everything back."""
     if clean:

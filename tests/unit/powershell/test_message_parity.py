@@ -54,6 +54,8 @@ TEXTS = [
     ("is not readable (", ["_SchannelRegistry.psm1"], ["runstate.py"]),
     ("); it was taken over", ["_SchannelRegistry.psm1"], ["runstate.py"]),
     ("SOFTWARE\\tlsops\\schannel", ["_SchannelRegistry.psm1"], []),
+    ("failed to take the host lease in ", ["win_schannel.ps1"], ["runstate.py"]),
+    ("); no setting was changed", ["win_schannel.ps1"], ["runstate.py"]),
 ]
 
 

@@ -99,9 +99,9 @@ def test_shared_module_before_the_delete_fix_is_caught():
 
 
 def test_invariant_culture_and_direct_array_assignment_pass():
-    ok = b"$t = $d.ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture)\n" \
-         b"$a = @(Get-Thing)\n$c = $null\nif ($x) { $c = @(Get-Thing) }\n" \
-         b"$h = [Microsoft.Win32.RegistryKey]::OpenBaseKey('LocalMachine', 'Registry64')\n"
+    ok = b"".join([b"$t = $d.ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture)\n",
+                   b"$a = @(Get-Thing)\n$c = $null\nif ($x) { $c = @(Get-Thing) }\n",
+                   b"$h = [Microsoft.Win32.RegistryKey]::OpenBaseKey('LocalMachine', 'Registry64')\n"])
     assert list(_pitfalls.find(ok, module_util=True)) == []
 
 
