@@ -175,8 +175,12 @@ def _check_read(host, path: str) -> None:
 
 
 def _dump(host, keys: list, read_errors: list) -> dict:
+    """The registry dump, root by root; a root that does not start with ``HKLM\\`` raises ``ValueError`` when the loop
+    reaches it (the .ps1 fails there, with the read errors of the roots before it already warned)."""
     out = common.CaseInsensitiveDict()  # $registry is a PowerShell hashtable (overlapping roots spelled differently)
     for root in keys:
+        if not root.upper().startswith("HKLM\\"):
+            raise ValueError(f"keys: '{root}' must start with 'HKLM\\'")
         unreadable = []  # a key that cannot be opened hides its subkeys too
         for path, values in host.registry.subtree(root).items():
             if any(path.lower().startswith(u.lower() + "\\") for u in unreadable):
@@ -195,12 +199,15 @@ def _info(host, params: dict) -> dict:
     for kb in params["updates"]:
         if not UPDATE_ID.fullmatch(kb):
             return {"failed": True, "msg": f"updates: '{kb}' is not an update id such as KB3042058"}
-    for path in params["keys"]:
-        if not path.upper().startswith("HKLM\\"):
-            return {"failed": True, "msg": f"keys: '{path}' must start with 'HKLM\\'"}
     read_errors: list = []
     version = versions().WINDOWS_VERSIONS[host.version]
-    registry = _dump(host, params["keys"], read_errors)
+    try:
+        registry = _dump(host, params["keys"], read_errors)
+    except ValueError as exc:
+        failed = {"failed": True, "msg": str(exc)}
+        if read_errors:
+            failed["warnings"] = _warnings(read_errors)
+        return failed
     installation = None
     try:
         if host.registry.key_exists(personality.CURRENT_VERSION_KEY):
@@ -247,8 +254,13 @@ def _info(host, params: dict) -> dict:
     result["run_state"] = _run_state(host, read_errors)
     result["read_errors"] = read_errors
     if read_errors:
-        result["warnings"] = [f"could not read {e['what']}: {e['error']}" for e in read_errors]
+        result["warnings"] = _warnings(read_errors)
     return result
+
+
+def _warnings(read_errors: list) -> list:
+    """``Add-ReadError``'s ``$module.Warn``: one warning per read error, in order."""
+    return [f"could not read {e['what']}: {e['error']}" for e in read_errors]
 
 
 def run(host, args: dict) -> dict:
