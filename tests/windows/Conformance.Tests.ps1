@@ -109,8 +109,9 @@ BeforeAll {
     }
 
     Function Test-Key {
+        # ContainsKey: Dictionary[String, Object] implements IDictionary.Contains explicitly, out of 5.1's reach
         param($Dictionary, [String]$Key)
-        ($Dictionary -is [System.Collections.IDictionary]) -and $Dictionary.Contains($Key)
+        ($Dictionary -is [System.Collections.IDictionary]) -and $Dictionary.ContainsKey($Key)
     }
 
     Function Get-VectorProblem {
@@ -236,9 +237,15 @@ BeforeAll {
     }
 
     Function Get-LocalList {
+        # Filled with Add, not from a pipeline: pipeline output can stay wrapped in PSObject inside an Object[], and
+        # Json.Difference compares .NET strings
+        $suites = New-Object -TypeName 'System.Collections.Generic.List[Object]'
+        foreach ($s in @(Get-TlsCipherSuite)) { $suites.Add([String]$s.Name) }
+        $curves = New-Object -TypeName 'System.Collections.Generic.List[Object]'
+        foreach ($c in @(Get-TlsEccCurve)) { $curves.Add([String]$c) }
         $lists = New-Object -TypeName 'System.Collections.Generic.Dictionary[String, Object]'
-        $lists['cipher_suites'] = [Object[]]@(Get-TlsCipherSuite | ForEach-Object { [String]$_.Name })
-        $lists['ecc_curves'] = [Object[]]@(Get-TlsEccCurve | ForEach-Object { [String]$_ })
+        $lists['cipher_suites'] = $suites.ToArray()
+        $lists['ecc_curves'] = $curves.ToArray()
         , $lists
     }
 

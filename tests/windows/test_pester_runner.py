@@ -160,6 +160,17 @@ def test_runner_runs_a_module_as_ansible_cores_module_wrapper_does():
         assert "#AnsibleRequires -CSharpUtil Ansible.Basic" in (_gate.PLUGINS / "modules" / f"{module}.ps1").read_text()
 
 
+def test_runner_avoids_windows_powershell_5_1_traps():
+    """Dictionary[String, Object] (what JavaScriptSerializer gives) implements IDictionary.Contains explicitly, so
+    5.1 cannot call it; ConvertFrom-Json would give case-insensitive PSCustomObjects; '& native 2>&1' turns a stderr
+    line into a terminating error under ErrorActionPreference Stop; Get-Content reads a BOM-less UTF-8 file as ANSI."""
+    code = _code()
+    assert not re.search(r"\$(?!stdout)\w+\.Contains\(", code), re.findall(r"\$\w+\.Contains\(", code)
+    assert "ConvertFrom-Json" not in code and "Get-Content" not in code
+    assert "2>&1" not in code
+    assert "$PSEdition" in code or "PSEdition" in code
+
+
 def test_runner_does_not_use_the_code_under_test_for_its_own_registry_work():
     called = _pitfalls.called_commands(RUNNER.read_bytes(), r"-Schannel")
     assert called == set(), called
