@@ -111,6 +111,16 @@ $reasons = [System.Collections.Generic.List[String]]@()
 $diffBefore = @{}
 $diffAfter = @{}
 
+Function Close-Run {
+    # Exit-SchannelRun, which must not turn a finished run (or a failure being reported) into an unhandled exception:
+    # a registry error there only warns; an intent left behind makes the next run treat this one as interrupted.
+    param([Switch]$Clean)
+    try { Exit-SchannelRun -Module $module -Clean:$Clean }
+    catch {
+        $module.Warn("could not clear this run's state in HKLM\SOFTWARE\tlsops\schannel ($(Get-SchannelErrorMessage -ErrorRecord $_)); the next run may take this one as interrupted")
+    }
+}
+
 Function Invoke-Undo {
     # Undo what this run already wrote, newest block first; $true when every undo succeeded.
     param([System.Collections.Generic.List[Object]]$Blocks)
@@ -202,7 +212,7 @@ foreach ($op in $module.Params.operations) {
         $message = Get-SchannelErrorMessage -ErrorRecord $_
         $module.Result.failed_operation = $op
         if (-not $module.CheckMode) { Disable-SchannelSimulation }
-        Exit-SchannelRun -Module $module
+        Close-Run
         if ($module.CheckMode) { $module.FailJson("failed to write $label ($message)", $_) }
         $module.FailJson("failed to write $label ($message); the values this run had already written were restored", $_)
     }
@@ -230,7 +240,7 @@ if (-not $module.CheckMode) {
             if ($own.Count -gt 0) { $backupBlocks.Add($own) }
             $clean = Invoke-Undo -Blocks $backupBlocks
             # a recovery rolled back to the interrupted state keeps the intent it recovers
-            Exit-SchannelRun -Module $module -Clean:($clean -and -not $runState.recovering)
+            Close-Run -Clean:($clean -and -not $runState.recovering)
             if ($clean) {
                 $module.FailJson("failed to write $($entry.label) ($message); the values this run had already written were restored", $_)
             }
@@ -241,7 +251,7 @@ if (-not $module.CheckMode) {
 else {
     foreach ($entry in $planned) { $backupBlocks.Add($entry.block) }
 }
-Exit-SchannelRun -Module $module -Clean
+Close-Run -Clean
 
 # The backup restores the previous state when applied in order: newest change first.
 $backup = [System.Collections.Generic.List[Hashtable]]@()

@@ -180,7 +180,7 @@ def apply_operations(store: RegistryStore, operations: list, check_mode: bool, w
         except (RegistryWriteError, ValueError, OSError) as exc:
             # nothing has been written yet (an intent being recovered stays)
             if tracked:
-                runstate.exit_run(store, params, check_mode)
+                runstate.close_run(store, params, check_mode, warnings)
             message = f"failed to write {label} ({exc})"
             if not check_mode:
                 message += "; the values this run had already written were restored"
@@ -206,12 +206,12 @@ def apply_operations(store: RegistryStore, operations: list, check_mode: bool, w
                 clean = undo(store, blocks + ([own] if own else []), warnings)
                 # a recovery rolled back to the interrupted state keeps the intent it recovers
                 if tracked:
-                    runstate.exit_run(store, params, check_mode, clean=clean and not run_state["recovering"])
+                    runstate.close_run(store, params, check_mode, warnings, clean=clean and not run_state["recovering"])
                 message = runstate.after_rollback(message, clean)
                 return {"failed": True, "changed": False, "failed_operation": op, "msg": message,
                         **({"warnings": warnings} if warnings else {})}
     if tracked:
-        runstate.exit_run(store, params, check_mode, clean=True)
+        runstate.close_run(store, params, check_mode, warnings, clean=True)
     result = {
         "changed": bool(changes),
         "changes": changes,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 
-from ..registry import RegistryStore
+from ..registry import RegistryStore, RegistryWriteError
 
 RUN_KEY = "HKLM\\SOFTWARE\\tlsops\\schannel"
 STAMP = "%Y-%m-%dT%H:%M:%SZ"
@@ -149,3 +149,11 @@ def exit_run(store: RegistryStore, params: dict, check_mode: bool, clean: bool =
             store.delete_key(RUN_KEY)
             if not store.value_names(parent) and not store.child_names(parent):
                 store.delete_key(parent)
+
+
+def close_run(store: RegistryStore, params: dict, check_mode: bool, warnings: list, clean: bool = False) -> None:
+    """``Close-Run`` of win_schannel.ps1: ``exit_run``, whose registry error only warns."""
+    try:
+        exit_run(store, params, check_mode, clean=clean)
+    except (RegistryWriteError, OSError) as exc:
+        warnings.append(f"could not clear this run's state in {RUN_KEY} ({exc}); the next run may take this one as interrupted")

@@ -56,6 +56,8 @@ TEXTS = [
     ("SOFTWARE\\tlsops\\schannel", ["_SchannelRegistry.psm1"], []),
     ("failed to take the host lease in ", ["win_schannel.ps1"], ["runstate.py"]),
     ("); no setting was changed", ["win_schannel.ps1"], ["runstate.py"]),
+    ("could not clear this run's state in ", ["win_schannel.ps1"], ["runstate.py"]),
+    ("); the next run may take this one as interrupted", ["win_schannel.ps1"], ["runstate.py"]),
 ]
 
 
