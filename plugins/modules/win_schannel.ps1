@@ -220,7 +220,12 @@ foreach ($op in $module.Params.operations) {
 
 if (-not $module.CheckMode) {
     Disable-SchannelSimulation
-    Write-SchannelPlannedIntent -Module $module -Name 'win_schannel' -State $runState -Planned $planned
+    try { Write-SchannelPlannedIntent -Module $module -Name 'win_schannel' -State $runState -Planned $planned }
+    catch {
+        $message = Get-SchannelErrorMessage -ErrorRecord $_
+        Close-Run
+        $module.FailJson("failed to write this run's intent in HKLM\SOFTWARE\tlsops\schannel ($message); no setting was changed", $_)
+    }
     # Pass 2, the writes: the changing operations in order; when one fails, the blocks already written are undone
     # newest first, with the failing operation's own block for a partial DeleteSubKeyTree or the keys a failed
     # value write created (review P14, D6).

@@ -191,8 +191,13 @@ def apply_operations(store: RegistryStore, operations: list, check_mode: bool, w
         blocks = [block for _op, block, _label in planned]
     else:
         if tracked:
-            runstate.write_planned_intent(store, params, check_mode, run_state, "win_schannel",
-                                          [(op, block) for op, block, _l in planned])
+            try:
+                runstate.write_planned_intent(store, params, check_mode, run_state, "win_schannel",
+                                              [(op, block) for op, block, _l in planned])
+            except (RegistryWriteError, OSError) as exc:
+                runstate.close_run(store, params, check_mode, warnings)
+                return {"failed": True, "changed": False, "msg": runstate.intent_failure(exc),
+                        **({"warnings": warnings} if warnings else {})}
         for op, block, label in planned:
             try:
                 write(store, op)

@@ -124,6 +124,11 @@ def lease_failure(exc: Exception) -> str:
     return f"failed to take the host lease in {RUN_KEY} ({exc}); no setting was changed"
 
 
+def intent_failure(exc: Exception) -> str:
+    """The intent could not be written before the first setting: the module fails with this (lease released)."""
+    return f"failed to write this run's intent in {RUN_KEY} ({exc}); no setting was changed"
+
+
 def after_rollback(message: str, clean: bool) -> str:
     """A failed write's message, saying whether the rollback put everything back."""
     if clean:

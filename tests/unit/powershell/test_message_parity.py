@@ -57,6 +57,7 @@ TEXTS = [
     ("failed to take the host lease in ", ["win_schannel.ps1"], ["runstate.py"]),
     ("); no setting was changed", ["win_schannel.ps1"], ["runstate.py"]),
     ("could not clear this run's state in ", ["win_schannel.ps1"], ["runstate.py"]),
+    ("failed to write this run's intent in ", ["win_schannel.ps1"], ["runstate.py"]),
     ("); the next run may take this one as interrupted", ["win_schannel.ps1"], ["runstate.py"]),
 ]
 
