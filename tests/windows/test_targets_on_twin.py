@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,50 @@ def test_target_passes_on_a_twin(web19, target, tmp_path):
     assert proc.returncode == 0 and not failed, (failed, proc.stdout[-3000:], proc.stderr[-2000:])
     asserted = [t for t in tasks if t["task"]["name"].split(" : ")[-1].startswith("assert")]
     assert asserted, "no assert task ran"
+
+
+def _run_play(twin: dict, roles: Path, role: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess, list]:
+    book = tmp_path / "play.yml"
+    book.write_text(yaml.safe_dump([{"hosts": twin["name"], "gather_facts": False,
+                                     "tasks": [{"ansible.builtin.include_role": {"name": role}}]}]))
+    env = dict(os.environ, ANSIBLE_ROLES_PATH=str(roles), ANSIBLE_NOCOLOR="1", ANSIBLE_STDOUT_CALLBACK="json",
+               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_HOST_KEY_CHECKING="0",
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"), ANSIBLE_DEPRECATION_WARNINGS="0")
+    proc = subprocess.run([str(VENV_BIN / "ansible-playbook"), "-i", twin["inventory"], str(book)], check=False,
+                          cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=280)
+    out = json.loads(proc.stdout) if proc.stdout.strip().startswith("{") else {}
+    return proc, [t for play in out.get("plays", []) for t in play["tasks"]]
+
+
+def test_a_target_that_changes_the_host_restores_it_in_always():
+    """ansible-test stops a target at its first failed task: the change must be undone in a block's `always`."""
+    for name in ("win_schannel", "win_tls_cipher_suites"):
+        tasks = yaml.safe_load((TARGETS / name / "tasks" / "main.yml").read_text())
+        writers = [t for t in tasks if any(k in t for k in ("tlsops.schannel.win_schannel", "tlsops.schannel.win_tls_cipher_suites"))]
+        assert not writers, (name, "a changing task outside the block", writers)
+        blocks = [t for t in tasks if "block" in t]
+        assert len(blocks) == 1, name
+        restore = [t for t in blocks[0].get("always", []) if "restore" in json.dumps(t)]
+        assert restore, (name, "no restore in always")
+
+
+@pytest.mark.parametrize("target", ["win_schannel", "win_tls_cipher_suites"])
+def test_a_failure_after_apply_leaves_the_host_as_it_was(web19, target, tmp_path):
+    """The target with a task failing right after `apply`: the play fails there and the twin's registry is the one it
+    had before the play."""
+    roles = tmp_path / "roles"
+    shutil.copytree(TARGETS / target, roles / target)
+    tasks_file = roles / target / "tasks" / "main.yml"
+    tasks = yaml.safe_load(tasks_file.read_text())
+    block = next(t for t in tasks if "block" in t)["block"]
+    at = next(i for i, t in enumerate(block) if t["name"] == "apply") + 1
+    block.insert(at, {"name": "injected failure", "ansible.builtin.fail": {"msg": "injected after apply"}})
+    tasks_file.write_text(yaml.safe_dump(tasks, sort_keys=False))
+    registry = Path(web19["registry_file"])
+    before = json.loads(registry.read_text())
+    proc, ran = _run_play(web19, roles, target, tmp_path)
+    failed = [t["task"]["name"] for t in ran if t["hosts"].get(web19["name"], {}).get("failed")]
+    restored = [t for t in ran if t["task"]["name"].split(" : ")[-1].startswith("restore from the backup")]
+    assert proc.returncode != 0 and [f.split(" : ")[-1] for f in failed] == ["injected failure"], (failed, proc.stdout[-2000:])
+    assert restored and restored[0]["hosts"][web19["name"]].get("changed"), restored
+    assert json.loads(registry.read_text()) == before
