@@ -236,11 +236,38 @@ def ps7_syntax(root):
             yield ("ps7-syntax", _line(node), _text(node))
 
 
+TLS_WRITE_CMDLETS = frozenset({"enable-tlsciphersuite", "disable-tlsciphersuite", "enable-tlsecccurve", "disable-tlsecccurve"})
+TLS_READ_CMDLETS = frozenset({"get-tlsciphersuite", "get-tlsecccurve"})
+
+
+def _command_name(node):
+    names = [c for c in node.children if c.type == "command_name"]
+    return names[0].text.decode().lower() if names else None
+
+
+def tls_cmdlets(root):
+    """A TLS Enable-/Disable- call without ``-Confirm:$false`` ("tls-confirm": their ConfirmImpact is not documented,
+    and the module runspace has no host, so a ShouldProcess prompt would throw), and a pipeline that starts with
+    Get-TlsCipherSuite/Get-TlsEccCurve ("tls-pipeline": their output is known not to arrive one object per suite in
+    Select-Object; ``foreach ($x in Get-TlsCipherSuite)`` enumerates it either way)."""
+    for node in _walk(root):
+        if node.type != "command":
+            continue
+        name = _command_name(node)
+        if name in TLS_WRITE_CMDLETS and not re.search(rb"(?i)-confirm:\s*\$false\b", node.text):
+            yield ("tls-confirm", _line(node), _text(node))
+        if name in TLS_READ_CMDLETS and node.parent is not None and node.parent.type == "pipeline_chain":
+            siblings = node.parent.children
+            if siblings.index(node) == 0 and any(c.type == "|" for c in siblings):
+                yield ("tls-pipeline", _line(node), _text(node.parent))
+
+
 def find(source: bytes, module_util: bool = False):
     """Every pitfall in one file; a module util (the shared .psm1) may call RegistryKey members."""
     root = _gate.parse(source).root_node
     found = [*provider_cmdlets(root), *array_shape_lost(root), *culture_formats(root), *registry_view(root),
-             *output_pollution(root), *wrapped_exception_text(root), *silent_delete(root), *ps7_syntax(root)]
+             *output_pollution(root), *wrapped_exception_text(root), *silent_delete(root), *ps7_syntax(root),
+             *tls_cmdlets(root)]
     if not module_util:
         found.extend(registry_helpers(root))
     return found

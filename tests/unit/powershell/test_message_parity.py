@@ -32,6 +32,8 @@ TEXTS = [
     ("failed to write the local ", ["win_tls_cipher_suites.ps1"], ["win_tls_cipher_suites.py"]),
     ("holds a value of kind unknown, which cannot be written back; the key was not removed", ["win_schannel.ps1"],
      ["regops.py"]),
+    ("type is required to write a value", ["win_schannel.ps1", "win_tls_cipher_suites.ps1"],
+     ["regops.py", "win_tls_cipher_suites.py"]),
     ("the Group Policy cipher-suite and curve order is read at boot", ["win_tls_cipher_suites.ps1"],
      ["win_tls_cipher_suites.py"]),
     ("Component Based Servicing (updates or features) waits for a reboot", ["win_schannel_info.ps1"],

@@ -7,7 +7,8 @@ path), an array assigned through an ``if`` (P4), a culture-dependent date format
 base keys without a view (P8), a RegistryKey member called outside ``_SchannelRegistry.psm1`` (the one place
 that touches the registry), a non-void .NET call as a statement (its value leaks into the function's output), the
 wrapped text of a .NET exception (``$_.Exception.Message``), ``DeleteSubKeyTree(name, $false)`` (silent when the key
-cannot be opened) and PowerShell 7 syntax. Each rule has a broken fixture that must fail; the three modules as they
+cannot be opened), PowerShell 7 syntax, a TLS Enable-/Disable- cmdlet without ``-Confirm:$false`` and a
+pipeline that starts with Get-TlsCipherSuite/Get-TlsEccCurve. Each rule has a broken fixture that must fail; the three modules as they
 were before issue 13 are caught too (P4, P7, P8 and their own registry helpers), see
 test_pre_issue_13_modules_are_caught, and the shared module before the silent-delete fix, see
 test_shared_module_before_the_delete_fix_is_caught.
@@ -25,7 +26,7 @@ FIXTURES = _gate.REPO_ROOT / "tests" / "unit" / "powershell" / "fixtures"
 SCRIPTS = sorted(p for ext in ("*.ps1", "*.psm1") for p in _gate.PLUGINS.rglob(ext))
 # Modules that still read $_.Exception.Message (psB's, asked to use Get-SchannelErrorMessage): the rule is waived
 # there until they do, and test_pending_error_text_waivers_are_still_needed fails once a waiver is no longer needed.
-PENDING_ERROR_TEXT = {"win_schannel_info.ps1", "win_tls_cipher_suites.ps1"}
+PENDING_ERROR_TEXT: set = set()
 MODULES = sorted((_gate.PLUGINS / "modules").glob("*.ps1"))
 SHARED = _gate.PLUGINS / "module_utils" / "_SchannelRegistry.psm1"
 REQUIRES = "#AnsibleRequires -PowerShell ansible_collections.tlsops.schannel.plugins.module_utils._SchannelRegistry"
@@ -55,6 +56,8 @@ def test_pending_error_text_waivers_are_still_needed(name):
     ("pitfall_exception_text.ps1", "wrapped-exception-text"),
     ("pitfall_silent_delete.ps1", "silent-delete"),
     ("pitfall_ps7.ps1", "ps7-syntax"),
+    ("pitfall_tls_cmdlets.ps1", "tls-confirm"),
+    ("pitfall_tls_cmdlets.ps1", "tls-pipeline"),
 ])
 def test_broken_fixture_is_caught(fixture, rule):
     found = _pitfalls.find((FIXTURES / fixture).read_bytes())
@@ -80,6 +83,11 @@ def test_output_pollution_fixture_catches_each_leak_and_spares_the_discarded_and
 
 def test_each_ps7_construct_is_caught():
     assert _lines("pitfall_ps7.ps1", "ps7-syntax") == {2, 3, 4, 5, 6}
+
+
+def test_tls_cmdlet_rules_spare_confirm_false_and_foreach():
+    assert _lines("pitfall_tls_cmdlets.ps1", "tls-confirm") == {2, 3}
+    assert _lines("pitfall_tls_cmdlets.ps1", "tls-pipeline") == {4, 5}
 
 
 def test_silent_delete_spares_a_delete_that_throws():
