@@ -66,12 +66,12 @@ try {
     $module.Result.os.caption = [String]$os.Caption
     $module.Result.last_boot_time = Get-SchannelTimestamp -Date $os.LastBootUpTime
 }
-catch { Add-ReadError -What 'Win32_OperatingSystem' -Message $_.Exception.Message }
+catch { Add-ReadError -What 'Win32_OperatingSystem' -Message (Get-SchannelErrorMessage -ErrorRecord $_) }
 try {
     $installationType = Get-SchannelValue -Path 'HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion' -Name 'InstallationType'
     if ($null -ne $installationType) { $module.Result.os.installation_type = [String]$installationType.data }
 }
-catch { Add-ReadError -What 'InstallationType' -Message $_.Exception.Message }
+catch { Add-ReadError -What 'InstallationType' -Message (Get-SchannelErrorMessage -ErrorRecord $_) }
 
 # Local CNG cipher-suite and curve order (TLS cmdlets, Windows Server 2016 and later): null when not read (option
 # off or no cmdlet), a list otherwise (review P17)
@@ -88,7 +88,7 @@ if ($module.Params.cipher_suites) {
             }
             $module.Result.tls_cipher_suites = $suites
         }
-        catch { Add-ReadError -What 'Get-TlsCipherSuite' -Message $_.Exception.Message }
+        catch { Add-ReadError -What 'Get-TlsCipherSuite' -Message (Get-SchannelErrorMessage -ErrorRecord $_) }
     }
     if (Get-Command -Name Get-TlsEccCurve -ErrorAction SilentlyContinue) {
         try {
@@ -96,7 +96,7 @@ if ($module.Params.cipher_suites) {
             foreach ($curve in Get-TlsEccCurve) { $curves.Add([String]$curve) }
             $module.Result.tls_ecc_curves = $curves
         }
-        catch { Add-ReadError -What 'Get-TlsEccCurve' -Message $_.Exception.Message }
+        catch { Add-ReadError -What 'Get-TlsEccCurve' -Message (Get-SchannelErrorMessage -ErrorRecord $_) }
     }
 }
 
@@ -173,7 +173,7 @@ if ($module.Params.bindings) {
         $root = "HKLM\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\$($k.key)"
         $endpoints = @()
         try { $endpoints = Get-SchannelSubKeyName -Path $root }
-        catch { Add-ReadError -What "registry key $root" -Message $_.Exception.Message }
+        catch { Add-ReadError -What "registry key $root" -Message (Get-SchannelErrorMessage -ErrorRecord $_) }
         foreach ($endpoint in $endpoints) {
             try {
                 $split = $endpoint.LastIndexOf(':')
@@ -200,7 +200,7 @@ if ($module.Params.bindings) {
                 }
                 $bindings.Add($binding)
             }
-            catch { Add-ReadError -What "binding $($k.key)\$endpoint" -Message $_.Exception.Message }
+            catch { Add-ReadError -What "binding $($k.key)\$endpoint" -Message (Get-SchannelErrorMessage -ErrorRecord $_) }
         }
     }
     $module.Result.bindings = $bindings
@@ -228,7 +228,7 @@ foreach ($m in $markers) {
     catch {
         $what = $m.path
         if ($null -ne $m.name) { $what = "$($m.path)\$($m.name)" }
-        Add-ReadError -What $what -Message $_.Exception.Message
+        Add-ReadError -What $what -Message (Get-SchannelErrorMessage -ErrorRecord $_)
     }
 }
 $module.Result.reboot_pending = $reasons.Count -gt 0
@@ -248,7 +248,7 @@ if ($wanted.Count -gt 0) {
         foreach ($id in $wanted) { $updates[$id] = $listed.ContainsKey($id.ToUpperInvariant()) }
     }
     catch {
-        Add-ReadError -What 'Win32_QuickFixEngineering' -Message $_.Exception.Message
+        Add-ReadError -What 'Win32_QuickFixEngineering' -Message (Get-SchannelErrorMessage -ErrorRecord $_)
         foreach ($id in $wanted) { $updates[$id] = $null }
     }
 }
@@ -275,7 +275,7 @@ try {
     $runState.interrupted = Read-RunStateValue -Name 'Intent'
 }
 catch {
-    Add-ReadError -What "registry key $runKey" -Message $_.Exception.Message
+    Add-ReadError -What "registry key $runKey" -Message (Get-SchannelErrorMessage -ErrorRecord $_)
     $unread = @{ raw = $null; error = 'could not be read (see read_errors)' }
     $runState = @{ lease = $unread; interrupted = $unread }
 }

@@ -117,7 +117,7 @@ Function Invoke-PolicyUndo {
         try { Invoke-PolicyOperation -Op $op }
         catch {
             $clean = $false
-            $module.Warn("rollback of $($op.path)\$($op.name) failed: $($_.Exception.Message)")
+            $module.Warn("rollback of $($op.path)\$($op.name) failed: $(Get-SchannelErrorMessage -ErrorRecord $_)")
         }
     }
     $clean
@@ -214,7 +214,7 @@ if ($null -ne $module.Params.restore) {
     }
     catch {
         # found while planning: nothing has been written
-        $message = $_.Exception.Message
+        $message = Get-SchannelErrorMessage -ErrorRecord $_
         if (-not $module.CheckMode) { Disable-SchannelSimulation }
         Exit-SchannelRun -Module $module
         $module.FailJson("restore: $message; nothing was written", $_)
@@ -231,7 +231,7 @@ if ($null -ne $module.Params.restore) {
                 $blocks.Add($entry.block)
             }
             catch {
-                $message = $_.Exception.Message
+                $message = Get-SchannelErrorMessage -ErrorRecord $_
                 $label = $policyLabel
                 if ($null -ne $entry.op.name) { $label = "$policyLabel\$($entry.op.name)" }
                 if ($null -eq $entry.op.name -and $entry.op.state -eq 'absent') { $blocks.Add($entry.block) }   # a partial DeleteSubKeyTree is rebuilt
@@ -325,7 +325,7 @@ elseif ($module.Params.scope -eq 'policy') {
         }
     }
     catch {
-        $message = $_.Exception.Message
+        $message = Get-SchannelErrorMessage -ErrorRecord $_
         if ($module.CheckMode) { $module.FailJson("failed to write $current ($message)", $_) }
         # undo the values written, then the key when this run created it
         $undo = [System.Collections.Generic.List[Hashtable]]@()
@@ -406,7 +406,7 @@ else {
         }
     }
     catch {
-        $message = $_.Exception.Message
+        $message = Get-SchannelErrorMessage -ErrorRecord $_
         if ($module.CheckMode) { $module.FailJson("failed to write the local $step order ($message)", $_) }
         $restored = $true
         try {
@@ -416,7 +416,7 @@ else {
         }
         catch {
             $restored = $false
-            $module.Warn("rollback of the local order failed: $($_.Exception.Message)")
+            $module.Warn("rollback of the local order failed: $(Get-SchannelErrorMessage -ErrorRecord $_)")
         }
         Exit-SchannelRun -Module $module -Clean:($restored -and -not $runState.recovering)
         if ($restored) { $module.FailJson("failed to write the local $step order ($message); the previous local order was restored", $_) }
