@@ -240,9 +240,9 @@ BeforeAll {
         # Filled with Add, not from a pipeline: pipeline output can stay wrapped in PSObject inside an Object[], and
         # Json.Difference compares .NET strings
         $suites = New-Object -TypeName 'System.Collections.Generic.List[Object]'
-        foreach ($s in @(Get-TlsCipherSuite)) { $suites.Add([String]$s.Name) }
+        foreach ($s in Get-TlsCipherSuite) { $suites.Add([String]$s.Name) }
         $curves = New-Object -TypeName 'System.Collections.Generic.List[Object]'
-        foreach ($c in @(Get-TlsEccCurve)) { $curves.Add([String]$c) }
+        foreach ($c in Get-TlsEccCurve) { $curves.Add([String]$c) }
         $lists = New-Object -TypeName 'System.Collections.Generic.Dictionary[String, Object]'
         $lists['cipher_suites'] = $suites.ToArray()
         $lists['ecc_curves'] = $curves.ToArray()
@@ -253,14 +253,14 @@ BeforeAll {
         # The CNG local lists exactly as given (only the fields given), in order
         param($Lists)
         if (Test-Key $Lists 'cipher_suites') {
-            foreach ($s in @(Get-TlsCipherSuite)) { Disable-TlsCipherSuite -Name $s.Name }
+            foreach ($s in Get-TlsCipherSuite) { Disable-TlsCipherSuite -Name $s.Name -Confirm:$false }
             $wanted = @($Lists['cipher_suites'])
-            for ($i = 0; $i -lt $wanted.Count; $i++) { Enable-TlsCipherSuite -Name $wanted[$i] -Position $i }
+            for ($i = 0; $i -lt $wanted.Count; $i++) { Enable-TlsCipherSuite -Name $wanted[$i] -Position $i -Confirm:$false }
         }
         if (Test-Key $Lists 'ecc_curves') {
-            foreach ($c in @(Get-TlsEccCurve)) { Disable-TlsEccCurve -Name $c }
+            foreach ($c in Get-TlsEccCurve) { Disable-TlsEccCurve -Name $c -Confirm:$false }
             $wanted = @($Lists['ecc_curves'])
-            for ($i = 0; $i -lt $wanted.Count; $i++) { Enable-TlsEccCurve -Name $wanted[$i] -Position $i }
+            for ($i = 0; $i -lt $wanted.Count; $i++) { Enable-TlsEccCurve -Name $wanted[$i] -Position $i -Confirm:$false }
         }
     }
 
