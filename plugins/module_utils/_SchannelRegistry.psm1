@@ -341,8 +341,16 @@ Function Remove-SchannelValue {
         $entry.values.Remove($Name)
         return
     }
+    # a value that is not there needs no write access to stay absent (as in the twin): look with a read handle first
+    $key = Open-RealKey -SubKey $sub
+    if ($null -eq $key) { return }
+    $present = $false
+    try { $present = $key.GetValueNames() -contains $Name } finally { Close-RealKey -Key $key }
+    if (-not $present) { return }
     $key = (Get-Hklm).OpenSubKey($sub, $true)
     if ($null -eq $key) { return }
+    # DeleteValue ignores every RegDeleteValue error but "not found" (.NET compatibility); the access check is the
+    # OpenSubKey above, which throws when the key may not be written
     try { $key.DeleteValue($Name, $false) } finally { $key.Dispose() }
 }
 

@@ -24,9 +24,6 @@ from tests.unit.powershell import _gate, _pitfalls
 
 FIXTURES = _gate.REPO_ROOT / "tests" / "unit" / "powershell" / "fixtures"
 SCRIPTS = sorted(p for ext in ("*.ps1", "*.psm1") for p in _gate.PLUGINS.rglob(ext))
-# Modules that still read $_.Exception.Message (psB's, asked to use Get-SchannelErrorMessage): the rule is waived
-# there until they do, and test_pending_error_text_waivers_are_still_needed fails once a waiver is no longer needed.
-PENDING_ERROR_TEXT: set = set()
 MODULES = sorted((_gate.PLUGINS / "modules").glob("*.ps1"))
 SHARED = _gate.PLUGINS / "module_utils" / "_SchannelRegistry.psm1"
 REQUIRES = "#AnsibleRequires -PowerShell ansible_collections.tlsops.schannel.plugins.module_utils._SchannelRegistry"
@@ -35,15 +32,7 @@ REQUIRES = "#AnsibleRequires -PowerShell ansible_collections.tlsops.schannel.plu
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
 def test_no_pitfall(path):
     found = _pitfalls.find(path.read_bytes(), module_util=path.suffix == ".psm1")
-    if path.name in PENDING_ERROR_TEXT:
-        found = [f for f in found if f[0] != "wrapped-exception-text"]
     assert found == [], "%s: %s" % (path.name, found)
-
-
-@pytest.mark.parametrize("name", sorted(PENDING_ERROR_TEXT))
-def test_pending_error_text_waivers_are_still_needed(name):
-    found = _pitfalls.find((_gate.PLUGINS / "modules" / name).read_bytes())
-    assert "wrapped-exception-text" in {r for r, _l, _t in found}, "%s no longer needs its waiver: drop it" % name
 
 
 @pytest.mark.parametrize("fixture, rule", [
