@@ -236,6 +236,21 @@ def ps7_syntax(root):
             yield ("ps7-syntax", _line(node), _text(node))
 
 
+def null_on_the_right(root):
+    """``$x -eq $null`` / ``$x -ne $null`` (any equality operator): when ``$x`` is an array the comparison filters it
+    and returns the matching elements, not a bool, so an empty or one-element list tests wrongly; ``$null`` goes on
+    the left."""
+    for node in _walk(root):
+        if node.type != "comparison_expression":
+            continue
+        ops = [c for c in node.children if c.type == "comparison_operator"]
+        operands = [c for c in node.children if c.type != "comparison_operator"]
+        if len(ops) == 1 and len(operands) == 2 and \
+                re.fullmatch(rb"(?i)-[ci]?(eq|ne)", ops[0].text.strip()) and \
+                operands[1].text.strip().lower() == b"$null":
+            yield ("null-on-the-right", _line(node), _text(node))
+
+
 TLS_WRITE_CMDLETS = frozenset({"enable-tlsciphersuite", "disable-tlsciphersuite", "enable-tlsecccurve", "disable-tlsecccurve"})
 TLS_READ_CMDLETS = frozenset({"get-tlsciphersuite", "get-tlsecccurve"})
 
@@ -267,7 +282,7 @@ def find(source: bytes, module_util: bool = False):
     root = _gate.parse(source).root_node
     found = [*provider_cmdlets(root), *array_shape_lost(root), *culture_formats(root), *registry_view(root),
              *output_pollution(root), *wrapped_exception_text(root), *silent_delete(root), *ps7_syntax(root),
-             *tls_cmdlets(root)]
+             *tls_cmdlets(root), *null_on_the_right(root)]
     if not module_util:
         found.extend(registry_helpers(root))
     return found

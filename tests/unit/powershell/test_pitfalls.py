@@ -8,7 +8,8 @@ base keys without a view (P8), a RegistryKey member called outside ``_SchannelRe
 that touches the registry), a non-void .NET call as a statement (its value leaks into the function's output), the
 wrapped text of a .NET exception (``$_.Exception.Message``), ``DeleteSubKeyTree(name, $false)`` (silent when the key
 cannot be opened), PowerShell 7 syntax, a TLS Enable-/Disable- cmdlet without ``-Confirm:$false`` and a
-pipeline that starts with Get-TlsCipherSuite/Get-TlsEccCurve. Each rule has a broken fixture that must fail; the three modules as they
+pipeline that starts with Get-TlsCipherSuite/Get-TlsEccCurve, and ``$x -eq $null`` (a filter, not a test, when ``$x``
+is an array). Each rule has a broken fixture that must fail; the three modules as they
 were before issue 13 are caught too (P4, P7, P8 and their own registry helpers), see
 test_pre_issue_13_modules_are_caught, and the shared module before the silent-delete fix, see
 test_shared_module_before_the_delete_fix_is_caught.
@@ -47,6 +48,7 @@ def test_no_pitfall(path):
     ("pitfall_ps7.ps1", "ps7-syntax"),
     ("pitfall_tls_cmdlets.ps1", "tls-confirm"),
     ("pitfall_tls_cmdlets.ps1", "tls-pipeline"),
+    ("pitfall_null_right.ps1", "null-on-the-right"),
 ])
 def test_broken_fixture_is_caught(fixture, rule):
     found = _pitfalls.find((FIXTURES / fixture).read_bytes())
@@ -77,6 +79,10 @@ def test_each_ps7_construct_is_caught():
 def test_tls_cmdlet_rules_spare_confirm_false_and_foreach():
     assert _lines("pitfall_tls_cmdlets.ps1", "tls-confirm") == {2, 3}
     assert _lines("pitfall_tls_cmdlets.ps1", "tls-pipeline") == {4, 5}
+
+
+def test_null_on_the_left_passes():
+    assert _lines("pitfall_null_right.ps1", "null-on-the-right") == {3, 4, 5}
 
 
 def test_silent_delete_spares_a_delete_that_throws():
