@@ -54,12 +54,33 @@ def _undo_op(name, value):
             "reboot_reason": REBOOT_REASON}
 
 
+def _enter(store, params, check_mode, warnings):
+    """``Enter-Run``: (run state, None), or (None, the failure result) for a refusal or a registry error while the
+    lease is read or taken (``failed to take the host lease in ...``)."""
+    try:
+        return runstate.enter(store, params, check_mode, "win_tls_cipher_suites", warnings), None
+    except runstate.Refused as exc:
+        return None, exc.result
+    except (RegistryWriteError, OSError) as exc:
+        return None, {"failed": True, "changed": False, "msg": runstate.lease_failure(exc)}
+
+
+def _intent(write, store, params, check_mode, warnings):
+    """``try { Write-SchannelIntent ... } catch { Stop-IntentFailure }``: None, or the failure result after the lease
+    is released (nothing has been changed yet)."""
+    try:
+        write()
+    except (RegistryWriteError, OSError) as exc:
+        runstate.close_run(store, params, check_mode, warnings)
+        return {"failed": True, "changed": False, "msg": runstate.intent_failure(exc)}
+    return None
+
+
 def _policy(host, params, check_mode, warnings):
     live = host.registry
-    try:
-        run_state = runstate.enter(live, params, check_mode, "win_tls_cipher_suites", warnings)
-    except runstate.Refused as exc:
-        return exc.result
+    run_state, refused = _enter(live, params, check_mode, warnings)
+    if refused is not None:
+        return refused
     store = live.scratch_copy() if check_mode else live
     functions = store.get_value(POLICY_SSL, "Functions")
     curves = store.get_value(POLICY_SSL, "EccCurves")
@@ -92,10 +113,12 @@ def _policy(host, params, check_mode, warnings):
         backup.append({"path": POLICY_SSL, "name": None, "state": "absent", "type": None, "data": None,
                        "reboot_reason": REBOOT_REASON})
     if writes:
-        runstate.write_intent(live, params, check_mode, run_state, "win_tls_cipher_suites",
-                              [{"path": POLICY_SSL, "name": name, "state": "absent" if data is None else "present",
-                                "type": vtype, "data": data, "reboot_reason": REBOOT_REASON} for name, vtype, data in writes],
-                              backup)
+        intent_ops = [{"path": POLICY_SSL, "name": name, "state": "absent" if data is None else "present",
+                       "type": vtype, "data": data, "reboot_reason": REBOOT_REASON} for name, vtype, data in writes]
+        failed = _intent(lambda: runstate.write_intent(live, params, check_mode, run_state, "win_tls_cipher_suites",
+                                                       intent_ops, backup), live, params, check_mode, warnings)
+        if failed is not None:
+            return failed
     done, current = [], POLICY_SSL
     try:
         if writes:
@@ -114,9 +137,9 @@ def _policy(host, params, check_mode, warnings):
         undo = [u for u in backup if u["name"] is None or u["name"] in done]
         clean = _undo(store, undo, warnings)
         # a recovery rolled back to the interrupted state keeps the intent it recovers
-        runstate.exit_run(live, params, check_mode, clean=clean and not run_state["recovering"])
+        runstate.close_run(live, params, check_mode, warnings, clean=clean and not run_state["recovering"])
         return {"failed": True, "msg": runstate.after_rollback(message, clean)}
-    runstate.exit_run(live, params, check_mode, clean=True)
+    runstate.close_run(live, params, check_mode, warnings, clean=True)
     changed = bool(writes)
     return {"changed": changed, "before": before, "after": wanted, "reboot_required": changed,
             "reboot_reasons": [REBOOT_REASON] if changed else [], "backup": backup, "diff": diff}
@@ -164,10 +187,9 @@ def _restore(host, params, check_mode, warnings):
             return {"failed": True, "msg": f"restore[{i}]: a cipher-suite backup only writes values of {POLICY_SSL} or "
                     f"that key, not {op['path']}"}
     live = host.registry
-    try:
-        run_state = runstate.enter(live, params, check_mode, "win_tls_cipher_suites", warnings)
-    except runstate.Refused as exc:
-        return exc.result
+    run_state, refused = _enter(live, params, check_mode, warnings)
+    if refused is not None:
+        return refused
     before = _policy_state(live)
     sim = live.scratch_copy()
     planned = []
@@ -203,14 +225,18 @@ def _restore(host, params, check_mode, warnings):
             _policy_op(sim, op)
             planned.append((op, block))
     except (RegistryWriteError, ValueError) as exc:
-        runstate.exit_run(live, params, check_mode)
+        runstate.close_run(live, params, check_mode, warnings)
         return {"failed": True, "msg": f"restore: {exc}; nothing was written"}
     after = _policy_state(sim)
     blocks = []
     if check_mode:
         blocks = [block for _op, block in planned]
     else:
-        runstate.write_planned_intent(live, params, check_mode, run_state, "win_tls_cipher_suites", planned)
+        failed = _intent(lambda: runstate.write_planned_intent(live, params, check_mode, run_state,
+                                                               "win_tls_cipher_suites", planned),
+                         live, params, check_mode, warnings)
+        if failed is not None:
+            return failed
         for op, block in planned:
             try:
                 _policy_op(live, op)
@@ -220,9 +246,9 @@ def _restore(host, params, check_mode, warnings):
                 if op["name"] is None and str(op["state"]).lower() == "absent":
                     blocks.append(block)  # a partial DeleteSubKeyTree is rebuilt
                 clean = _undo(live, [u for block_ in reversed(blocks) for u in block_], warnings)
-                runstate.exit_run(live, params, check_mode, clean=clean and not run_state["recovering"])
+                runstate.close_run(live, params, check_mode, warnings, clean=clean and not run_state["recovering"])
                 return {"failed": True, "msg": runstate.after_rollback(f"failed to write {label} ({exc})", clean)}
-        runstate.exit_run(live, params, check_mode, clean=True)
+        runstate.close_run(live, params, check_mode, warnings, clean=True)
     changed = bool(planned)
     return {"changed": changed, "before": before, "after": after, "reboot_required": changed,
             "reboot_reasons": [REBOOT_REASON] if changed else [],
@@ -314,16 +340,19 @@ def _local(host, params, check_mode, warnings):
         if not has_curves:
             return {"failed": True, "msg": "ecc_curves: this host has no Get-TlsEccCurve cmdlet; use scope: policy"}
         wanted["ecc_curves"] = list(params["ecc_curves"])
-    try:
-        run_state = runstate.enter(host.registry, params, check_mode, "win_tls_cipher_suites", warnings)
-    except runstate.Refused as exc:
-        return exc.result
+    run_state, refused = _enter(host.registry, params, check_mode, warnings)
+    if refused is not None:
+        return refused
     suites_differ = before["cipher_suites"] != wanted["cipher_suites"]
     curves_differ = has_curves and before["ecc_curves"] != wanted["ecc_curves"]
     if suites_differ or curves_differ:
-        runstate.write_intent(host.registry, params, check_mode, run_state, "win_tls_cipher_suites",
-                              {"scope": "local", "cipher_suites": wanted["cipher_suites"], "ecc_curves": wanted["ecc_curves"]},
-                              {"scope": "local", "cipher_suites": before["cipher_suites"], "ecc_curves": before["ecc_curves"]})
+        failed = _intent(lambda: runstate.write_intent(
+            host.registry, params, check_mode, run_state, "win_tls_cipher_suites",
+            {"scope": "local", "cipher_suites": wanted["cipher_suites"], "ecc_curves": wanted["ecc_curves"]},
+            {"scope": "local", "cipher_suites": before["cipher_suites"], "ecc_curves": before["ecc_curves"]}),
+            host.registry, params, check_mode, warnings)
+        if failed is not None:
+            return failed
     diff = {"before": {"local\\cipher_suites": ",".join(before["cipher_suites"])},
             "after": {"local\\cipher_suites": ",".join(wanted["cipher_suites"])}}
     if has_curves:
@@ -349,7 +378,7 @@ def _local(host, params, check_mode, warnings):
             except (CmdletError, RegistryWriteError) as undo_exc:
                 restored = False
                 warnings.append(f"rollback of the local order failed: {undo_exc}")
-            runstate.exit_run(host.registry, params, check_mode, clean=restored and not run_state["recovering"])
+            runstate.close_run(host.registry, params, check_mode, warnings, clean=restored and not run_state["recovering"])
             if restored:
                 message += "; the previous local order was restored"
             else:
@@ -357,7 +386,7 @@ def _local(host, params, check_mode, warnings):
             _applied(host)
             return {"failed": True, "msg": message}
         _applied(host)
-    runstate.exit_run(host.registry, params, check_mode, clean=True)
+    runstate.close_run(host.registry, params, check_mode, warnings, clean=True)
     return {"changed": bool(changed), "before": before, "after": wanted, "reboot_required": False,
             "reboot_reasons": [], "diff": diff,
             "backup": {"scope": "local", "cipher_suites": before["cipher_suites"], "ecc_curves": before["ecc_curves"]}}
