@@ -110,3 +110,52 @@ def test_a_failure_after_apply_leaves_the_host_as_it_was(web19, target, tmp_path
     assert proc.returncode != 0 and [f.split(" : ")[-1] for f in failed] == ["injected failure"], (failed, proc.stdout[-2000:])
     assert restored and restored[0]["hosts"][web19["name"]].get("changed"), restored
     assert json.loads(registry.read_text()) == before
+
+
+PRE_HARDEN = {
+    "win_schannel": [{"name": "harden", "register": "pre", "tlsops.schannel.win_schannel": {
+        "hashes": {"MD5": "disabled"}, "protocols": {"SSL 3.0": "disabled"}}}],
+    "win_tls_cipher_suites": [
+        {"name": "read", "register": "info", "tlsops.schannel.win_schannel_info": {"bindings": False}},
+        {"name": "harden", "register": "pre", "tlsops.schannel.win_tls_cipher_suites": {
+            "scope": "policy", "cipher_suites": "{{ info.cipher_suites.supported | select('search', "
+                                                "'^TLS_ECDHE_RSA_WITH_AES_(128|256)_GCM_SHA(256|384)$') | list }}"}}],
+}
+
+
+@pytest.mark.parametrize("target", ["win_schannel", "win_tls_cipher_suites"])
+def test_target_passes_on_a_host_already_hardened_and_leaves_it_so(web19, target, tmp_path):
+    """A host that already has what the target applies: the target still sees check mode's and apply's change
+    (it starts from Windows' default) and puts the hardened state back."""
+    registry = Path(web19["registry_file"])
+    clean = json.loads(registry.read_text())
+    roles = tmp_path / "roles"
+    (roles / "harden" / "tasks").mkdir(parents=True)
+    (roles / "harden" / "tasks" / "main.yml").write_text(yaml.safe_dump(PRE_HARDEN[target] + [
+        {"name": "keep the backup", "ansible.builtin.copy": {"content": "{{ pre.backup | to_json }}",
+                                                             "dest": str(tmp_path / "pre.json")},
+         "delegate_to": "localhost"}]))
+    shutil.copytree(TARGETS / target, roles / target)
+    try:
+        for step in ("p1", "p2", "p3"):
+            (tmp_path / step).mkdir()
+        proc, _ = _run_play(web19, roles, "harden", tmp_path / "p1")
+        assert proc.returncode == 0, proc.stdout[-2000:]
+        hardened = json.loads(registry.read_text())
+        assert hardened != clean
+        proc, ran = _run_play(web19, roles, target, tmp_path / "p2")
+        failed = [(t["task"]["name"], t["hosts"][web19["name"]].get("msg")) for t in ran
+                  if t["hosts"].get(web19["name"], {}).get("failed")]
+        assert proc.returncode == 0 and not failed, (failed, proc.stdout[-2000:])
+        assert json.loads(registry.read_text()) == hardened
+    finally:
+        (roles / "undo" / "tasks").mkdir(parents=True)
+        (roles / "undo" / "tasks" / "main.yml").write_text(yaml.safe_dump([{
+            f"tlsops.schannel.{target}": {"restore": json.loads((tmp_path / "pre.json").read_text())}}]))
+        _run_play(web19, roles, "undo", tmp_path / "p3")
+    after = json.loads(registry.read_text())
+    # the policy restore never removes a key above ...\SSL\00010002 (review P2): the parents the hardening created stay
+    policy = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002".lower()
+    left = {k: v for k, v in after.items() if k not in clean}
+    assert all(v == {} and policy.startswith(k.lower() + "\\") for k, v in left.items()), left
+    assert {k: v for k, v in after.items() if k in clean} == clean
