@@ -404,7 +404,10 @@ else {
         $state
     }
 
-    $before = Get-LocalState
+    # a TLS cmdlet that throws here fails with the module's own message (review P12), before the lease is taken
+    $before = $null
+    try { $before = Get-LocalState }
+    catch { $module.FailJson("could not read the local order ($(Get-SchannelErrorMessage -ErrorRecord $_)); nothing was changed", $_) }
     $wanted = @{ cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
     if ($null -ne $module.Params.cipher_suites) { $wanted.cipher_suites = [String[]]@($module.Params.cipher_suites) }
     if ($null -ne $module.Params.ecc_curves) {
