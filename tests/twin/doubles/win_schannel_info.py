@@ -145,13 +145,13 @@ def _bindings(host, read_errors: list) -> list:
         for endpoint in store.child_names(root):
             path = f"{root}\\{endpoint}"
             try:
+                host_part, port = _split_endpoint(endpoint)
                 if kind != "ccs":  # the .ps1 opens an endpoint's key only for its SslCertHash (not for ccs)
                     _check_read(host, path)
-            except RegistryWriteError as exc:
+            except (RegistryWriteError, ValueError) as exc:
                 read_errors.append({"what": f"binding {kind_key}\\{endpoint}", "error": str(exc)})
                 continue
-            host_part, _sep, port = endpoint.rpartition(":")
-            binding = {"kind": kind, "ip": None, "hostname": None, "port": int(port), "thumbprint": None,
+            binding = {"kind": kind, "ip": None, "hostname": None, "port": port, "thumbprint": None,
                        "ccs": kind == "ccs"}
             if kind == "sni":
                 binding["hostname"] = host_part
@@ -165,6 +165,24 @@ def _bindings(host, read_errors: list) -> list:
                 binding.update({k: facts.get(k) for k in CERT_FACTS})
             out.append(binding)
     return out
+
+
+def _split_endpoint(endpoint: str) -> tuple:
+    """``$endpoint.Substring(0, $endpoint.LastIndexOf(':'))`` and ``[Int32]`` of the rest, with PowerShell's failures:
+    no ':' is a Substring error; the port converts as PowerShell converts a string ('' is 0, surrounding blanks are
+    ignored), anything else is a conversion error. ``ValueError`` carries the .NET text."""
+    cut = endpoint.rfind(":")
+    if cut < 0:
+        raise ValueError("Length cannot be less than zero.\r\nParameter name: length")
+    text = endpoint[cut + 1:].strip()
+    if text == "":
+        return endpoint[:cut], 0
+    reason = "Input string was not in a correct format."
+    if re.fullmatch(r"[+-]?[0-9]+", text):
+        if -2 ** 31 <= int(text) < 2 ** 31:
+            return endpoint[:cut], int(text)
+        reason = "Value was either too large or too small for an Int32."
+    raise ValueError(f'Cannot convert value "{endpoint[cut + 1:]}" to type "System.Int32". Error: "{reason}"')
 
 
 def _check_read(host, path: str) -> None:
