@@ -122,12 +122,18 @@ Function Close-Run {
 }
 
 Function Invoke-Undo {
-    # Undo what this run already wrote, newest block first; $true when every undo succeeded.
+    # Undo what this run already wrote, newest block first; $true when every undo succeeded. A value that already
+    # holds what the undo would write is left alone: re-applying the failing operation's own block (a removal refused
+    # before it deleted anything) then writes nothing, so a key this account may not write gives no rollback warning.
     param([System.Collections.Generic.List[Object]]$Blocks)
     $clean = $true
     for ($i = $Blocks.Count - 1; $i -ge 0; $i--) {
         foreach ($undo in $Blocks[$i]) {
-            try { Invoke-Operation -Op $undo }
+            try {
+                if ($null -ne $undo.name -and $undo.state -ne 'absent' -and
+                    (Test-SameValue -Current (Get-SchannelValue -Path $undo.path -Name $undo.name) -Type $undo.type -Data $undo.data)) { continue }
+                Invoke-Operation -Op $undo
+            }
             catch {
                 $clean = $false
                 $module.Warn("rollback of $($undo.path)\$($undo.name) failed: $(Get-SchannelErrorMessage -ErrorRecord $_)")

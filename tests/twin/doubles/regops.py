@@ -231,11 +231,17 @@ def apply_operations(store: RegistryStore, operations: list, check_mode: bool, w
 
 
 def undo(store: RegistryStore, blocks: list, warnings: list) -> bool:
-    """``Invoke-Backup``: newest block first, through the same fault guard; True when every undo succeeded."""
+    """``Invoke-Undo``: newest block first, through the same fault guard, a value that already holds the undo's data
+    left alone; True when every undo succeeded."""
     clean = True
     for block in reversed(blocks):
         for u in block:
             try:
+                if u["name"] is not None and not is_absent(u):
+                    current = store.get_value(u["path"], u["name"])
+                    vtype = str(u["type"]).lower()
+                    if current is not None and current["type"] == vtype and same_data(vtype, current["data"], u["data"]):
+                        continue  # already holds what the undo would write: nothing to write (as Invoke-Undo)
                 write(store, u)
             except ProcessCut:
                 raise
