@@ -335,3 +335,24 @@ def test_helper_compares_json_as_test_vectors_does(helper_output):
     got = {int(line.split()[1]): line.split()[2] == "True" for line in out if line.startswith("EQ ")}
     assert got == {n: equal for n, (_, _, equal) in enumerate(cases)}
     assert any(equal for *_, equal in cases) and not all(equal for *_, equal in cases)
+
+
+def test_the_readmes_describe_the_runner_as_it_is():
+    """molecule/windows/README.md (how to run it) and tests/conformance/README.md (what it skips and rewrites) name
+    what the runner reads and does, not an older version of it."""
+    molecule = (_gate.REPO_ROOT / "molecule" / "windows" / "README.md").read_text()
+    conformance = (_gate.REPO_ROOT / "tests" / "conformance" / "README.md").read_text()
+    code = _code()
+    env = set(re.findall(r"\$env:(ANSIBLE_\w+)", code))
+    assert env == {"ANSIBLE_MODULE_UTILS"}, env
+    assert "$env:ANSIBLE_MODULE_UTILS = " in molecule and "ANSIBLE_BASIC_CS" not in molecule + conformance
+    assert "Invoke-Pester -Path tests\\windows\\Conformance.Tests.ps1" in molecule and RUNNER.is_file()
+    assert "Pester -MinimumVersion 5.0" in molecule and "ModuleVersion = '5.0.0'" in _text()
+    for utility in ("csharp\\Ansible.Basic.cs", "powershell\\Ansible.ModuleUtils.AddType.psm1"):
+        assert utility in molecule and utility in code
+    for prefix in _ps_list("Rewritable"):
+        spellings = (f"`{prefix}`", "`...\\" + "\\".join(prefix.split("\\")[-2:]) + "`")
+        assert any(s in conformance for s in spellings), prefix
+        assert any(s in molecule for s in spellings), prefix
+    for key in _ps_list("TwinOnly") + [k for keys in _ps_table("HostStateResults").values() for k in keys]:
+        assert f"`{key}`" in conformance, key
