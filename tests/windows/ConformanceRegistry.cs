@@ -5,11 +5,11 @@
 // plugins/module_utils/_SchannelRegistry.psm1, the code under test, or a bug there would write registry_before and
 // read registry_after the same wrong way and pass. Raw RegQueryValueEx/RegSetValueEx keep every value kind and its
 // bytes exactly, so a backup of a key the host had is put back as it was, REG_NONE, REG_LINK and the rest included.
-// C# 5 (what Windows PowerShell 5.1's Add-Type compiles), mscorlib only.
+// C# 5 (what Windows PowerShell 5.1's Add-Type compiles) against mscorlib alone: which other assemblies Add-Type
+// references by default is not something to depend on (HashSet<T>, for one, is in System.Core on .NET Framework).
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.ComponentModel;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.AccessControl;
@@ -119,7 +119,7 @@ namespace TlsopsConformance
             int size = 0;
             int rc = RegQueryValueEx(key.Handle, name, IntPtr.Zero, out kind, null, ref size);
             if (rc != 0)
-                throw new Win32Exception(rc);
+                throw new InvalidOperationException("registry call failed with Win32 error " + rc);
             while (true)
             {
                 byte[] data = new byte[size];
@@ -131,7 +131,7 @@ namespace TlsopsConformance
                     continue;
                 }
                 if (rc != 0)
-                    throw new Win32Exception(rc);
+                    throw new InvalidOperationException("registry call failed with Win32 error " + rc);
                 if (got != data.Length)
                     Array.Resize(ref data, got);
                 RawValue value = new RawValue();
@@ -227,9 +227,9 @@ namespace TlsopsConformance
             Dictionary<string, RawValue> want = new Dictionary<string, RawValue>(StringComparer.OrdinalIgnoreCase);
             foreach (RawValue v in snapshot.Values)
                 want[v.Name] = v;
-            HashSet<string> children = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            Dictionary<string, bool> children = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
             foreach (RawKey c in snapshot.Children)
-                children.Add(c.Name);
+                children[c.Name] = true;
             List<string> dropValues = new List<string>();
             List<RawValue> writeValues = new List<RawValue>();
             List<string> dropChildren = new List<string>();
@@ -249,7 +249,7 @@ namespace TlsopsConformance
                         writeValues.Add(v);
                 }
                 foreach (string name in key.GetSubKeyNames())
-                    if (!children.Contains(name))
+                    if (!children.ContainsKey(name))
                         dropChildren.Add(name);
             }
             if (dropValues.Count + writeValues.Count + dropChildren.Count > 0)
@@ -279,7 +279,7 @@ namespace TlsopsConformance
         {
             int rc = RegSetValueEx(key.Handle, name, 0, kind, data, data.Length);
             if (rc != 0)
-                throw new Win32Exception(rc);
+                throw new InvalidOperationException("registry call failed with Win32 error " + rc);
         }
 
         public static void Delete(string path)
