@@ -56,11 +56,11 @@ TEXTS = [
     ("is not readable (", ["_SchannelRegistry.psm1"], ["runstate.py"]),
     ("); it was taken over", ["_SchannelRegistry.psm1"], ["runstate.py"]),
     ("SOFTWARE\\tlsops\\schannel", ["_SchannelRegistry.psm1"], []),
-    ("failed to take the host lease in ", ["win_schannel.ps1"], ["runstate.py"]),
-    ("); no setting was changed", ["win_schannel.ps1"], ["runstate.py"]),
-    ("could not clear this run's state in ", ["win_schannel.ps1"], ["runstate.py"]),
-    ("failed to write this run's intent in ", ["win_schannel.ps1"], ["runstate.py"]),
-    ("); the next run may take this one as interrupted", ["win_schannel.ps1"], ["runstate.py"]),
+    ("failed to take the host lease in ", ["win_schannel.ps1", "win_tls_cipher_suites.ps1"], ["runstate.py"]),
+    ("); no setting was changed", ["win_schannel.ps1", "win_tls_cipher_suites.ps1"], ["runstate.py"]),
+    ("could not clear this run's state in ", ["win_schannel.ps1", "win_tls_cipher_suites.ps1"], ["runstate.py"]),
+    ("failed to write this run's intent in ", ["win_schannel.ps1", "win_tls_cipher_suites.ps1"], ["runstate.py"]),
+    ("); the next run may take this one as interrupted", ["win_schannel.ps1", "win_tls_cipher_suites.ps1"], ["runstate.py"]),
 ]
 
 
