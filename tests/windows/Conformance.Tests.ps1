@@ -353,10 +353,14 @@ $report = @{
             $start.RedirectStandardError = $true
             $child = [Diagnostics.Process]::Start($start)
             $stdoutTask = $child.StandardOutput.ReadToEndAsync()
-            $stderr = $child.StandardError.ReadToEnd()
-            $child.WaitForExit()
+            $stderrTask = $child.StandardError.ReadToEndAsync()
+            # a module waiting on something (a prompt -NonInteractive did not turn into an error) must not hang the run
+            if (-not $child.WaitForExit(600000)) {
+                $child.Kill()
+                throw 'the module ran longer than 10 minutes and was stopped'
+            }
             if (-not [IO.File]::Exists($reportFile)) {
-                throw "the child PowerShell wrote no report (exit code $($child.ExitCode)): $($stdoutTask.Result) $stderr"
+                throw "the child PowerShell wrote no report (exit code $($child.ExitCode)): $($stdoutTask.Result) $($stderrTask.Result)"
             }
             $report = Read-Json ([IO.File]::ReadAllText($reportFile))
             $stdout = ([String]$report['stdout']).Trim()
