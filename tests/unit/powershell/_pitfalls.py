@@ -220,18 +220,34 @@ def silent_delete(root):
                 yield ("silent-delete", _line(node), _text(node))
 
 
+# Cmdlets and parameters that exist only in PowerShell 6+ (a 5.1 host fails with "not recognized" or "A parameter
+# cannot be found"): command name -> parameters (empty: the command itself).
+PS7_COMMANDS = {
+    "foreach-object": ("parallel",), "%": ("parallel",), "foreach": ("parallel",),
+    "convertfrom-json": ("ashashtable", "depth", "noenumerate"),
+    "convertto-json": ("asarray", "enumsasstrings", "escapehandling"),
+    "get-content": ("asbytestream",), "set-content": ("asbytestream",), "add-content": ("asbytestream",),
+    "invoke-webrequest": ("skipcertificatecheck",), "invoke-restmethod": ("skipcertificatecheck",),
+    "test-json": (), "join-string": (), "get-error": (),
+}
+
+
 def ps7_syntax(root):
-    """Syntax Windows PowerShell 5.1 does not parse (the modules run there): ``??``, ``??=``, ``a ? b : c``,
-    ``&&``/``||`` between pipelines, a ``clean`` block, ``ForEach-Object -Parallel``."""
+    """Syntax and commands Windows PowerShell 5.1 does not have (the modules run there): ``??``, ``??=``,
+    ``a ? b : c``, ``&&``/``||`` between pipelines, a ``clean`` block, `` `u{...} `` escapes, and the PowerShell 6+
+    cmdlets and parameters in ``PS7_COMMANDS`` (``ForEach-Object -Parallel``, ``ConvertFrom-Json -AsHashtable``...)."""
     for node in _walk(root):
         bad = node.type in ("null_coalesce_expression", "ternary_expression", "pipeline_chain_tail")
         bad = bad or (node.type == "assignment_operator" and node.text.strip() == b"??=")
         bad = bad or (node.type == "block_name" and node.text.strip().lower() == b"clean")
+        bad = bad or (node.type == "expandable_string_literal" and b"`u{" in node.text)
         if node.type == "command":
-            names = [c for c in node.children if c.type == "command_name"]
-            if names and names[0].text.decode().lower() in ("foreach-object", "%", "foreach") and \
-                    re.search(rb"(?i)\s-parallel\b", node.text):
-                bad = True
+            name = _command_name(node)
+            if name in PS7_COMMANDS:
+                params = PS7_COMMANDS[name]
+                given = {p.text.decode().lstrip("-").split(":")[0].lower()
+                         for p in _walk(node) if p.type == "command_parameter"}
+                bad = bad or not params or any(p in given for p in params)
         if bad:
             yield ("ps7-syntax", _line(node), _text(node))
 
