@@ -354,10 +354,20 @@ Function Remove-SchannelValue {
     try { $key.DeleteValue($Name, $false) } finally { $key.Dispose() }
 }
 
-Function Remove-SchannelKey {
-    # Removes a key and its subtree; a one-segment path ('HKLM\SOFTWARE') has HKLM itself as parent (review P15).
+Function Assert-SchannelRemovableKey {
+    # A key directly under HKLM is a hive (SOFTWARE, SYSTEM, ...): DeleteSubKeyTree would delete everything in it that
+    # it may before RegDeleteKeyEx refuses the hive itself. No operation of this collection removes one; refused before
+    # anything is read or written (review P15 took HKLM as the parent of such a path).
     param([String]$Path)
     $sub = ConvertTo-SchannelSubKey -Path $Path
+    if ($sub.IndexOf('\') -lt 0) { throw "'$Path' is a registry hive (a key directly under HKLM), which is never removed" }
+    $sub
+}
+
+Function Remove-SchannelKey {
+    # Removes a key and its subtree (never a hive: Assert-SchannelRemovableKey).
+    param([String]$Path)
+    $sub = Assert-SchannelRemovableKey -Path $Path
     if ($null -ne $script:Overlay) {
         foreach ($candidate in @($script:Overlay.Keys)) {
             if ($candidate.StartsWith("$sub\", [StringComparison]::OrdinalIgnoreCase)) { $script:Overlay[$candidate] = $null }
@@ -572,7 +582,7 @@ Function Exit-SchannelRun {
     }
 }
 
-Export-ModuleMember -Function Get-SchannelErrorMessage, ConvertTo-SchannelSubKey, Enable-SchannelSimulation, Disable-SchannelSimulation, Test-SchannelKey,
+Export-ModuleMember -Function Get-SchannelErrorMessage, ConvertTo-SchannelSubKey, Assert-SchannelRemovableKey, Enable-SchannelSimulation, Disable-SchannelSimulation, Test-SchannelKey,
     Get-SchannelValue, Get-SchannelValueSet, Get-SchannelSubKeyName, Get-SchannelSubtree, New-SchannelKey, Set-SchannelValue,
     Remove-SchannelValue, Remove-SchannelKey, Get-SchannelTimestamp, Get-SchannelRunRecord, Enter-SchannelRun,
     Write-SchannelIntent, Write-SchannelPlannedIntent, Exit-SchannelRun

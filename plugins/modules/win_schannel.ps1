@@ -165,6 +165,8 @@ foreach ($op in $module.Params.operations) {
             $exists = Test-SchannelKey -Path $op.path
             if (($op.state -eq 'absent') -ne $exists) { continue }
             if ($op.state -eq 'absent') {
+                # a hive is refused before its whole subtree would be read into the backup
+                $null = Assert-SchannelRemovableKey -Path $op.path
                 foreach ($node in (Get-SchannelSubtree -Path $op.path)) {
                     $block.Add((New-Undo -Path $node.path -Name $null -Value @{ type = $null; data = $null } -RebootReason $op.reboot_reason))
                     foreach ($value in $node.values) {

@@ -52,6 +52,14 @@ def sub_key(path: str) -> str:
     return sub
 
 
+def removable(path: str) -> str:
+    """``Assert-SchannelRemovableKey``: a key directly under HKLM is a hive and is never removed."""
+    sub = sub_key(path)
+    if "\\" not in sub:
+        raise ValueError(f"'{path}' is a registry hive (a key directly under HKLM), which is never removed")
+    return sub
+
+
 def is_absent(op: dict) -> bool:
     return str(op.get("state") or "present").lower() == "absent"
 
@@ -61,6 +69,7 @@ def write(store: RegistryStore, op: dict) -> None:
     sub_key(op["path"])
     if op.get("name") is None:
         if is_absent(op):
+            removable(op["path"])
             store.delete_key(op["path"])
         else:
             store.ensure_key(op["path"])
@@ -98,6 +107,7 @@ def _plan(store: RegistryStore, op: dict, changes: list, diff: tuple) -> list | 
         if is_absent(op) != exists:
             return None
         if is_absent(op):
+            removable(path)
             block = _restore_key(store, path, reason)
             for undo in block:
                 if undo["name"] is None:
