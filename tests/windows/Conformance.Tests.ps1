@@ -9,13 +9,14 @@
 # each vector it:
 #  1. checks the vector's keys as the pytest runner does (an unknown key fails, it is not ignored);
 #  2. decides whether a real host can run it, and skips it naming why if not: `certificates` and `host` model what
-#     only the twin can make up; `faults.fail_writes` is per value and per action, a registry ACL only per key and
-#     right; a windows_version other than the host's (a vector without one runs on any 2016+ host); a key outside
+#     only the twin can make up; a `faults.fail_writes` rule on one value or on a key the run creates (a registry
+#     ACL denies per key and right, Get-FaultDeny); a windows_version other than the host's (a vector without one runs on any 2016+ host); a key outside
 #     the prefixes below (it holds the host's own state); a result that reports host state the runner cannot set;
 #  3. backs up every key it or the module may touch (raw values of every kind, each key's DACL) and the CNG local
 #     cipher-suite and curve lists;
-#  4. clears those keys (the twin starts from an empty registry), writes registry_before and local_before, denies
-#     the `faults.fail_reads` keys to this account with a registry ACL;
+#  4. clears those keys (the twin starts from an empty registry), writes registry_before and local_before, and
+#     turns `faults` into ACEs on single keys denying this account QueryValues+EnumerateSubKeys (fail_reads),
+#     SetValue and/or Delete (fail_writes);
 #  5. runs plugins/modules/<module>.ps1 in a child Windows PowerShell the way ansible-core's module_wrapper.ps1 does
 #     (Ansible.Basic compiled with Add-CSharpType, the .psm1 loaded with New-Module, ErrorActionPreference Stop, the
 #     module's Console output captured), with the arguments in a file named by $args[0];
@@ -164,9 +165,8 @@ BeforeAll {
         param($Vector)
         $twin = @($script:TwinOnly | Where-Object { Test-Key $Vector $_ })
         if ($twin.Count) { return "needs the twin ($($twin -join ', '))" }
-        if ((Test-Key $Vector 'faults') -and (Test-Key $Vector['faults'] 'fail_writes')) {
-            return 'faults.fail_writes refuses a write per value and action; a registry ACL denies per key and right'
-        }
+        $faults = Get-FaultDeny -Vector $Vector
+        if ($faults.problem) { return $faults.problem }
         if (Test-Key $Vector 'windows_version') {
             if ($Vector['windows_version'] -ne $script:HostVersion) {
                 return "written for $($Vector['windows_version']), the host is $($script:HostVersion)"
@@ -188,6 +188,60 @@ BeforeAll {
         ''
     }
 
+    Function Test-VectorKey {
+        # Whether key Path exists once registry_before is written (it or a key below it is listed: parents are made)
+        param($Vector, [String]$Path)
+        if (-not (Test-Key $Vector 'registry_before')) { return $false }
+        $sub = [TlsopsConformance.Registry64]::SubKey($Path)
+        foreach ($k in $Vector['registry_before'].Keys) {
+            $ks = [TlsopsConformance.Registry64]::SubKey($k)
+            if ([String]::Equals($ks, $sub, [StringComparison]::OrdinalIgnoreCase) -or $ks.StartsWith($sub + '\', [StringComparison]::OrdinalIgnoreCase)) { return $true }
+        }
+        $false
+    }
+
+    Function Get-FaultDeny {
+        # The vector's faults as registry ACL denies on single keys: @{ denies = list of @{ path; rights }; problem }.
+        # problem names the first rule an ACL cannot stand for ('' when none): a rule on one value (an ACE denies
+        # SetValue on the whole key), on a key the run creates (a deny of CreateSubKey on its parent would refuse
+        # its siblings too), with create_key listed, or with set_value without delete_value (one right covers both).
+        param($Vector)
+        $out = @{ denies = New-Object -TypeName System.Collections.Generic.List[Object]; problem = '' }
+        if (-not (Test-Key $Vector 'faults')) { return $out }
+        if (Test-Key $Vector['faults'] 'fail_reads') {
+            foreach ($p in $Vector['faults']['fail_reads']) {
+                $out.denies.Add(@{ path = [String]$p; rights = [System.Security.AccessControl.RegistryRights]'QueryValues, EnumerateSubKeys' })
+            }
+        }
+        if (Test-Key $Vector['faults'] 'fail_writes') {
+            foreach ($rule in $Vector['faults']['fail_writes']) {
+                $p = [String]$rule['path']
+                $all = -not (Test-Key $rule 'actions')
+                $actions = @('create_key', 'delete_key', 'set_value', 'delete_value')
+                if (-not $all) { $actions = @($rule['actions']) }
+                if ((Test-Key $rule 'name') -and $null -ne $rule['name']) {
+                    $out.problem = "faults.fail_writes refuses value '$($rule['name'])' of $p only; a registry ACL denies writes to the whole key"
+                }
+                elseif (-not (Test-VectorKey -Vector $Vector -Path $p)) {
+                    $out.problem = "faults.fail_writes refuses $p, which the run creates; a deny on its parent would refuse its siblings too"
+                }
+                elseif (-not $all -and $actions -contains 'create_key') {
+                    $out.problem = "faults.fail_writes refuses create_key of $p, an existing key"
+                }
+                elseif (($actions -contains 'set_value') -ne ($actions -contains 'delete_value')) {
+                    $out.problem = "faults.fail_writes refuses only one of set_value and delete_value of $p; the SetValue right covers both"
+                }
+                if ($out.problem) { return $out }
+                # create_key of a key that exists and whose removal is refused too cannot happen: nothing to deny
+                $rights = [System.Security.AccessControl.RegistryRights]0
+                if ($actions -contains 'set_value') { $rights = $rights -bor [System.Security.AccessControl.RegistryRights]::SetValue }
+                if ($actions -contains 'delete_key') { $rights = $rights -bor [System.Security.AccessControl.RegistryRights]::Delete }
+                if ([Int32]$rights -ne 0) { $out.denies.Add(@{ path = $p; rights = $rights }) }
+            }
+        }
+        $out
+    }
+
     Function Get-VectorPath {
         # Every key this vector's run may change or read back: cleared before it and backed up around it
         param($Vector)
@@ -197,6 +251,7 @@ BeforeAll {
         if (Test-Key $Vector 'registry_after_roots') { foreach ($p in $Vector['registry_after_roots']) { $paths.Add($p) } }
         if (Test-Key $Vector 'faults') {
             if (Test-Key $Vector['faults'] 'fail_reads') { foreach ($p in $Vector['faults']['fail_reads']) { $paths.Add($p) } }
+            if (Test-Key $Vector['faults'] 'fail_writes') { foreach ($r in $Vector['faults']['fail_writes']) { $paths.Add($r['path']) } }
         }
         foreach ($p in @(Get-ArgumentPath $Vector['args'])) { $paths.Add($p) }
         foreach ($p in @($script:ModuleKeys[$Vector['module']])) { if ($null -ne $p) { $paths.Add($p) } }
@@ -391,18 +446,16 @@ Describe 'conformance vectors against the real modules' {
 
         $paths = [String[]]@(Get-VectorPath -Vector $vector)
         $saved = Backup-HostState -Paths $paths
-        $denied = New-Object -TypeName System.Collections.Generic.List[String]
+        $denied = New-Object -TypeName System.Collections.Generic.List[Object]
         try {
             Set-VectorState -Vector $vector -Paths $paths
-            if ((Test-Key $vector 'faults') -and (Test-Key $vector['faults'] 'fail_reads')) {
-                foreach ($p in @($vector['faults']['fail_reads'])) {
-                    [TlsopsConformance.Registry64]::SetReadDenied($p, $true)
-                    $denied.Add($p)
-                }
+            foreach ($deny in (Get-FaultDeny -Vector $vector).denies) {
+                [TlsopsConformance.Registry64]::SetDenied($deny.path, $deny.rights, $true)
+                $denied.Add($deny)
             }
             try { $result = Invoke-ModuleUnderTest -Vector $vector }
             finally {
-                foreach ($p in $denied) { [TlsopsConformance.Registry64]::SetReadDenied($p, $false) }
+                foreach ($deny in $denied) { [TlsopsConformance.Registry64]::SetDenied($deny.path, $deny.rights, $false) }
                 $denied.Clear()
             }
 
@@ -428,8 +481,8 @@ Describe 'conformance vectors against the real modules' {
         }
         finally {
             # a deny still set is also undone by the restore (each key's DACL is in the backup)
-            foreach ($p in $denied) {
-                try { [TlsopsConformance.Registry64]::SetReadDenied($p, $false) } catch { Write-Warning "deny on $p not taken off: $_" }
+            foreach ($deny in $denied) {
+                try { [TlsopsConformance.Registry64]::SetDenied($deny.path, $deny.rights, $false) } catch { Write-Warning "deny on $($deny.path) not taken off: $_" }
             }
             Restore-HostState -Saved $saved
         }

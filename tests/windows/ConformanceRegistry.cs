@@ -466,29 +466,30 @@ namespace TlsopsConformance
             return dump;
         }
 
-        // ------------------------------------------------------------------ faults: fail_reads as a registry ACL
-        private static RegistryAccessRule DenyRead()
+        // ------------------------------------------------------------------ faults as registry ACL denies
+        private static RegistryAccessRule Deny(RegistryRights rights)
         {
-            return new RegistryAccessRule(WindowsIdentity.GetCurrent().User,
-                RegistryRights.QueryValues | RegistryRights.EnumerateSubKeys,
+            return new RegistryAccessRule(WindowsIdentity.GetCurrent().User, rights,
                 InheritanceFlags.None, PropagationFlags.None, AccessControlType.Deny);
         }
 
-        // Opening the key for reading then fails with .NET's "Requested registry access is not allowed." (the
-        // account keeps READ_CONTROL and WRITE_DAC, so the deny can be taken off again).
-        public static void SetReadDenied(string path, bool denied)
+        // Adds (or takes off) an ACE on this key alone, not inherited by subkeys, denying this account the rights:
+        // QueryValues|EnumerateSubKeys for fail_reads (opening the key to read then fails with .NET's "Requested
+        // registry access is not allowed."), SetValue and/or Delete for fail_writes. The account keeps READ_CONTROL
+        // and WRITE_DAC, so the deny can be taken off again.
+        public static void SetDenied(string path, RegistryRights rights, bool denied)
         {
             using (RegistryKey hklm = Hklm())
             using (RegistryKey key = hklm.OpenSubKey(SubKey(path), RegistryKeyPermissionCheck.ReadWriteSubTree,
                 RegistryRights.ReadPermissions | RegistryRights.ChangePermissions))
             {
                 if (key == null)
-                    throw new ArgumentException("fail_reads names a key that does not exist: " + path);
+                    throw new ArgumentException("a fault names a key that does not exist: " + path);
                 RegistrySecurity security = key.GetAccessControl(AccessControlSections.Access);
                 if (denied)
-                    security.AddAccessRule(DenyRead());
+                    security.AddAccessRule(Deny(rights));
                 else
-                    security.RemoveAccessRuleSpecific(DenyRead());
+                    security.RemoveAccessRuleSpecific(Deny(rights));
                 key.SetAccessControl(security);
             }
         }

@@ -204,9 +204,35 @@ def _arg_paths(value):
             yield from _arg_paths(v)
 
 
+def _exists_before(vector: dict, path: str) -> bool:
+    sub = path[5:].rstrip("\\").lower()
+    return any(k[5:].rstrip("\\").lower() == sub or k[5:].lower().startswith(sub + "\\") for k in vector.get("registry_before") or {})
+
+
+def fault_denies(vector: dict) -> tuple[list, str]:
+    """The runner's Get-FaultDeny: (path, rights) ACEs for the faults, or the reason an ACL cannot stand for them."""
+    faults = vector.get("faults") or {}
+    denies = [(p, {"QueryValues", "EnumerateSubKeys"}) for p in faults.get("fail_reads") or []]
+    for rule in faults.get("fail_writes") or []:
+        path, everything = rule["path"], "actions" not in rule
+        actions = {"create_key", "delete_key", "set_value", "delete_value"} if everything else set(rule["actions"])
+        if rule.get("name") is not None:
+            return denies, "value"
+        if not _exists_before(vector, path):
+            return denies, "created by the run"
+        if not everything and "create_key" in actions:
+            return denies, "create_key"
+        if ("set_value" in actions) != ("delete_value" in actions):
+            return denies, "one right"
+        rights = ({"SetValue"} if "set_value" in actions else set()) | ({"Delete"} if "delete_key" in actions else set())
+        if rights:
+            denies.append((path, rights))
+    return denies, ""
+
+
 def runs_on_a_2019_host(vector: dict) -> bool:
     """The runner's skip rules (Get-SkipReason) for a 2019 host, from its own tables."""
-    if any(k in vector for k in _ps_list("TwinOnly")) or "fail_writes" in (vector.get("faults") or {}):
+    if any(k in vector for k in _ps_list("TwinOnly")) or fault_denies(vector)[1]:
         return False
     if vector.get("windows_version", "2019") != "2019":
         return False
@@ -215,6 +241,7 @@ def runs_on_a_2019_host(vector: dict) -> bool:
         return False
     paths = list(vector.get("registry_before") or {}) + list(vector.get("registry_after_roots") or [])
     paths += list((vector.get("faults") or {}).get("fail_reads") or []) + list(_arg_paths(vector["args"]))
+    paths += [rule["path"] for rule in (vector.get("faults") or {}).get("fail_writes") or []]
     return all(_under(p, _ps_list("Rewritable")) for p in paths)
 
 
@@ -228,6 +255,25 @@ def test_a_2019_host_runs_most_vectors_and_every_skip_has_a_reason():
     for path, vector in vectors:
         if any(_under(p, HOST_OWNED[:6]) for p in vector.get("registry_before") or {}):
             assert not runs_on_a_2019_host(vector), path
+
+
+def test_fault_rules_an_acl_can_stand_for_run_on_a_real_host():
+    """P3's vector is written for a real host (a deny ACE on each ancestor it names); the runner's fault mapping
+    must run it, with SetValue and Delete denied on exactly those keys, and must skip a value-level rule."""
+    code = _code()
+    for right in ("'QueryValues, EnumerateSubKeys'", "::SetValue", "::Delete"):
+        assert right in code, right
+    assert "SetDenied($deny.path, $deny.rights, $true)" in code and "SetDenied($deny.path, $deny.rights, $false)" in code
+    p3 = json.loads((VECTORS / "win_schannel" / "p3_write_needs_no_rights_on_ancestors.json").read_text())
+    denies, problem = fault_denies(p3)
+    assert problem == "" and runs_on_a_2019_host(p3)
+    assert [(p.rsplit("\\", 1)[-1], r) for p, r in denies] == [
+        ("SecurityProviders", {"SetValue", "Delete"}), ("SCHANNEL", {"SetValue", "Delete"}), ("Protocols", {"SetValue", "Delete"})]
+    one_value = {"registry_before": {"HKLM\\SOFTWARE\\tlsops_conformance\\K": {}},
+                 "faults": {"fail_writes": [{"path": "HKLM\\SOFTWARE\\tlsops_conformance\\K", "name": "V"}]}}
+    assert fault_denies(one_value)[1] == "value"
+    created = {"faults": {"fail_writes": [{"path": "HKLM\\SOFTWARE\\tlsops_conformance\\New", "name": None}]}}
+    assert fault_denies(created)[1] == "created by the run"
 
 
 # ---------------------------------------------------------------------------------------------- the C# helper
