@@ -210,6 +210,10 @@ BeforeAll {
         if (-not (Test-Key $Vector 'faults')) { return $out }
         if (Test-Key $Vector['faults'] 'fail_reads') {
             foreach ($p in $Vector['faults']['fail_reads']) {
+                if (-not (Test-VectorKey -Vector $Vector -Path $p)) {
+                    $out.problem = "faults.fail_reads names $p, which registry_before does not make: no key to put an ACL on"
+                    return $out
+                }
                 $out.denies.Add(@{ path = [String]$p; rights = [System.Security.AccessControl.RegistryRights]'QueryValues, EnumerateSubKeys' })
             }
         }

@@ -213,6 +213,8 @@ def fault_denies(vector: dict) -> tuple[list, str]:
     """The runner's Get-FaultDeny: (path, rights) ACEs for the faults, or the reason an ACL cannot stand for them."""
     faults = vector.get("faults") or {}
     denies = [(p, {"QueryValues", "EnumerateSubKeys"}) for p in faults.get("fail_reads") or []]
+    if not all(_exists_before(vector, p) for p, _ in denies):
+        return denies, "no key to deny"
     for rule in faults.get("fail_writes") or []:
         path, everything = rule["path"], "actions" not in rule
         actions = {"create_key", "delete_key", "set_value", "delete_value"} if everything else set(rule["actions"])
