@@ -28,7 +28,8 @@ def run_module(module: str, args: dict, body) -> dict:
     try:
         params = argspec.validate(module, args)
     except argspec.ArgumentError as exc:
-        return {"failed": True, "msg": str(exc), "invocation": {"module_args": options(args)}}
+        # Ansible.Basic's Result starts as {changed: false}, so its FailJson for bad arguments carries it too
+        return {"failed": True, "changed": False, "msg": str(exc), "invocation": {"module_args": options(args)}}
     check_mode, want_diff = modes(args)
     result = body(params, check_mode)
     if not want_diff:
