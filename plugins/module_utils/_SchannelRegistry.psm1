@@ -33,10 +33,20 @@ Function Get-SchannelErrorMessage {
     # property (MethodInvocationException, GetValueInvocationException, SetValueInvocationException, all
     # ExtendedTypeSystemException) around the original, which is the text a user should read.
     param($ErrorRecord)
+    # A cmdlet's error stopped by $ErrorActionPreference = 'Stop' reaches a catch-all as its own exception in
+    # PowerShell 3+, but an ActionPreferenceStopException ("The running command stopped because ...") is unwrapped
+    # too, wherever one still surfaces.
     $e = $ErrorRecord
     if ($e -is [System.Management.Automation.ErrorRecord]) { $e = $e.Exception }
-    while ($e -is [System.Management.Automation.ExtendedTypeSystemException] -and $null -ne $e.InnerException) {
-        $e = $e.InnerException
+    while ($true) {
+        if ($e -is [System.Management.Automation.ExtendedTypeSystemException] -and $null -ne $e.InnerException) {
+            $e = $e.InnerException
+        }
+        elseif ($e -is [System.Management.Automation.ActionPreferenceStopException] -and $null -ne $e.ErrorRecord -and
+            $null -ne $e.ErrorRecord.Exception -and -not [Object]::ReferenceEquals($e.ErrorRecord.Exception, $e)) {
+            $e = $e.ErrorRecord.Exception
+        }
+        else { break }
     }
     $e.Message
 }
