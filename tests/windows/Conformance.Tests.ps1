@@ -101,6 +101,9 @@ BeforeAll {
 
     $script:HostVersion = $script:Builds[[Int32](Get-CimInstance -ClassName Win32_OperatingSystem).BuildNumber]
     $script:HasTlsCmdlets = $null -ne (Get-Command -Name Get-TlsCipherSuite -ErrorAction SilentlyContinue)
+    # What AfterAll compares the host with: every key the runner may rewrite, and the local lists
+    $script:HostAtStart = [TlsopsConformance.Registry64]::Dump($script:Rewritable)
+    $script:LocalAtStart = $null
 
     Function Read-Json {
         # Case-sensitive Dictionary[String, Object] and Object[], numbers as Int32/Int64/Decimal: what Python's json
@@ -340,6 +343,8 @@ BeforeAll {
         if (Test-Key $Vector 'local_before') { Set-LocalList -Lists $Vector['local_before'] }
     }
 
+    if ($script:HasTlsCmdlets) { $script:LocalAtStart = Get-LocalList }
+
     # The child process: what lib/ansible/executor/powershell/module_wrapper.ps1 does for a module with
     # '#AnsibleRequires -CSharpUtil Ansible.Basic' and '-PowerShell <util>', with the arguments from a file.
     $script:ChildScript = @'
@@ -434,6 +439,20 @@ $report = @{
         finally {
             [IO.Directory]::Delete($work, $true)
         }
+    }
+}
+
+AfterAll {
+    # The safety net under the per-test restores: the keys the runner may rewrite and the local lists are as they
+    # were before the first vector, or the run fails saying where they differ
+    if ($null -ne $script:HostAtStart) {
+        $now = [TlsopsConformance.Registry64]::Dump($script:Rewritable)
+        $d = [TlsopsConformance.Json]::Difference($now, $script:HostAtStart, 'host registry after the run')
+        if ($d) { throw "the host was left changed: $d" }
+    }
+    if ($null -ne $script:LocalAtStart) {
+        $d = [TlsopsConformance.Json]::Difference((Get-LocalList), $script:LocalAtStart, 'local lists after the run')
+        if ($d) { throw "the host was left changed: $d" }
     }
 }
 

@@ -177,6 +177,14 @@ def test_runner_does_not_use_the_code_under_test_for_its_own_registry_work():
     assert "Import-Module -Name $script:SharedUtil" not in _code()
 
 
+def test_runner_checks_after_all_vectors_that_the_host_is_as_it_was():
+    code = _code()
+    after_all = code[code.index("AfterAll {"):code.index("Describe '")]
+    assert "Dump($script:Rewritable)" in after_all and "$script:HostAtStart" in after_all and "throw" in after_all
+    assert "$script:HostAtStart = [TlsopsConformance.Registry64]::Dump($script:Rewritable)" in code
+    assert "$script:LocalAtStart" in after_all
+
+
 def test_runner_never_rewrites_the_hosts_own_keys():
     rewritable = _ps_list("Rewritable")
     assert rewritable
