@@ -279,6 +279,8 @@ Function New-SchannelKey {
     $existing = $segments.Count
     while ($existing -gt 0 -and -not (Get-KeyView -SubKey ($segments[0..($existing - 1)] -join '\')).exists) { $existing-- }
     if ($existing -eq $segments.Count) { return $null }
+    # HKLM holds only hives; RegCreateKeyEx refuses a new key there (the twin would create one)
+    if ($existing -eq 0) { throw "'$Path' would be a new registry hive (a key directly under HKLM), which cannot be created" }
     $prefix = $Path.Substring(0, 5)
     $top = $prefix + ($segments[0..$existing] -join '\')
     if ($null -ne $script:Overlay) {

@@ -64,6 +64,15 @@ def is_absent(op: dict) -> bool:
     return str(op.get("state") or "present").lower() == "absent"
 
 
+def creatable(store: RegistryStore, path: str) -> list[str]:
+    """The keys ``New-SchannelKey`` creates for ``path``, topmost first; a new key directly under HKLM (a hive) is
+    refused as the ``.ps1`` refuses it (Windows' RegCreateKeyEx does)."""
+    created = store.missing_keys(path)
+    if created and "\\" not in trim(created[0])[len("HKLM\\"):]:
+        raise ValueError(f"'{path}' would be a new registry hive (a key directly under HKLM), which cannot be created")
+    return created
+
+
 def write(store: RegistryStore, op: dict) -> None:
     """``Invoke-Operation``: one operation = one registry write (a value write into a missing key: two)."""
     sub_key(op["path"])
@@ -72,6 +81,7 @@ def write(store: RegistryStore, op: dict) -> None:
             removable(op["path"])
             store.delete_key(op["path"])
         else:
+            creatable(store, op["path"])
             store.ensure_key(op["path"])
     elif is_absent(op):
         store.delete_value(op["path"], op["name"])
@@ -79,6 +89,7 @@ def write(store: RegistryStore, op: dict) -> None:
         vtype = str(op["type"]).lower()
         if vtype == "unknown":
             raise ValueError(f"a value of type '{op['type']}' cannot be written")
+        creatable(store, op["path"])
         store.ensure_key(op["path"])
         store.set_value(op["path"], op["name"], vtype, op.get("data"))
 
@@ -118,7 +129,7 @@ def _plan(store: RegistryStore, op: dict, changes: list, diff: tuple) -> list | 
             changes.append({"path": path, "name": None, "before": dict(KEY_MARK), "after": None})
             before_diff[path] = "(key)"
             return block
-        created = store.missing_keys(path)
+        created = creatable(store, path)
         changes.append({"path": path, "name": None, "before": None, "after": dict(KEY_MARK)})
         after_diff[path] = "(key)"
         return [_op(_spelled(path, created[0]), None, "absent", reason=reason)]
@@ -139,7 +150,7 @@ def _plan(store: RegistryStore, op: dict, changes: list, diff: tuple) -> list | 
     else:
         block = [_op(path, name, "present", before["type"], before["data"], reason)]
         before_diff[label] = display(before)
-    created = store.missing_keys(path) if after is not None else []
+    created = creatable(store, path) if after is not None else []
     if created:
         block.append(_op(_spelled(path, created[0]), None, "absent", reason=reason))
     if after is not None:

@@ -47,6 +47,8 @@ TEXTS = [
     ("SslCcsBindingInfo", ["win_schannel_info.ps1"], ["win_schannel_info.py"]),
     ("has an empty key name", ["_SchannelRegistry.psm1"], []),
     ("is a registry hive (a key directly under HKLM), which is never removed", ["_SchannelRegistry.psm1"], ["regops.py"]),
+    ("would be a new registry hive (a key directly under HKLM), which cannot be created", ["_SchannelRegistry.psm1"],
+     ["regops.py"]),
     # issue 14: the lease and the intent (Enter-SchannelRun / runstate.enter)
     ("the host is leased by ", ["_SchannelRegistry.psm1"], ["runstate.py"]),
     ("; nothing was written; wait for that run to end or for the lease to expire", ["_SchannelRegistry.psm1"],
