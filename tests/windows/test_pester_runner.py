@@ -221,7 +221,7 @@ def fault_denies(vector: dict) -> tuple[list, str]:
     """The runner's Get-FaultDeny: (path, rights) ACEs for the faults, or the reason an ACL cannot stand for them."""
     faults = vector.get("faults") or {}
     denies = [(p, {"QueryValues", "EnumerateSubKeys"}) for p in faults.get("fail_reads") or []]
-    if not all(_exists_before(vector, p) for p, _ in denies):
+    if not all(_exists_before(vector, deny[0]) for deny in denies):
         return denies, "no key to deny"
     for rule in faults.get("fail_writes") or []:
         path, everything = rule["path"], "actions" not in rule
@@ -359,7 +359,7 @@ def helper_output(tmp_path_factory):
     for n, (kind, data) in enumerate(extra):
         lines.append(f'RoundTrip("extra {n}", "{kind}", {_cs(data)});')
     cases = [(g, w, test_vectors.json_equal(g, w)) for g, w in EQUALITY_CASES]
-    for n, (got, want, _) in enumerate(cases):
+    for n, (got, want, _equal) in enumerate(cases):
         lines.append(f"Equal({n}, {_cs(got)}, {_cs(want)});")
     (work / "driver.cs").write_text(DRIVER % "\n".join("        " + line for line in lines))
     # -noconfig: mscorlib alone, as the helper promises (Add-Type's default references are not relied on)
@@ -380,7 +380,7 @@ EQUALITY_CASES = [
 
 @needs_mono
 def test_helper_writes_and_reads_back_every_vector_value(helper_output):
-    out, _, round_trips = helper_output
+    out, _cases, round_trips = helper_output
     diffs = [line for line in out if line.startswith("DIFF")]
     assert not diffs, diffs
     assert len([line for line in out if line.startswith("OK ")]) == round_trips > 100
@@ -388,10 +388,11 @@ def test_helper_writes_and_reads_back_every_vector_value(helper_output):
 
 @needs_mono
 def test_helper_compares_json_as_test_vectors_does(helper_output):
-    out, cases, _ = helper_output
+    out, cases, _round_trips = helper_output
     got = {int(line.split()[1]): line.split()[2] == "True" for line in out if line.startswith("EQ ")}
-    assert got == {n: equal for n, (_, _, equal) in enumerate(cases)}
-    assert any(equal for *_, equal in cases) and not all(equal for *_, equal in cases)
+    wanted = [case[2] for case in cases]
+    assert got == dict(enumerate(wanted))
+    assert any(wanted) and not all(wanted)
 
 
 def test_the_readmes_describe_the_runner_as_it_is():

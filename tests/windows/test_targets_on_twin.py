@@ -139,7 +139,7 @@ def test_target_passes_on_a_host_already_hardened_and_leaves_it_so(web19, target
     try:
         for step in ("p1", "p2", "p3"):
             (tmp_path / step).mkdir()
-        proc, _ = _run_play(web19, roles, "harden", tmp_path / "p1")
+        proc, _tasks = _run_play(web19, roles, "harden", tmp_path / "p1")
         assert proc.returncode == 0, proc.stdout[-2000:]
         hardened = json.loads(registry.read_text())
         assert hardened != clean
