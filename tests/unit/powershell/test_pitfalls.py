@@ -23,7 +23,8 @@ import pytest
 from tests.unit.powershell import _gate, _pitfalls
 
 FIXTURES = _gate.REPO_ROOT / "tests" / "unit" / "powershell" / "fixtures"
-# the files as they were before a fix, kept as fixtures so the check needs no git history (CI may clone shallow,
+# the files as they were before a fix (their #!powershell line dropped: ansible-test allows it in modules only), kept
+# as fixtures so the check needs no git history (CI may clone shallow,
 # ansible-test units runs on a copy without .git)
 BEFORE = FIXTURES / "before_review"
 SCRIPTS = sorted(p for ext in ("*.ps1", "*.psm1") for p in _gate.PLUGINS.rglob(ext))
