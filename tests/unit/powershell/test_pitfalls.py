@@ -23,9 +23,9 @@ import pytest
 from tests.unit.powershell import _gate, _pitfalls
 
 FIXTURES = _gate.REPO_ROOT / "tests" / "unit" / "powershell" / "fixtures"
-# the files as they were before a fix (their #!powershell line dropped: ansible-test allows it in modules only), kept
-# as fixtures so the check needs no git history (CI may clone shallow,
-# ansible-test units runs on a copy without .git)
+# the lines of the modules as they were before a fix that the rules must catch, copied verbatim from the old
+# commit (each file's first line names it) so the check needs no git history (CI may clone shallow, ansible-test
+# units runs on a copy without .git), and only those lines, so no fixture is a second copy of a module
 BEFORE = FIXTURES / "before_review"
 SCRIPTS = sorted(p for ext in ("*.ps1", "*.psm1") for p in _gate.PLUGINS.rglob(ext))
 MODULES = sorted((_gate.PLUGINS / "modules").glob("*.ps1"))
@@ -115,7 +115,7 @@ def test_the_shared_module_may_touch_the_registry_but_a_module_may_not():
 
 @pytest.mark.parametrize("name", ["win_schannel", "win_schannel_info", "win_tls_cipher_suites"])
 def test_pre_issue_13_modules_are_caught(name):
-    """The modules as the review read them (commit 078d6f2): the rules catch the findings P4, P7, P8 there."""
+    """The modules as the review read them (lines of commit 078d6f2): the rules catch the findings P4, P7, P8 there."""
     old = (BEFORE / ("%s_078d6f2.ps1" % name)).read_bytes()
     rules = {r for r, _l, _t in _pitfalls.find(old)}
     assert {"registry-helper", "registry-view"} <= rules
