@@ -492,27 +492,34 @@ Function Enter-SchannelRun {
     param($Module, [String]$Name)
     $run = $Module.Params.run
     $check = [bool]$Module.CheckMode
-    $refusal = $null
     $intent = $null
-    $state = Invoke-SchannelRunLocked -Body {
-        $lease = Get-SchannelRunRecord -Name 'Lease'
-        $found = Get-SchannelRunRecord -Name 'Intent'
-        $now = [DateTime]::UtcNow
-        $holder = $null
-        if ($null -ne $run -and $null -ne $lease -and $null -eq $lease.error -and
-            [String]$lease.value.run_id -cne [String]$run.id -and (Test-SchannelLeaseLive -Lease $lease.value -Now $now)) {
-            $holder = @{ owner = $lease.value.owner; run_id = $lease.value.run_id; expires = $lease.value.expires }
+    # A registry error while the lease is read or taken (or the mutex held past its wait) fails the module with its
+    # own message, not as an unhandled exception; the refusals below exit through FailJson outside this try.
+    $state = $null
+    try {
+        $state = Invoke-SchannelRunLocked -Body {
+            $lease = Get-SchannelRunRecord -Name 'Lease'
+            $found = Get-SchannelRunRecord -Name 'Intent'
+            $now = [DateTime]::UtcNow
+            $holder = $null
+            if ($null -ne $run -and $null -ne $lease -and $null -eq $lease.error -and
+                [String]$lease.value.run_id -cne [String]$run.id -and (Test-SchannelLeaseLive -Lease $lease.value -Now $now)) {
+                $holder = @{ owner = $lease.value.owner; run_id = $lease.value.run_id; expires = $lease.value.expires }
+            }
+            $out = @{ holder = $holder; intent = $found; lease = $lease }
+            if ($check -or $null -ne $holder) { return $out }
+            if ($null -ne $found -and -not ($null -ne $run -and $run.recover)) { return $out }
+            if ($null -ne $run) {
+                $record = @{ owner = $run.owner; run_id = $run.id; module = $Name
+                    expires = (Get-SchannelTimestamp -Date $now.AddSeconds([Double]$run.lease_seconds)) }
+                $null = New-SchannelKey -Path $script:RunKey
+                Set-SchannelValue -Path $script:RunKey -Name 'Lease' -Type 'string' -Data ([Ansible.Basic.AnsibleModule]::ToJson($record))
+            }
+            $out
         }
-        $out = @{ holder = $holder; intent = $found; lease = $lease }
-        if ($check -or $null -ne $holder) { return $out }
-        if ($null -ne $found -and -not ($null -ne $run -and $run.recover)) { return $out }
-        if ($null -ne $run) {
-            $record = @{ owner = $run.owner; run_id = $run.id; module = $Name
-                expires = (Get-SchannelTimestamp -Date $now.AddSeconds([Double]$run.lease_seconds)) }
-            $null = New-SchannelKey -Path $script:RunKey
-            Set-SchannelValue -Path $script:RunKey -Name 'Lease' -Type 'string' -Data ([Ansible.Basic.AnsibleModule]::ToJson($record))
-        }
-        $out
+    }
+    catch {
+        $Module.FailJson("failed to take the host lease in $($script:RunKey) ($(Get-SchannelErrorMessage -ErrorRecord $_)); no setting was changed", $_)
     }
     if ($null -ne $state.lease -and $null -ne $state.lease.error) {
         $Module.Warn("the lease in $($script:RunKey)\Lease is not readable ($($state.lease.error)); it was taken over")
@@ -552,8 +559,16 @@ Function Write-SchannelIntent {
         $record.run_id = $params.id
         $record.owner = $params.owner
     }
-    $null = New-SchannelKey -Path $script:RunKey
-    Set-SchannelValue -Path $script:RunKey -Name 'Intent' -Type 'string' -Data ([Ansible.Basic.AnsibleModule]::ToJson($record))
+    try {
+        $null = New-SchannelKey -Path $script:RunKey
+        Set-SchannelValue -Path $script:RunKey -Name 'Intent' -Type 'string' -Data ([Ansible.Basic.AnsibleModule]::ToJson($record))
+    }
+    catch {
+        # nothing has been changed yet: the lease goes, the module fails
+        $message = Get-SchannelErrorMessage -ErrorRecord $_
+        Exit-SchannelRun -Module $Module
+        $Module.FailJson("failed to write this run's intent in $($script:RunKey) ($message); no setting was changed", $_)
+    }
 }
 
 Function Write-SchannelPlannedIntent {
@@ -570,27 +585,34 @@ Function Write-SchannelPlannedIntent {
 
 Function Exit-SchannelRun {
     # After the last write (or the rollback): the intent goes when the host is in the old or the new state
-    # (-Clean), then the lease when run.release and it is still this run's.
+    # (-Clean), then the lease when run.release and it is still this run's. A registry error here only warns: it must
+    # not turn a finished run (or a failure being reported) into an unhandled exception, and an intent left behind
+    # makes the next run treat this one as interrupted.
     param($Module, [Switch]$Clean)
     if ($Module.CheckMode) { return }
-    if ($Clean) { Remove-SchannelValue -Path $script:RunKey -Name 'Intent' }
-    $run = $Module.Params.run
-    Invoke-SchannelRunLocked -Body {
-        if ($null -ne $run -and $run.release) {
-            $lease = Get-SchannelRunRecord -Name 'Lease'
-            if ($null -ne $lease -and $null -eq $lease.error -and [String]$lease.value.run_id -ceq [String]$run.id) {
-                Remove-SchannelValue -Path $script:RunKey -Name 'Lease'
+    try {
+        if ($Clean) { Remove-SchannelValue -Path $script:RunKey -Name 'Intent' }
+        $run = $Module.Params.run
+        Invoke-SchannelRunLocked -Body {
+            if ($null -ne $run -and $run.release) {
+                $lease = Get-SchannelRunRecord -Name 'Lease'
+                if ($null -ne $lease -and $null -eq $lease.error -and [String]$lease.value.run_id -ceq [String]$run.id) {
+                    Remove-SchannelValue -Path $script:RunKey -Name 'Lease'
+                }
+            }
+            # with neither value left, the collection's key goes too: a run that ends well leaves no trace
+            $parent = Get-ParentSubKey -SubKey $script:RunKey
+            if ((Test-SchannelKey -Path $script:RunKey) -and (Get-SchannelValueSet -Path $script:RunKey).Count -eq 0 -and
+                (Get-SchannelSubKeyName -Path $script:RunKey).Count -eq 0) {
+                Remove-SchannelKey -Path $script:RunKey
+                if ((Get-SchannelValueSet -Path $parent).Count -eq 0 -and (Get-SchannelSubKeyName -Path $parent).Count -eq 0) {
+                    Remove-SchannelKey -Path $parent
+                }
             }
         }
-        # with neither value left, the collection's key goes too: a run that ends well leaves no trace
-        $parent = Get-ParentSubKey -SubKey $script:RunKey
-        if ((Test-SchannelKey -Path $script:RunKey) -and (Get-SchannelValueSet -Path $script:RunKey).Count -eq 0 -and
-            (Get-SchannelSubKeyName -Path $script:RunKey).Count -eq 0) {
-            Remove-SchannelKey -Path $script:RunKey
-            if ((Get-SchannelValueSet -Path $parent).Count -eq 0 -and (Get-SchannelSubKeyName -Path $parent).Count -eq 0) {
-                Remove-SchannelKey -Path $parent
-            }
-        }
+    }
+    catch {
+        $Module.Warn("could not clear this run's state in $($script:RunKey) ($(Get-SchannelErrorMessage -ErrorRecord $_)); the next run may take this one as interrupted")
     }
 }
 

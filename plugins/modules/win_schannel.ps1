@@ -111,16 +111,6 @@ $reasons = [System.Collections.Generic.List[String]]@()
 $diffBefore = @{}
 $diffAfter = @{}
 
-Function Close-Run {
-    # Exit-SchannelRun, which must not turn a finished run (or a failure being reported) into an unhandled exception:
-    # a registry error there only warns; an intent left behind makes the next run treat this one as interrupted.
-    param([Switch]$Clean)
-    try { Exit-SchannelRun -Module $module -Clean:$Clean }
-    catch {
-        $module.Warn("could not clear this run's state in HKLM\SOFTWARE\tlsops\schannel ($(Get-SchannelErrorMessage -ErrorRecord $_)); the next run may take this one as interrupted")
-    }
-}
-
 Function Invoke-Undo {
     # Undo what this run already wrote, newest block first; $true when every undo succeeded. A value that already
     # holds what the undo would write is left alone: re-applying the failing operation's own block (a removal refused
@@ -143,14 +133,7 @@ Function Invoke-Undo {
     $clean
 }
 
-# A registry error while reading or taking the lease (or a mutex held past its wait) fails the module with its own
-# message instead of an unhandled exception; the FailJson calls inside Enter-SchannelRun exit through this catch (an
-# exit is a flow-control exception, which a catch block does not catch).
-$runState = $null
-try { $runState = Enter-SchannelRun -Module $module -Name 'win_schannel' }
-catch {
-    $module.FailJson("failed to take the host lease in HKLM\SOFTWARE\tlsops\schannel ($(Get-SchannelErrorMessage -ErrorRecord $_)); no setting was changed", $_)
-}
+$runState = Enter-SchannelRun -Module $module -Name 'win_schannel'
 
 # Pass 1, the plan: every read and decision of this module, one operation at a time, with the writes simulated in
 # memory so that each operation sees the ones before it. In check mode this is the whole run.
@@ -220,7 +203,7 @@ foreach ($op in $module.Params.operations) {
         $message = Get-SchannelErrorMessage -ErrorRecord $_
         $module.Result.failed_operation = $op
         if (-not $module.CheckMode) { Disable-SchannelSimulation }
-        Close-Run
+        Exit-SchannelRun -Module $module
         if ($module.CheckMode) { $module.FailJson("failed to write $label ($message)", $_) }
         $module.FailJson("failed to write $label ($message); the values this run had already written were restored", $_)
     }
@@ -228,12 +211,7 @@ foreach ($op in $module.Params.operations) {
 
 if (-not $module.CheckMode) {
     Disable-SchannelSimulation
-    try { Write-SchannelPlannedIntent -Module $module -Name 'win_schannel' -State $runState -Planned $planned }
-    catch {
-        $message = Get-SchannelErrorMessage -ErrorRecord $_
-        Close-Run
-        $module.FailJson("failed to write this run's intent in HKLM\SOFTWARE\tlsops\schannel ($message); no setting was changed", $_)
-    }
+    Write-SchannelPlannedIntent -Module $module -Name 'win_schannel' -State $runState -Planned $planned
     # Pass 2, the writes: the changing operations in order; when one fails, the blocks already written are undone
     # newest first, with the failing operation's own block for a partial DeleteSubKeyTree or the keys a failed
     # value write created (review P14, D6).
@@ -253,7 +231,7 @@ if (-not $module.CheckMode) {
             if ($own.Count -gt 0) { $backupBlocks.Add($own) }
             $clean = Invoke-Undo -Blocks $backupBlocks
             # a recovery rolled back to the interrupted state keeps the intent it recovers
-            Close-Run -Clean:($clean -and -not $runState.recovering)
+            Exit-SchannelRun -Module $module -Clean:($clean -and -not $runState.recovering)
             if ($clean) {
                 $module.FailJson("failed to write $($entry.label) ($message); the values this run had already written were restored", $_)
             }
@@ -264,7 +242,7 @@ if (-not $module.CheckMode) {
 else {
     foreach ($entry in $planned) { $backupBlocks.Add($entry.block) }
 }
-Close-Run -Clean
+Exit-SchannelRun -Module $module -Clean
 
 # The backup restores the previous state when applied in order: newest change first.
 $backup = [System.Collections.Generic.List[Hashtable]]@()

@@ -123,39 +123,6 @@ Function Invoke-PolicyUndo {
     $clean
 }
 
-# The collection's run state (lease, intent) around the writes, as win_schannel.ps1 handles it: a registry error
-# there fails with the module's own message or, once the settings are written, only warns, never as an unhandled
-# exception. Enter-SchannelRun's own refusals exit through FailJson (an exit is flow control, which a catch block
-# does not catch).
-$runKeyLabel = 'HKLM\SOFTWARE\tlsops\schannel'
-
-Function Enter-Run {
-    try { Enter-SchannelRun -Module $module -Name 'win_tls_cipher_suites' }
-    catch {
-        $text = "failed to take the host lease in $runKeyLabel ($(Get-SchannelErrorMessage -ErrorRecord $_)); no setting was changed"
-        $module.FailJson($text, $_)
-    }
-}
-
-Function Close-Run {
-    # Exit-SchannelRun; a registry error only warns: an intent left behind makes the next run take this one as
-    # interrupted.
-    param([Switch]$Clean)
-    try { Exit-SchannelRun -Module $module -Clean:$Clean }
-    catch {
-        $why = Get-SchannelErrorMessage -ErrorRecord $_
-        $module.Warn("could not clear this run's state in $runKeyLabel ($why); the next run may take this one as interrupted")
-    }
-}
-
-Function Stop-IntentFailure {
-    # The intent could not be written: nothing has been changed yet; the lease goes, the module fails.
-    param($ErrorRecord)
-    $message = Get-SchannelErrorMessage -ErrorRecord $ErrorRecord
-    Close-Run
-    $module.FailJson("failed to write this run's intent in $runKeyLabel ($message); no setting was changed", $ErrorRecord)
-}
-
 Function Set-LocalOrder {
     # The CNG call sequence, in one place (issue 14 may reorder it). Prefix-safe: the live list never loses an entry
     # that both the old and the new list hold, except the one being moved, and is never empty while they share one.
@@ -212,7 +179,7 @@ if ($null -ne $module.Params.restore) {
             $module.FailJson("restore[$i]: a cipher-suite backup only writes values of $policyLabel or that key, not $($op.path)")
         }
     }
-    $runState = Enter-Run
+    $runState = Enter-SchannelRun -Module $module -Name 'win_tls_cipher_suites'
     $before = Get-PolicyState
     Enable-SchannelSimulation
     $planned = [System.Collections.Generic.List[Hashtable]]@()   # @{ op; block } per operation that changes something
@@ -249,7 +216,7 @@ if ($null -ne $module.Params.restore) {
         # found while planning: nothing has been written
         $message = Get-SchannelErrorMessage -ErrorRecord $_
         if (-not $module.CheckMode) { Disable-SchannelSimulation }
-        Close-Run
+        Exit-SchannelRun -Module $module
         $module.FailJson("restore: $message; nothing was written", $_)
     }
     $afterState = Get-PolicyState
@@ -257,8 +224,7 @@ if ($null -ne $module.Params.restore) {
     if ($module.CheckMode) { foreach ($entry in $planned) { $blocks.Add($entry.block) } }
     else {
         Disable-SchannelSimulation
-        try { Write-SchannelPlannedIntent -Module $module -Name 'win_tls_cipher_suites' -State $runState -Planned $planned }
-        catch { Stop-IntentFailure -ErrorRecord $_ }
+        Write-SchannelPlannedIntent -Module $module -Name 'win_tls_cipher_suites' -State $runState -Planned $planned
         foreach ($entry in $planned) {
             try {
                 Invoke-PolicyOperation -Op $entry.op
@@ -272,7 +238,7 @@ if ($null -ne $module.Params.restore) {
                 $undo = [System.Collections.Generic.List[Hashtable]]@()
                 for ($i = $blocks.Count - 1; $i -ge 0; $i--) { foreach ($u in $blocks[$i]) { $undo.Add($u) } }
                 $clean = Invoke-PolicyUndo -Undo $undo
-                Close-Run -Clean:($clean -and -not $runState.recovering)
+                Exit-SchannelRun -Module $module -Clean:($clean -and -not $runState.recovering)
                 if ($clean) {
                     $module.FailJson("failed to write $label ($message); the values this run had already written were restored", $_)
                 }
@@ -292,7 +258,7 @@ if ($null -ne $module.Params.restore) {
     $module.Result.backup = $backup
 }
 elseif ($module.Params.scope -eq 'policy') {
-    $runState = Enter-Run
+    $runState = Enter-SchannelRun -Module $module -Name 'win_tls_cipher_suites'
     if ($module.CheckMode) { Enable-SchannelSimulation }
     $before = Get-PolicyState
     $wanted = @{ cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
@@ -341,8 +307,7 @@ elseif ($module.Params.scope -eq 'policy') {
             if ($null -eq $w.data) { $state = 'absent' }
             $intentOps.Add(@{ path = $policyLabel; name = $w.name; state = $state; type = $w.type; data = $w.data; reboot_reason = $rebootReason })
         }
-        try { Write-SchannelIntent -Module $module -Name 'win_tls_cipher_suites' -State $runState -Operations $intentOps -Undo $backup }
-        catch { Stop-IntentFailure -ErrorRecord $_ }
+        Write-SchannelIntent -Module $module -Name 'win_tls_cipher_suites' -State $runState -Operations $intentOps -Undo $backup
     }
 
     # The write loop: every policy write of this module happens here (check mode: simulated).
@@ -371,7 +336,7 @@ elseif ($module.Params.scope -eq 'policy') {
         }
         $clean = Invoke-PolicyUndo -Undo $undo
         # a recovery rolled back to the interrupted state keeps the intent it recovers
-        Close-Run -Clean:($clean -and -not $runState.recovering)
+        Exit-SchannelRun -Module $module -Clean:($clean -and -not $runState.recovering)
         if ($clean) {
             $module.FailJson("failed to write $current ($message); the values this run had already written were restored", $_)
         }
@@ -414,16 +379,13 @@ else {
         if (-not $hasCurves) { $module.FailJson('ecc_curves: this host has no Get-TlsEccCurve cmdlet; use scope: policy') }
         $wanted.ecc_curves = [String[]]@($module.Params.ecc_curves)
     }
-    $runState = Enter-Run
+    $runState = Enter-SchannelRun -Module $module -Name 'win_tls_cipher_suites'
     $suitesDiffer = -not (Test-SameList -A $before.cipher_suites -B $wanted.cipher_suites)
     $curvesDiffer = $hasCurves -and -not (Test-SameList -A $before.ecc_curves -B $wanted.ecc_curves)
     if ($suitesDiffer -or $curvesDiffer) {
-        try {
-            Write-SchannelIntent -Module $module -Name 'win_tls_cipher_suites' -State $runState `
-                -Operations @{ scope = 'local'; cipher_suites = $wanted.cipher_suites; ecc_curves = $wanted.ecc_curves } `
-                -Undo @{ scope = 'local'; cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
-        }
-        catch { Stop-IntentFailure -ErrorRecord $_ }
+        Write-SchannelIntent -Module $module -Name 'win_tls_cipher_suites' -State $runState `
+            -Operations @{ scope = 'local'; cipher_suites = $wanted.cipher_suites; ecc_curves = $wanted.ecc_curves } `
+            -Undo @{ scope = 'local'; cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
     }
 
     $module.Diff.before['local\cipher_suites'] = ($before.cipher_suites -join ',')
@@ -459,7 +421,7 @@ else {
             $restored = $false
             $module.Warn("rollback of the local order failed: $(Get-SchannelErrorMessage -ErrorRecord $_)")
         }
-        Close-Run -Clean:($restored -and -not $runState.recovering)
+        Exit-SchannelRun -Module $module -Clean:($restored -and -not $runState.recovering)
         if ($restored) { $module.FailJson("failed to write the local $step order ($message); the previous local order was restored", $_) }
         $module.FailJson("failed to write the local $step order ($message); the previous local order could not be restored (see warnings)", $_)
     }
@@ -471,6 +433,6 @@ else {
     $module.Result.backup = @{ scope = 'local'; cipher_suites = $before.cipher_suites; ecc_curves = $before.ecc_curves }
 }
 
-Close-Run -Clean
+Exit-SchannelRun -Module $module -Clean
 $module.Result.changed = $changedValues.Count -gt 0
 $module.ExitJson()

@@ -177,9 +177,6 @@ def apply_operations(store: RegistryStore, operations: list, check_mode: bool, w
             run_state = runstate.enter(store, params, check_mode, "win_schannel", warnings)
         except runstate.Refused as exc:
             return dict(exc.result, **({"warnings": warnings} if warnings else {}))
-        except (RegistryWriteError, OSError) as exc:
-            return {"failed": True, "changed": False, "msg": runstate.lease_failure(exc),
-                    **({"warnings": warnings} if warnings else {})}
     tracked = params is not None
     params = params or {}
     target = store.scratch_copy()
@@ -201,7 +198,7 @@ def apply_operations(store: RegistryStore, operations: list, check_mode: bool, w
         except (RegistryWriteError, ValueError, OSError) as exc:
             # nothing has been written yet (an intent being recovered stays)
             if tracked:
-                runstate.close_run(store, params, check_mode, warnings)
+                runstate.exit_run(store, params, check_mode, warnings)
             message = f"failed to write {label} ({exc})"
             if not check_mode:
                 message += "; the values this run had already written were restored"
@@ -214,11 +211,9 @@ def apply_operations(store: RegistryStore, operations: list, check_mode: bool, w
         if tracked:
             try:
                 runstate.write_planned_intent(store, params, check_mode, run_state, "win_schannel",
-                                              [(op, block) for op, block, _l in planned])
-            except (RegistryWriteError, OSError) as exc:
-                runstate.close_run(store, params, check_mode, warnings)
-                return {"failed": True, "changed": False, "msg": runstate.intent_failure(exc),
-                        **({"warnings": warnings} if warnings else {})}
+                                              [(op, block) for op, block, _l in planned], warnings)
+            except runstate.Refused as exc:
+                return dict(exc.result, **({"warnings": warnings} if warnings else {}))
         for op, block, label in planned:
             try:
                 write(store, op)
@@ -232,12 +227,12 @@ def apply_operations(store: RegistryStore, operations: list, check_mode: bool, w
                 clean = undo(store, blocks + ([own] if own else []), warnings)
                 # a recovery rolled back to the interrupted state keeps the intent it recovers
                 if tracked:
-                    runstate.close_run(store, params, check_mode, warnings, clean=clean and not run_state["recovering"])
+                    runstate.exit_run(store, params, check_mode, warnings, clean=clean and not run_state["recovering"])
                 message = runstate.after_rollback(message, clean)
                 return {"failed": True, "changed": False, "failed_operation": op, "msg": message,
                         **({"warnings": warnings} if warnings else {})}
     if tracked:
-        runstate.close_run(store, params, check_mode, warnings, clean=True)
+        runstate.exit_run(store, params, check_mode, warnings, clean=True)
     result = {
         "changed": bool(changes),
         "changes": changes,

@@ -60,9 +60,8 @@ def lease_live(lease: dict, at: datetime.datetime) -> bool:
     return expires > at
 
 
-def enter(store: RegistryStore, params: dict, check_mode: bool, name: str, warnings: list) -> dict:
-    """``Enter-SchannelRun``: raises ``Refused`` (nothing written) or returns {recovering}."""
-    run = params.get("run")
+def _take_lease(store: RegistryStore, run, check_mode: bool, name: str):
+    """The locked part of ``Enter-SchannelRun``: (lease record, intent record, holder of another live lease)."""
     with store.lock:
         lease = record(store, "Lease")
         found = record(store, "Intent")
@@ -78,6 +77,17 @@ def enter(store: RegistryStore, params: dict, check_mode: bool, name: str, warni
                      "expires": stamp(at + datetime.timedelta(seconds=float(run["lease_seconds"])))}
             store.ensure_key(RUN_KEY)
             store.set_value(RUN_KEY, "Lease", "string", json.dumps(entry))
+    return lease, found, holder
+
+
+def enter(store: RegistryStore, params: dict, check_mode: bool, name: str, warnings: list) -> dict:
+    """``Enter-SchannelRun``: raises ``Refused`` (nothing written) or returns {recovering}."""
+    run = params.get("run")
+    try:
+        lease, found, holder = _take_lease(store, run, check_mode, name)
+    except (RegistryWriteError, OSError) as exc:
+        # a registry error while the lease is read or taken: the module's own message, nothing written
+        raise Refused({"failed": True, "changed": False, "msg": lease_failure(exc)}) from exc
     if lease is not None and lease["error"] is not None:
         warnings.append(f"the lease in {RUN_KEY}\\Lease is not readable ({lease['error']}); it was taken over")
     if holder is not None:
@@ -100,22 +110,29 @@ def enter(store: RegistryStore, params: dict, check_mode: bool, name: str, warni
     return {"recovering": recovering}
 
 
-def write_intent(store: RegistryStore, params: dict, check_mode: bool, state: dict, name: str, operations, undo) -> None:
-    """``Write-SchannelIntent``: just before the first write; a recovering run keeps the intent it recovers."""
+def write_intent(store: RegistryStore, params: dict, check_mode: bool, state: dict, name: str, operations, undo,
+                 warnings: list) -> None:
+    """``Write-SchannelIntent``: just before the first write; a recovering run keeps the intent it recovers. A
+    registry error raises ``Refused`` (nothing has been changed yet) after the lease is released."""
     if check_mode or state["recovering"]:
         return
     run = params.get("run")
     entry = {"run_id": run["id"] if run else None, "owner": run["owner"] if run else None, "module": name,
              "started": stamp(now()), "operations": operations, "undo": undo}
-    store.ensure_key(RUN_KEY)
-    store.set_value(RUN_KEY, "Intent", "string", json.dumps(entry))
+    try:
+        store.ensure_key(RUN_KEY)
+        store.set_value(RUN_KEY, "Intent", "string", json.dumps(entry))
+    except (RegistryWriteError, OSError) as exc:
+        exit_run(store, params, check_mode, warnings)
+        raise Refused({"failed": True, "changed": False, "msg": intent_failure(exc)}) from exc
 
 
-def write_planned_intent(store: RegistryStore, params: dict, check_mode: bool, state: dict, name: str, planned) -> None:
+def write_planned_intent(store: RegistryStore, params: dict, check_mode: bool, state: dict, name: str, planned,
+                         warnings: list) -> None:
     """``Write-SchannelPlannedIntent``: ``planned`` = [(op, undo block)]; the undo newest block first."""
     if planned:
         write_intent(store, params, check_mode, state, name, [op for op, _block in planned],
-                     [u for _op, block in reversed(planned) for u in block])
+                     [u for _op, block in reversed(planned) for u in block], warnings)
 
 
 def lease_failure(exc: Exception) -> str:
@@ -136,29 +153,25 @@ def after_rollback(message: str, clean: bool) -> str:
     return message + "; the values this run had already written could not all be restored (see warnings)"
 
 
-def exit_run(store: RegistryStore, params: dict, check_mode: bool, clean: bool = False) -> None:
-    """``Exit-SchannelRun``: the intent goes when the host is in the old or the new state, then this run's lease."""
+def exit_run(store: RegistryStore, params: dict, check_mode: bool, warnings: list, clean: bool = False) -> None:
+    """``Exit-SchannelRun``: the intent goes when the host is in the old or the new state, then this run's lease. A
+    registry error only warns: an intent left behind makes the next run take this one as interrupted."""
     if check_mode:
         return
-    if clean:
-        store.delete_value(RUN_KEY, "Intent")
-    run = params.get("run")
-    with store.lock:
-        if run is not None and run["release"]:
-            lease = record(store, "Lease")
-            if lease is not None and lease["error"] is None and str(lease["value"].get("run_id")) == str(run["id"]):
-                store.delete_value(RUN_KEY, "Lease")
-        # with neither value left, the collection's key goes too: a run that ends well leaves no trace
-        parent = RUN_KEY.rsplit("\\", 1)[0]
-        if store.key_exists(RUN_KEY) and not store.value_names(RUN_KEY) and not store.child_names(RUN_KEY):
-            store.delete_key(RUN_KEY)
-            if not store.value_names(parent) and not store.child_names(parent):
-                store.delete_key(parent)
-
-
-def close_run(store: RegistryStore, params: dict, check_mode: bool, warnings: list, clean: bool = False) -> None:
-    """``Close-Run`` of win_schannel.ps1: ``exit_run``, whose registry error only warns."""
     try:
-        exit_run(store, params, check_mode, clean=clean)
+        if clean:
+            store.delete_value(RUN_KEY, "Intent")
+        run = params.get("run")
+        with store.lock:
+            if run is not None and run["release"]:
+                lease = record(store, "Lease")
+                if lease is not None and lease["error"] is None and str(lease["value"].get("run_id")) == str(run["id"]):
+                    store.delete_value(RUN_KEY, "Lease")
+            # with neither value left, the collection's key goes too: a run that ends well leaves no trace
+            parent = RUN_KEY.rsplit("\\", 1)[0]
+            if store.key_exists(RUN_KEY) and not store.value_names(RUN_KEY) and not store.child_names(RUN_KEY):
+                store.delete_key(RUN_KEY)
+                if not store.value_names(parent) and not store.child_names(parent):
+                    store.delete_key(parent)
     except (RegistryWriteError, OSError) as exc:
         warnings.append(f"could not clear this run's state in {RUN_KEY} ({exc}); the next run may take this one as interrupted")

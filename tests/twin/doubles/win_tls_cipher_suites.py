@@ -54,33 +54,9 @@ def _undo_op(name, value):
             "reboot_reason": REBOOT_REASON}
 
 
-def _enter(store, params, check_mode, warnings):
-    """``Enter-Run``: (run state, None), or (None, the failure result) for a refusal or a registry error while the
-    lease is read or taken (``failed to take the host lease in ...``)."""
-    try:
-        return runstate.enter(store, params, check_mode, "win_tls_cipher_suites", warnings), None
-    except runstate.Refused as exc:
-        return None, exc.result
-    except (RegistryWriteError, OSError) as exc:
-        return None, {"failed": True, "changed": False, "msg": runstate.lease_failure(exc)}
-
-
-def _intent(write, store, params, check_mode, warnings):
-    """``try { Write-SchannelIntent ... } catch { Stop-IntentFailure }``: None, or the failure result after the lease
-    is released (nothing has been changed yet)."""
-    try:
-        write()
-    except (RegistryWriteError, OSError) as exc:
-        runstate.close_run(store, params, check_mode, warnings)
-        return {"failed": True, "changed": False, "msg": runstate.intent_failure(exc)}
-    return None
-
-
 def _policy(host, params, check_mode, warnings):
     live = host.registry
-    run_state, refused = _enter(live, params, check_mode, warnings)
-    if refused is not None:
-        return refused
+    run_state = runstate.enter(live, params, check_mode, "win_tls_cipher_suites", warnings)
     store = live.scratch_copy() if check_mode else live
     functions = store.get_value(POLICY_SSL, "Functions")
     curves = store.get_value(POLICY_SSL, "EccCurves")
@@ -115,10 +91,7 @@ def _policy(host, params, check_mode, warnings):
     if writes:
         intent_ops = [{"path": POLICY_SSL, "name": name, "state": "absent" if data is None else "present",
                        "type": vtype, "data": data, "reboot_reason": REBOOT_REASON} for name, vtype, data in writes]
-        failed = _intent(lambda: runstate.write_intent(live, params, check_mode, run_state, "win_tls_cipher_suites",
-                                                       intent_ops, backup), live, params, check_mode, warnings)
-        if failed is not None:
-            return failed
+        runstate.write_intent(live, params, check_mode, run_state, "win_tls_cipher_suites", intent_ops, backup, warnings)
     done, current = [], POLICY_SSL
     try:
         if writes:
@@ -137,9 +110,9 @@ def _policy(host, params, check_mode, warnings):
         undo = [u for u in backup if u["name"] is None or u["name"] in done]
         clean = _undo(store, undo, warnings)
         # a recovery rolled back to the interrupted state keeps the intent it recovers
-        runstate.close_run(live, params, check_mode, warnings, clean=clean and not run_state["recovering"])
+        runstate.exit_run(live, params, check_mode, warnings, clean=clean and not run_state["recovering"])
         return {"failed": True, "msg": runstate.after_rollback(message, clean)}
-    runstate.close_run(live, params, check_mode, warnings, clean=True)
+    runstate.exit_run(live, params, check_mode, warnings, clean=True)
     changed = bool(writes)
     return {"changed": changed, "before": before, "after": wanted, "reboot_required": changed,
             "reboot_reasons": [REBOOT_REASON] if changed else [], "backup": backup, "diff": diff}
@@ -187,9 +160,7 @@ def _restore(host, params, check_mode, warnings):
             return {"failed": True, "msg": f"restore[{i}]: a cipher-suite backup only writes values of {POLICY_SSL} or "
                     f"that key, not {op['path']}"}
     live = host.registry
-    run_state, refused = _enter(live, params, check_mode, warnings)
-    if refused is not None:
-        return refused
+    run_state = runstate.enter(live, params, check_mode, "win_tls_cipher_suites", warnings)
     before = _policy_state(live)
     sim = live.scratch_copy()
     planned = []
@@ -225,18 +196,14 @@ def _restore(host, params, check_mode, warnings):
             _policy_op(sim, op)
             planned.append((op, block))
     except (RegistryWriteError, ValueError) as exc:
-        runstate.close_run(live, params, check_mode, warnings)
+        runstate.exit_run(live, params, check_mode, warnings)
         return {"failed": True, "msg": f"restore: {exc}; nothing was written"}
     after = _policy_state(sim)
     blocks = []
     if check_mode:
         blocks = [block for _op, block in planned]
     else:
-        failed = _intent(lambda: runstate.write_planned_intent(live, params, check_mode, run_state,
-                                                               "win_tls_cipher_suites", planned),
-                         live, params, check_mode, warnings)
-        if failed is not None:
-            return failed
+        runstate.write_planned_intent(live, params, check_mode, run_state, "win_tls_cipher_suites", planned, warnings)
         for op, block in planned:
             try:
                 _policy_op(live, op)
@@ -246,9 +213,9 @@ def _restore(host, params, check_mode, warnings):
                 if op["name"] is None and str(op["state"]).lower() == "absent":
                     blocks.append(block)  # a partial DeleteSubKeyTree is rebuilt
                 clean = _undo(live, [u for block_ in reversed(blocks) for u in block_], warnings)
-                runstate.close_run(live, params, check_mode, warnings, clean=clean and not run_state["recovering"])
+                runstate.exit_run(live, params, check_mode, warnings, clean=clean and not run_state["recovering"])
                 return {"failed": True, "msg": runstate.after_rollback(f"failed to write {label} ({exc})", clean)}
-        runstate.close_run(live, params, check_mode, warnings, clean=True)
+        runstate.exit_run(live, params, check_mode, warnings, clean=True)
     changed = bool(planned)
     return {"changed": changed, "before": before, "after": after, "reboot_required": changed,
             "reboot_reasons": [REBOOT_REASON] if changed else [],
@@ -340,19 +307,14 @@ def _local(host, params, check_mode, warnings):
         if not has_curves:
             return {"failed": True, "msg": "ecc_curves: this host has no Get-TlsEccCurve cmdlet; use scope: policy"}
         wanted["ecc_curves"] = list(params["ecc_curves"])
-    run_state, refused = _enter(host.registry, params, check_mode, warnings)
-    if refused is not None:
-        return refused
+    run_state = runstate.enter(host.registry, params, check_mode, "win_tls_cipher_suites", warnings)
     suites_differ = before["cipher_suites"] != wanted["cipher_suites"]
     curves_differ = has_curves and before["ecc_curves"] != wanted["ecc_curves"]
     if suites_differ or curves_differ:
-        failed = _intent(lambda: runstate.write_intent(
+        runstate.write_intent(
             host.registry, params, check_mode, run_state, "win_tls_cipher_suites",
             {"scope": "local", "cipher_suites": wanted["cipher_suites"], "ecc_curves": wanted["ecc_curves"]},
-            {"scope": "local", "cipher_suites": before["cipher_suites"], "ecc_curves": before["ecc_curves"]}),
-            host.registry, params, check_mode, warnings)
-        if failed is not None:
-            return failed
+            {"scope": "local", "cipher_suites": before["cipher_suites"], "ecc_curves": before["ecc_curves"]}, warnings)
     diff = {"before": {"local\\cipher_suites": ",".join(before["cipher_suites"])},
             "after": {"local\\cipher_suites": ",".join(wanted["cipher_suites"])}}
     if has_curves:
@@ -378,7 +340,7 @@ def _local(host, params, check_mode, warnings):
             except (CmdletError, RegistryWriteError) as undo_exc:
                 restored = False
                 warnings.append(f"rollback of the local order failed: {undo_exc}")
-            runstate.close_run(host.registry, params, check_mode, warnings, clean=restored and not run_state["recovering"])
+            runstate.exit_run(host.registry, params, check_mode, warnings, clean=restored and not run_state["recovering"])
             if restored:
                 message += "; the previous local order was restored"
             else:
@@ -386,7 +348,7 @@ def _local(host, params, check_mode, warnings):
             _applied(host)
             return {"failed": True, "msg": message}
         _applied(host)
-    runstate.close_run(host.registry, params, check_mode, warnings, clean=True)
+    runstate.exit_run(host.registry, params, check_mode, warnings, clean=True)
     return {"changed": bool(changed), "before": before, "after": wanted, "reboot_required": False,
             "reboot_reasons": [], "diff": diff,
             "backup": {"scope": "local", "cipher_suites": before["cipher_suites"], "ecc_curves": before["ecc_curves"]}}
@@ -409,7 +371,10 @@ def run(host, args: dict) -> dict:
         handler = _local if str(params["scope"]).lower() == "local" else _policy
         if params.get("restore") is not None:
             handler = _restore
-        result = handler(host, params, check_mode, warnings)
+        try:
+            result = handler(host, params, check_mode, warnings)
+        except runstate.Refused as exc:  # the .ps1's FailJson inside Enter-SchannelRun / Write-SchannelIntent
+            result = dict(exc.result)
         if warnings:
             result["warnings"] = warnings
         return result

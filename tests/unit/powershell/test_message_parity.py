@@ -49,7 +49,7 @@ TEXTS = [
     ("is a registry hive (a key directly under HKLM), which is never removed", ["_SchannelRegistry.psm1"], ["regops.py"]),
     ("would be a new registry hive (a key directly under HKLM), which cannot be created", ["_SchannelRegistry.psm1"],
      ["regops.py"]),
-    # issue 14: the lease and the intent (Enter-SchannelRun / runstate.enter)
+    # issue 14: the lease and the intent (Enter-/Exit-SchannelRun, Write-SchannelIntent / runstate)
     ("the host is leased by ", ["_SchannelRegistry.psm1"], ["runstate.py"]),
     ("; nothing was written; wait for that run to end or for the lease to expire", ["_SchannelRegistry.psm1"],
      ["runstate.py"]),
@@ -59,11 +59,11 @@ TEXTS = [
     ("is not readable (", ["_SchannelRegistry.psm1"], ["runstate.py"]),
     ("); it was taken over", ["_SchannelRegistry.psm1"], ["runstate.py"]),
     ("SOFTWARE\\tlsops\\schannel", ["_SchannelRegistry.psm1"], []),
-    ("failed to take the host lease in ", ["win_schannel.ps1", "win_tls_cipher_suites.ps1"], ["runstate.py"]),
-    ("); no setting was changed", ["win_schannel.ps1", "win_tls_cipher_suites.ps1"], ["runstate.py"]),
-    ("could not clear this run's state in ", ["win_schannel.ps1", "win_tls_cipher_suites.ps1"], ["runstate.py"]),
-    ("failed to write this run's intent in ", ["win_schannel.ps1", "win_tls_cipher_suites.ps1"], ["runstate.py"]),
-    ("); the next run may take this one as interrupted", ["win_schannel.ps1", "win_tls_cipher_suites.ps1"], ["runstate.py"]),
+    ("failed to take the host lease in ", ["_SchannelRegistry.psm1"], ["runstate.py"]),
+    ("); no setting was changed", ["_SchannelRegistry.psm1"], ["runstate.py"]),
+    ("could not clear this run's state in ", ["_SchannelRegistry.psm1"], ["runstate.py"]),
+    ("failed to write this run's intent in ", ["_SchannelRegistry.psm1"], ["runstate.py"]),
+    ("); the next run may take this one as interrupted", ["_SchannelRegistry.psm1"], ["runstate.py"]),
 ]
 
 
